@@ -1,0 +1,22 @@
+# PassDesk. The two commands that matter:  `make demo`  and  `make test`.
+# Every target installs what it needs idempotently (skips what is present), so `make test` works on a
+# fresh machine. Area-specific targets live in mk/*.mk.
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/tests/node_modules/.bin:$(PATH)
+
+include mk/setup.mk
+include mk/core.mk
+include mk/server.mk
+include mk/extension.mk
+
+.PHONY: build test bench demo
+build: build-core build-server extension
+
+## The CI command: installs what is missing, builds, runs every test suite.
+test: setup test-core test-wasm test-server test-extension
+
+bench: bench-core bench-wasm
+
+demo: build-server
+	cargo run --release -p passdesk-server --bin passdesk -- demo

@@ -1,0 +1,105 @@
+//! Policy descriptions, exactly the JSON shapes of the CLI and the wasm API.
+use serde::{Deserialize, Serialize};
+
+/// A password policy. JSON: `{"kind":"active_directory",...}`, `{"kind":"entra",...}`,
+/// `{"kind":"nist",...}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Policy {
+    /// Active Directory domain policy or resultant PSO.
+    ActiveDirectory(ActiveDirectoryPolicy),
+    /// Entra ID cloud policy plus Password Protection (model M1).
+    Entra(EntraPolicy),
+    /// NIST SP 800-63B-4.
+    Nist(NistPolicy),
+}
+
+/// Which DC software enforces the AD policy (they differ: policy.md §2).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DcKind {
+    /// Windows Server DC.
+    #[default]
+    Windows,
+    /// Samba AD DC: UTF-16 length, 5th "unicode" category, no name checks.
+    Samba,
+}
+
+/// `{"kind":"active_directory","dc":"windows","min_length":7,"complexity":true,"history_length":24}`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ActiveDirectoryPolicy {
+    /// Windows or Samba.
+    pub dc: DcKind,
+    /// `minPwdLength` / `msDS-MinimumPasswordLength` (0–255).
+    pub min_length: u32,
+    /// `pwdProperties & 1` / `msDS-PasswordComplexityEnabled`.
+    pub complexity: bool,
+    /// `pwdHistoryLength` (informational: history cannot be checked offline).
+    pub history_length: u32,
+}
+
+impl Default for ActiveDirectoryPolicy {
+    fn default() -> Self {
+        Self { dc: DcKind::Windows, min_length: 7, complexity: true, history_length: 24 }
+    }
+}
+
+/// `{"kind":"entra","custom_terms":["contoso"],"global_list":true,"tenant_name":"Contoso"}`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EntraPolicy {
+    /// Tenant custom banned terms (4–16 chars, up to 1000).
+    pub custom_terms: Vec<String>,
+    /// Apply the built-in list of common weak terms (our stand-in for Microsoft's secret global list).
+    pub global_list: bool,
+    /// Tenant display name (name-substring rule).
+    pub tenant_name: Option<String>,
+}
+
+impl Default for EntraPolicy {
+    fn default() -> Self {
+        Self { custom_terms: Vec::new(), global_list: true, tenant_name: None }
+    }
+}
+
+/// `{"kind":"nist","min_length":15,"blocklist":["..."]}`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NistPolicy {
+    /// 15 for single-factor, 8 when used with MFA (code points).
+    pub min_length: u32,
+    /// Whole-string blocklist (compared after lower-casing).
+    pub blocklist: Vec<String>,
+}
+
+impl Default for NistPolicy {
+    fn default() -> Self {
+        Self { min_length: 15, blocklist: Vec::new() }
+    }
+}
+
+/// A policy that cannot be used (checked once when a [`crate::Validator`] is built).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PolicyError {
+    /// A numeric field is outside what the directory allows.
+    #[error("{field} must be between {min} and {max}, got {value}")]
+    OutOfRange {
+        /// JSON field name.
+        field: &'static str,
+        /// Lowest allowed.
+        min: u64,
+        /// Highest allowed.
+        max: u64,
+        /// What was given.
+        value: u64,
+    },
+    /// Too many custom banned terms.
+    #[error("custom_terms holds {count} terms; Entra allows at most {max}")]
+    TooManyTerms {
+        /// How many were given.
+        count: usize,
+        /// The limit.
+        max: usize,
+    },
+}

@@ -1,0 +1,22 @@
+# Idempotent installs: apt packages, the wasm target, the pinned wasm-bindgen CLI, npm test tools.
+WASM_BINDGEN_VERSION := 0.2.130
+APT_PACKAGES := samba samba-ad-dc samba-ad-provision ldb-tools ldap-utils chromium chromium-driver firefox-esr openssl
+
+.PHONY: setup setup-apt setup-rust setup-node
+setup: setup-apt setup-rust setup-node
+
+setup-apt:
+	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
+	  apt-get -o DPkg::Lock::Timeout=900 update && \
+	  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y --no-install-recommends $(APT_PACKAGES); \
+	else echo "apt packages present"; fi
+
+setup-rust:
+	@rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@# Not --locked: the CLI's lockfile pins a yanked webpki-roots (toolchain.md G1).
+	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+
+setup-node: tests/node_modules/.package-lock.json
+tests/node_modules/.package-lock.json: tests/package.json
+	cd tests && npm install --no-audit --no-fund
+	@touch $@

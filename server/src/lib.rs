@@ -1,0 +1,14 @@
+//! PassDesk backend: ConnectWise ticket → directory account → reset → internal note.
+//!
+//! `main.rs` only parses the command line; everything lives here so tests drive it in-process
+//! (`http::app(state)` returns the axum `Router`).
+
+pub mod cli;
+pub mod config;
+pub mod connectwise;
+pub mod demo;
+pub mod directory;
+pub mod error;
+pub mod http;
+pub mod reset;
+pub mod store;

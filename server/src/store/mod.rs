@@ -1,0 +1,1 @@
+//! Database: tokens, audit, outbox, idempotency (server app work).
