@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod connectwise;
 pub mod demo;
+pub mod demo_pages;
 pub mod directory;
 pub mod error;
 pub mod http;

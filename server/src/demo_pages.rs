@@ -1,0 +1,1 @@
+//! Demo ticket pages reproducing the ConnectWise DOM (extension work).
