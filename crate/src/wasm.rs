@@ -1,0 +1,272 @@
+//! JavaScript bindings (feature `wasm`). Translation only: every rule lives in the validator and
+//! the generators; this module converts JS values to the crate's types and back.
+//!
+//! Values have exactly the JSON shapes of the CLI (snake_case fields, `null` for absent optionals).
+//! Errors are thrown as JS `Error`s whose `name` is `"PolicyError"`, `"GenerateError"` or
+//! `"InputError"` and whose `variant` names the case (e.g. `"OutOfRange"`, `"Infeasible"`).
+use serde::{de::DeserializeOwned, Serialize};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use zeroize::{Zeroize, Zeroizing};
+
+use crate::{Account, GenerateError, Generated, PassphraseOptions, PasswordOptions, Policy, PolicyError};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** Which DC software enforces an Active Directory policy. */
+export type DcKind = "windows" | "samba";
+/** `{"kind":"active_directory","dc":"windows","min_length":7,"complexity":true,"history_length":24}` */
+export interface ActiveDirectoryPolicy {
+  kind: "active_directory";
+  dc?: DcKind;
+  min_length?: number;
+  complexity?: boolean;
+  history_length?: number;
+}
+/** `{"kind":"entra","custom_terms":["contoso"],"global_list":true,"tenant_name":"Contoso"}` */
+export interface EntraPolicy {
+  kind: "entra";
+  custom_terms?: string[];
+  global_list?: boolean;
+  tenant_name?: string | null;
+}
+/** `{"kind":"nist","min_length":15,"blocklist":["..."]}` */
+export interface NistPolicy {
+  kind: "nist";
+  min_length?: number;
+  blocklist?: string[];
+}
+/** A password policy: exactly the CLI's policy JSON. */
+export type Policy = ActiveDirectoryPolicy | EntraPolicy | NistPolicy;
+/** The account a password is checked for; a missing name skips the checks that need it. */
+export interface Account {
+  sam_account_name?: string | null;
+  display_name?: string | null;
+  given_name?: string | null;
+  surname?: string | null;
+  upn?: string | null;
+}
+/** Stable rule identifiers. */
+export type RuleId =
+  | "AD_MIN_LEN" | "AD_MAX_LEN" | "AD_SAM_NAME" | "AD_DISPLAY_NAME_TOKEN" | "AD_COMPLEXITY"
+  | "ENTRA_CHARSET" | "ENTRA_MIN_LEN" | "ENTRA_MAX_LEN" | "ENTRA_COMPLEXITY" | "ENTRA_BANNED"
+  | "ENTRA_NAME_SUBSTRING" | "NIST_MIN_LEN" | "NIST_BLOCKLIST";
+/** One failing rule; `span` is `[start, end)` in UTF-16 code units (JS string indices). */
+export interface Violation {
+  rule: RuleId;
+  message: string;
+  span: [number, number] | null;
+}
+/** One rule that is met. */
+export interface Satisfied {
+  rule: RuleId;
+  message: string;
+}
+/** The outcome of validating one password. */
+export interface Verdict {
+  ok: boolean;
+  violations: Violation[];
+  satisfied: Satisfied[];
+  uncertain: string | null;
+}
+/** Complex-password options; missing fields take the defaults shown. */
+export interface PasswordOptions {
+  /** 8–256, default 16. */
+  length?: number;
+  /** default true */
+  numbers?: boolean;
+  /** default true */
+  symbols?: boolean;
+  /** default true; false leaves out look-alike characters such as I l 1 O 0 */
+  lookalikes?: boolean;
+}
+/** Which EFF list a passphrase draws from. */
+export type WordSize = "short" | "long";
+/** Passphrase options; missing fields take the defaults shown. */
+export interface PassphraseOptions {
+  /** 3–20, default 4. */
+  words?: number;
+  /** default "long" */
+  word_size?: WordSize;
+  /** exactly one character, default "-" */
+  separator?: string;
+  /** default false */
+  numbers?: boolean;
+  /** default false */
+  capitalize?: boolean;
+}
+/** A generated secret and the entropy (bits) of the configuration that produced it. */
+export interface Generated {
+  password: string;
+  entropy_bits: number;
+}
+/** What every function of this module throws. */
+export interface PassDeskError extends Error {
+  name: "PolicyError" | "GenerateError" | "InputError";
+  /** The Rust enum variant, e.g. "OutOfRange", "Infeasible"; for InputError: "InvalidPolicy",
+   *  "InvalidAccount", "InvalidOptions" or "InvalidPassword". */
+  variant: string;
+}
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    /// A `Policy` object (see the TypeScript section).
+    #[wasm_bindgen(typescript_type = "Policy")]
+    pub type JsPolicy;
+    /// An `Account` object.
+    #[wasm_bindgen(typescript_type = "Account")]
+    pub type JsAccount;
+    /// A `Verdict` object.
+    #[wasm_bindgen(typescript_type = "Verdict")]
+    pub type JsVerdict;
+    /// `PasswordOptions`.
+    #[wasm_bindgen(typescript_type = "PasswordOptions")]
+    pub type JsPasswordOptions;
+    /// `PassphraseOptions`.
+    #[wasm_bindgen(typescript_type = "PassphraseOptions")]
+    pub type JsPassphraseOptions;
+    /// A `Generated` object.
+    #[wasm_bindgen(typescript_type = "Generated")]
+    pub type JsGenerated;
+}
+
+/// A policy compiled for one account: build once, call `validate` on every keystroke.
+#[wasm_bindgen(js_name = Validator)]
+pub struct JsValidator {
+    inner: crate::Validator,
+}
+
+#[wasm_bindgen(js_class = Validator)]
+impl JsValidator {
+    /// Compiles `policy` for `account` (null/undefined = no names known).
+    /// Throws `PolicyError` for an unusable policy, `InputError` for a malformed object.
+    #[wasm_bindgen(constructor)]
+    pub fn new(policy: JsPolicy, account: Option<JsAccount>) -> Result<JsValidator, JsValue> {
+        let policy = policy_from(&policy)?;
+        let account = account_from(account.as_deref())?;
+        let inner = crate::Validator::new(&policy, &account).map_err(policy_error)?;
+        Ok(JsValidator { inner })
+    }
+
+    /// Every failing rule for `password`, and the rules met.
+    pub fn validate(&self, #[wasm_bindgen(unchecked_param_type = "string")] password: JsValue) -> Result<JsVerdict, JsValue> {
+        let password = password_from(&password)?;
+        to_js(&self.inner.validate(&password))
+    }
+}
+
+/// One-shot validation: compiles the policy and validates `password` once.
+#[wasm_bindgen(js_name = validate)]
+pub fn validate_once(
+    #[wasm_bindgen(unchecked_param_type = "string")] password: JsValue,
+    policy: JsPolicy,
+    account: Option<JsAccount>,
+) -> Result<JsVerdict, JsValue> {
+    JsValidator::new(policy, account)?.validate(password)
+}
+
+/// A passphrase of EFF words that satisfies `policy` for `account` (defaults: AD Windows policy).
+#[wasm_bindgen(js_name = generatePassphrase)]
+pub fn generate_passphrase(
+    options: Option<JsPassphraseOptions>,
+    policy: Option<JsPolicy>,
+    account: Option<JsAccount>,
+) -> Result<JsGenerated, JsValue> {
+    let opts: PassphraseOptions = options_from(options.as_deref())?;
+    let validator = validator_for(policy, account)?;
+    generated_to_js(crate::generate_passphrase(&opts, &validator))
+}
+
+/// A complex password that satisfies `policy` for `account` (defaults: AD Windows policy).
+#[wasm_bindgen(js_name = generatePassword)]
+pub fn generate_password(
+    options: Option<JsPasswordOptions>,
+    policy: Option<JsPolicy>,
+    account: Option<JsAccount>,
+) -> Result<JsGenerated, JsValue> {
+    let opts: PasswordOptions = options_from(options.as_deref())?;
+    let validator = validator_for(policy, account)?;
+    generated_to_js(crate::generate_password(&opts, &validator))
+}
+
+// ---- translation helpers ----------------------------------------------------------------------
+
+fn validator_for(policy: Option<JsPolicy>, account: Option<JsAccount>) -> Result<crate::Validator, JsValue> {
+    // No policy given: the AD Windows defaults, like the CLI without --policy.
+    let policy = match policy.as_deref() {
+        Some(p) if !p.is_null() && !p.is_undefined() => policy_from(p)?,
+        _ => Policy::ActiveDirectory(Default::default()),
+    };
+    let account = account_from(account.as_deref())?;
+    crate::Validator::new(&policy, &account).map_err(policy_error)
+}
+
+fn policy_from(v: &JsValue) -> Result<Policy, JsValue> {
+    serde_wasm_bindgen::from_value(v.clone()).map_err(|e| input_error("InvalidPolicy", &format!("invalid policy: {e}")))
+}
+
+fn account_from(v: Option<&JsValue>) -> Result<Account, JsValue> {
+    match v {
+        Some(v) if !v.is_null() && !v.is_undefined() => serde_wasm_bindgen::from_value(v.clone())
+            .map_err(|e| input_error("InvalidAccount", &format!("invalid account: {e}"))),
+        _ => Ok(Account::default()),
+    }
+}
+
+fn options_from<T: DeserializeOwned + Default>(v: Option<&JsValue>) -> Result<T, JsValue> {
+    match v {
+        Some(v) if !v.is_null() && !v.is_undefined() => serde_wasm_bindgen::from_value(v.clone())
+            .map_err(|e| input_error("InvalidOptions", &format!("invalid options: {e}"))),
+        _ => Ok(T::default()),
+    }
+}
+
+/// Copies the JS string into a buffer we own, so it is wiped when dropped. A non-string is an
+/// error rather than being coerced (`undefined` must not be validated as "undefined").
+fn password_from(v: &JsValue) -> Result<Zeroizing<String>, JsValue> {
+    v.as_string()
+        .map(Zeroizing::new)
+        .ok_or_else(|| input_error("InvalidPassword", "the password must be a string"))
+}
+
+/// `json_compatible`: `None` becomes `null` (not `undefined`) and maps become plain objects, so
+/// the value equals `JSON.parse` of the CLI's output.
+fn to_js<T: Serialize, J: JsCast>(value: &T) -> Result<J, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map(JsCast::unchecked_into)
+        .map_err(|e| js_error("InputError", "Serialization", &e.to_string()))
+}
+
+fn generated_to_js(result: Result<Generated, GenerateError>) -> Result<JsGenerated, JsValue> {
+    let mut generated = result.map_err(|e| js_error("GenerateError", &variant_of(&e), &e.to_string()))?;
+    let out = to_js(&generated);
+    // Our copy of the secret: the JS string now holds the only one the caller needs.
+    generated.password.zeroize();
+    out
+}
+
+fn policy_error(e: PolicyError) -> JsValue {
+    js_error("PolicyError", &variant_of(&e), &e.to_string())
+}
+
+fn input_error(variant: &str, message: &str) -> JsValue {
+    js_error("InputError", variant, message)
+}
+
+/// The variant name of a derived `Debug` enum (text before the first `(`, `{` or space), so new
+/// variants need no change here. These error enums never carry a password.
+fn variant_of(e: &impl core::fmt::Debug) -> String {
+    let text = format!("{e:?}");
+    let end = text.find(['(', '{', ' ']).unwrap_or(text.len());
+    text[..end].to_owned()
+}
+
+fn js_error(name: &str, variant: &str, message: &str) -> JsValue {
+    let err = js_sys::Error::new(message);
+    err.set_name(name);
+    // Reflect::set on a fresh Error object cannot fail.
+    let _ = js_sys::Reflect::set(&err, &JsValue::from_str("variant"), &JsValue::from_str(variant));
+    err.into()
+}
