@@ -1,8 +1,33 @@
 //! Compliant generators: whole-password rejection sampling against the [`Validator`], so the
 //! output is uniform over the compliant set.
+//!
+//! * `options`: public options checked once into private valid types.
+//! * `charset` / `wordlist`: the complex-password alphabet and the embedded EFF lists.
+//! * `requirements` / `feasibility`: what the policy demands of the output's shape, and refusing
+//!   options that can never meet it, before any draw.
+//! * `password` / `passphrase` / `draw`: building candidates and the rejection loop.
+//! * `entropy`: the `entropy_bits` figure.
 use serde::{Deserialize, Serialize};
 
 use crate::Validator;
+
+mod charset;
+mod draw;
+mod entropy;
+mod feasibility;
+mod options;
+mod passphrase;
+mod password;
+mod requirements;
+mod wordlist;
+
+pub use charset::{LOOKALIKES, SYMBOLS};
+pub use wordlist::{wordlist, WordList};
+
+/// Digits inserted by `numbers: true` in a passphrase.
+pub const PASSPHRASE_DIGITS: usize = entropy::INSERTED_DIGITS;
+/// Draws made before [`GenerateError::Exhausted`].
+pub const MAX_ATTEMPTS: u32 = draw::MAX_ATTEMPTS;
 
 /// Options of the complex-password generator. JSON:
 /// `{"length":16,"numbers":true,"symbols":true,"lookalikes":true}`.
@@ -15,7 +40,7 @@ pub struct PasswordOptions {
     pub numbers: bool,
     /// Include symbols (a paste-safe set allowed by Entra).
     pub symbols: bool,
-    /// Include look-alike characters (`false` leaves out e.g. `I l 1 O 0`).
+    /// Include look-alike characters (`false` leaves out [`LOOKALIKES`]: `I l 1 | O 0 o`).
     pub lookalikes: bool,
 }
 
@@ -47,7 +72,8 @@ pub struct PassphraseOptions {
     pub word_size: WordSize,
     /// Exactly one character placed between words.
     pub separator: String,
-    /// Insert random digits at random positions.
+    /// Insert [`PASSPHRASE_DIGITS`] random digits (0–9), each into a uniformly random gap of the phrase
+    /// (inside a word, next to a separator, at either end).
     pub numbers: bool,
     /// Capitalise the first letter of each word.
     pub capitalize: bool,
@@ -60,12 +86,23 @@ impl Default for PassphraseOptions {
 }
 
 /// A generated secret and the entropy of the generator configuration that produced it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// `Debug` is written by hand so the password never reaches a log line or a panic message.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct Generated {
     /// The password (the caller owns this copy; zeroize it when done).
     pub password: String,
     /// log2 of the number of outputs the configuration can produce (compliant set), in bits.
     pub entropy_bits: f64,
+}
+
+impl std::fmt::Debug for Generated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Generated")
+            .field("password", &"<redacted>")
+            .field("entropy_bits", &self.entropy_bits)
+            .finish()
+    }
 }
 
 /// Why nothing was generated.
@@ -91,8 +128,8 @@ pub enum GenerateError {
         /// What was given.
         value: u32,
     },
-    /// The separator is not exactly one character.
-    #[error("separator must be exactly one character")]
+    /// The separator is not exactly one character, or is a control character.
+    #[error("separator must be exactly one character, not a control character")]
     InvalidSeparator,
     /// These options can never satisfy the policy; the message names the conflict.
     #[error("these options can never satisfy the policy: {0}")]
@@ -118,8 +155,7 @@ pub fn generate_password_with_rng<R: rand::Rng + ?Sized>(
     opts: &PasswordOptions,
     validator: &Validator,
 ) -> Result<Generated, GenerateError> {
-    let _ = (rng, opts, validator);
-    unimplemented!("core-generate")
+    password::generate(rng, opts, validator)
 }
 
 /// Generates a passphrase with the OS CSPRNG.
@@ -133,6 +169,5 @@ pub fn generate_passphrase_with_rng<R: rand::Rng + ?Sized>(
     opts: &PassphraseOptions,
     validator: &Validator,
 ) -> Result<Generated, GenerateError> {
-    let _ = (rng, opts, validator);
-    unimplemented!("core-generate")
+    passphrase::generate(rng, opts, validator)
 }

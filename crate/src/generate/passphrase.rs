@@ -1,0 +1,70 @@
+//! Passphrases: EFF words joined by one separator, optionally capitalised, with digits inserted at
+//! uniformly random positions; the whole phrase is redrawn until the validator passes it.
+use rand::Rng;
+
+use super::entropy::INSERTED_DIGITS;
+use super::options::ValidPassphraseOptions;
+use super::requirements::Requirements;
+use super::wordlist::{wordlist, WordList, MAX_WORD_LEN};
+use super::{draw, entropy, feasibility, GenerateError, Generated, PassphraseOptions};
+use crate::Validator;
+
+pub(crate) fn generate<R: Rng + ?Sized>(
+    rng: &mut R,
+    opts: &PassphraseOptions,
+    validator: &Validator,
+) -> Result<Generated, GenerateError> {
+    let opts = ValidPassphraseOptions::parse(opts)?;
+    let list = wordlist(opts.word_size);
+    let req = Requirements::of(validator.policy());
+    let min_letters = feasibility::check_passphrase(&opts, list, &req)?;
+
+    let capacity = opts.words * MAX_WORD_LEN + (opts.words - 1) * opts.separator.len_utf8() + INSERTED_DIGITS;
+    let password = draw::until_compliant(validator, capacity, |candidate| fill(rng, &opts, list, candidate))
+        .ok_or_else(|| GenerateError::Exhausted {
+            attempts: draw::MAX_ATTEMPTS,
+            hint: "the account's names or the banned terms rule out almost every passphrase: \
+                   add words or use long words"
+                .into(),
+        })?;
+    Ok(Generated { password, entropy_bits: entropy::passphrase_bits(&opts, min_letters) })
+}
+
+/// One candidate: `words` uniform words, the separator between them, then (with `numbers`)
+/// [`INSERTED_DIGITS`] digits, each 0–9 and each put into a uniformly chosen gap of the phrase as it
+/// stands (before the first character, between two, or after the last).
+fn fill<R: Rng + ?Sized>(rng: &mut R, opts: &ValidPassphraseOptions, list: &WordList, out: &mut String) {
+    let mut chars = 0usize;
+    for i in 0..opts.words {
+        if i > 0 {
+            out.push(opts.separator);
+            chars += 1;
+        }
+        let word = list.word(rng.random_range(0..list.len()));
+        if opts.capitalize {
+            // Words are ASCII lower-case, so byte 0 is the whole first letter.
+            out.push(char::from(word.as_bytes()[0].to_ascii_uppercase()));
+            out.push_str(&word[1..]);
+        } else {
+            out.push_str(word);
+        }
+        chars += word.len();
+    }
+    if opts.numbers {
+        for _ in 0..INSERTED_DIGITS {
+            let gap = rng.random_range(0..=chars);
+            let digit = char::from(b'0' + rng.random_range(0..10u8));
+            let at = byte_offset_of_char(out, gap);
+            out.insert(at, digit);
+            chars += 1;
+        }
+    }
+}
+
+/// Byte offset of the `n`-th character (the end of the string for `n == char count`).
+fn byte_offset_of_char(s: &str, n: usize) -> usize {
+    if s.is_ascii() {
+        return n;
+    }
+    s.char_indices().nth(n).map_or(s.len(), |(at, _)| at)
+}
