@@ -94,6 +94,18 @@ pub enum PolicyError {
         /// What was given.
         value: u64,
     },
+    /// A custom banned term is too short or too long (Entra allows 4–16 characters).
+    #[error("custom_terms[{index}] has {chars} characters; Entra allows {min} to {max}")]
+    TermLength {
+        /// Position in `custom_terms`.
+        index: usize,
+        /// Its length in characters.
+        chars: usize,
+        /// Shortest allowed.
+        min: usize,
+        /// Longest allowed.
+        max: usize,
+    },
     /// Too many custom banned terms.
     #[error("custom_terms holds {count} terms; Entra allows at most {max}")]
     TooManyTerms {

@@ -1,0 +1,182 @@
+//! Active Directory profiles: a Windows DC (policy.md §1) and a Samba AD DC (§2).
+use super::checklist::Checklist;
+use super::classify::{samba_kind, windows_doubt, windows_kind, Kind, KindSet};
+use super::folded::FoldedPassword;
+use super::messages::{and_list, complexity_failure, quoted};
+use super::names::{display_name_tokens, sam_token, NameToken};
+use crate::{Account, ActiveDirectoryPolicy, DcKind, RuleId, Verdict};
+
+/// MS-SAMR's maximum password length, for every account.
+pub(crate) const AD_MAX_LEN: u32 = 256;
+/// Kinds needed out of five when complexity is on.
+const KINDS_NEEDED: u32 = 3;
+/// Suggested kinds, in the order a technician would add them.
+const HINT_KINDS: [Kind; 4] = [Kind::Digit, Kind::Symbol, Kind::Upper, Kind::Lower];
+
+/// A compiled AD policy for one account.
+#[derive(Debug, Clone)]
+pub(crate) struct AdRules {
+    dc: DcKind,
+    min_length: u32,
+    complexity: bool,
+    sam: Option<NameToken>,
+    tokens: Vec<NameToken>,
+}
+
+impl AdRules {
+    pub(crate) fn new(policy: &ActiveDirectoryPolicy, account: &Account) -> Self {
+        Self {
+            dc: policy.dc,
+            min_length: policy.min_length,
+            complexity: policy.complexity,
+            sam: sam_token(account.sam_account_name.as_deref()),
+            tokens: display_name_tokens(account.display_name.as_deref()),
+        }
+    }
+
+    /// Windows checks names only with complexity on [D policy.md §1.2]; Samba never does (§2).
+    fn checks_names(&self) -> bool {
+        self.dc == DcKind::Windows && self.complexity
+    }
+
+    pub(crate) fn check(&self, password: &str) -> Verdict {
+        let mut list = Checklist::new();
+        let folded = FoldedPassword::new(password);
+        let len16 = folded.len16();
+        let wide = len16 as usize != password.chars().count();
+
+        if len16 <= AD_MAX_LEN {
+            list.pass(RuleId::AdMaxLen, format!("At most {AD_MAX_LEN} characters"));
+        } else {
+            list.fail(RuleId::AdMaxLen, format!("Too long: {len16} characters, the most is {AD_MAX_LEN}"), None);
+        }
+
+        if len16 >= self.min_length {
+            list.pass(RuleId::AdMinLen, format!("At least {} characters", self.min_length));
+        } else {
+            let note = if wide { " (emoji and some rare characters count as 2)" } else { "" };
+            let msg = format!("Too short: {len16} characters, needs at least {}{note}", self.min_length);
+            list.fail(RuleId::AdMinLen, msg, None);
+        }
+
+        if self.checks_names() {
+            self.check_sam(&folded, &mut list);
+            self.check_display_name(&folded, &mut list);
+        } else if self.dc == DcKind::Windows && (self.sam.is_some() || !self.tokens.is_empty()) {
+            list.doubt(
+                "Complexity is off: Microsoft's documents disagree on whether Windows still refuses the \
+                 logon name and display-name parts (not checked here)",
+            );
+        }
+
+        if self.complexity {
+            self.check_complexity(password, &mut list);
+        }
+        list.finish()
+    }
+
+    fn check_sam(&self, folded: &FoldedPassword, list: &mut Checklist) {
+        let Some(sam) = &self.sam else {
+            list.pass(RuleId::AdSamName, "Does not contain the logon name (none of 3+ characters to check)");
+            return;
+        };
+        match folded.find(&sam.folded) {
+            Some(at) => list.fail(
+                RuleId::AdSamName,
+                format!("Contains the user's logon name \"{}\"", sam.shown),
+                Some(folded.span16(at, at + sam.folded.len())),
+            ),
+            None => list.pass(RuleId::AdSamName, format!("Does not contain the logon name \"{}\"", sam.shown)),
+        }
+    }
+
+    fn check_display_name(&self, folded: &FoldedPassword, list: &mut Checklist) {
+        if self.tokens.is_empty() {
+            list.pass(RuleId::AdDisplayNameToken, "Does not contain a part of the display name (none of 3+ characters)");
+            return;
+        }
+        let mut hits: Vec<(&NameToken, usize)> =
+            self.tokens.iter().filter_map(|t| folded.find(&t.folded).map(|at| (t, at))).collect();
+        let shown_all: Vec<&str> = self.tokens.iter().map(|t| t.shown.as_str()).collect();
+        if hits.is_empty() {
+            let msg = format!("Does not contain a part of the display name ({})", quoted(&shown_all).join(", "));
+            list.pass(RuleId::AdDisplayNameToken, msg);
+            return;
+        }
+        hits.sort_by_key(|(_, at)| *at);
+        let (first, at) = hits[0];
+        let names: Vec<&str> = hits.iter().map(|(t, _)| t.shown.as_str()).collect();
+        let quoted_names = quoted(&names);
+        let quoted_refs: Vec<&str> = quoted_names.iter().map(String::as_str).collect();
+        let part = if hits.len() == 1 { "part" } else { "parts" };
+        list.fail(
+            RuleId::AdDisplayNameToken,
+            format!("Contains the display-name {part} {}", and_list(&quoted_refs)),
+            Some(folded.span16(at, at + first.folded.len())),
+        );
+    }
+
+    fn check_complexity(&self, password: &str, list: &mut Checklist) {
+        let (found, doubt) = match self.dc {
+            DcKind::Windows => windows_kinds(password),
+            DcKind::Samba => (super::classify::kinds_of(password, samba_kind), None),
+        };
+        if found.count() >= KINDS_NEEDED {
+            list.pass(
+                RuleId::AdComplexity,
+                "At least 3 of 5 character kinds: upper-case, lower-case, digits, symbols, letters without case",
+            );
+        } else {
+            let mut msg = complexity_failure(found, 5, KINDS_NEEDED, &HINT_KINDS);
+            if self.dc == DcKind::Windows && password.chars().any(|c| windows_kind(c).is_none()) {
+                msg.push_str(" (spaces, € and other non-ASCII symbols count for nothing)");
+            }
+            list.fail(RuleId::AdComplexity, msg, None);
+        }
+        if let Some(reason) = doubt {
+            list.doubt(reason);
+        }
+    }
+}
+
+/// Windows kinds, plus a doubt when undocumented characters could flip the 3-of-5 outcome.
+fn windows_kinds(password: &str) -> (KindSet, Option<String>) {
+    let mut ours = KindSet::default();
+    let mut certain = KindSet::default();
+    let mut possible = KindSet::default();
+    let mut reason = None;
+    for c in password.chars() {
+        let kind = windows_kind(c);
+        if let Some(k) = kind {
+            ours.insert(k);
+            possible.insert(k);
+        }
+        match windows_doubt(c) {
+            None => {
+                if let Some(k) = kind {
+                    certain.insert(k);
+                }
+            }
+            Some(why) => {
+                // What Windows might count it as if our guess is wrong.
+                if let Some(alt) = alternative_kind(c) {
+                    possible.insert(alt);
+                }
+                reason.get_or_insert(why);
+            }
+        }
+    }
+    let flips = (certain.count() >= KINDS_NEEDED) != (possible.count() >= KINDS_NEEDED);
+    let doubt = reason.filter(|_| flips).map(|why| format!("The password contains {why}; the complexity result may differ on a real DC"));
+    (ours, doubt)
+}
+
+fn alternative_kind(c: char) -> Option<Kind> {
+    use unicode_general_category::{get_general_category, GeneralCategory as G};
+    match get_general_category(c) {
+        G::SpaceSeparator => Some(Kind::Symbol),
+        G::DecimalNumber => Some(Kind::Digit),
+        G::TitlecaseLetter => Some(Kind::Upper),
+        _ => None,
+    }
+}

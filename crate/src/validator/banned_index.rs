@@ -1,0 +1,282 @@
+//! An index of normalised banned terms for model M1 (policy.md §3.3):
+//! * whole-password edit distance ≤ 1 through hash sets of exact terms, one-deletion variants and
+//!   position-tagged one-deletion variants (substitutions), so a call costs O(password length) lookups;
+//! * one-mismatch (Hamming ≤ 1) occurrences through an Aho-Corasick automaton over the two exact
+//!   halves of each term: a window with at most one mismatch matches one half exactly.
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use zeroize::Zeroizing;
+
+use super::normalize::normalize_term;
+
+/// Fuzzy matching (edit distance / one mismatch) applies only to terms this long; shorter terms must
+/// match exactly (one mismatch in a 3-letter word would match almost anything) [D].
+pub(crate) const FUZZY_MIN_LEN: usize = 4;
+
+/// Where a term comes from (for the message a technician sees).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TermSource {
+    Global,
+    Custom,
+    GivenName,
+    Surname,
+    Tenant,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Term {
+    pub(crate) normalized: Box<[u8]>,
+    /// As configured (shown in messages; list entries and names are not secrets).
+    pub(crate) shown: String,
+    pub(crate) source: TermSource,
+}
+
+/// One term found in the normalised password, as code-point positions `[start, end)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Occurrence {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) term: u32,
+}
+
+/// FNV-1a: the keys are short byte strings, where SipHash's setup cost dominates.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
+#[derive(Debug, Clone)]
+pub(crate) struct BannedIndex {
+    terms: Vec<Term>,
+    exact: FastMap<Box<[u8]>, u32>,
+    /// Fuzzy terms with one code point deleted (password one shorter than a term).
+    deletions: FastMap<Box<[u8]>, u32>,
+    /// Fuzzy terms with one code point deleted, the deleted position appended (same-length, one substitution).
+    substitutions: FastMap<Box<[u8]>, u32>,
+    min_len: usize,
+    max_len: usize,
+    halves: Option<AhoCorasick>,
+    /// For each automaton pattern: the terms it is part of, and its offset inside each.
+    half_owners: Vec<Vec<(u32, u32)>>,
+}
+
+impl BannedIndex {
+    /// Builds the index; empty and duplicate normalised terms are dropped (first one kept).
+    pub(crate) fn new<'a>(entries: impl IntoIterator<Item = (&'a str, TermSource)>) -> Self {
+        let mut terms = Vec::new();
+        let mut seen = HashSet::new();
+        for (shown, source) in entries {
+            let normalized = normalize_term(shown.trim());
+            if normalized.is_empty() || !seen.insert(normalized.clone()) {
+                continue;
+            }
+            terms.push(Term { normalized: normalized.into_boxed_slice(), shown: shown.trim().to_string(), source });
+        }
+        Self::from_terms(terms)
+    }
+
+    fn from_terms(terms: Vec<Term>) -> Self {
+        let mut exact = FastMap::default();
+        let mut deletions = FastMap::default();
+        let mut substitutions = FastMap::default();
+        let mut pattern_ids: HashMap<Vec<u8>, usize> = HashMap::new();
+        let mut patterns: Vec<Vec<u8>> = Vec::new();
+        let mut half_owners: Vec<Vec<(u32, u32)>> = Vec::new();
+        let (mut min_len, mut max_len) = (usize::MAX, 0);
+
+        for (id, term) in terms.iter().enumerate() {
+            let id = id as u32;
+            let t = &term.normalized;
+            min_len = min_len.min(t.len());
+            max_len = max_len.max(t.len());
+            exact.entry(t.clone()).or_insert(id);
+            let pieces: Vec<(usize, usize)> = if t.len() >= FUZZY_MIN_LEN {
+                for i in 0..t.len() {
+                    let variant = delete_at(t, i);
+                    deletions.entry(variant.clone().into_boxed_slice()).or_insert(id);
+                    substitutions.entry(tag_position(variant, i).into_boxed_slice()).or_insert(id);
+                }
+                let mid = t.len() / 2;
+                vec![(0, mid), (mid, t.len())]
+            } else {
+                vec![(0, t.len())]
+            };
+            for (from, to) in pieces {
+                let piece = t[from..to].to_vec();
+                let pid = *pattern_ids.entry(piece.clone()).or_insert_with(|| {
+                    patterns.push(piece);
+                    half_owners.push(Vec::new());
+                    patterns.len() - 1
+                });
+                half_owners[pid].push((id, from as u32));
+            }
+        }
+        // Building cannot fail for a few thousand short patterns; if it ever did, occurrences are
+        // skipped rather than panicking (whole-password matching still works).
+        let halves = if patterns.is_empty() {
+            None
+        } else {
+            AhoCorasick::builder().match_kind(MatchKind::Standard).build(&patterns).ok()
+        };
+        Self {
+            terms,
+            exact,
+            deletions,
+            substitutions,
+            min_len: if min_len == usize::MAX { 0 } else { min_len },
+            max_len,
+            halves,
+            half_owners,
+        }
+    }
+
+    pub(crate) fn term(&self, id: u32) -> &Term {
+        &self.terms[id as usize]
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// A term within edit distance 1 of the whole normalised password (exact for short terms).
+    pub(crate) fn whole_match(&self, pw: &[u8]) -> Option<u32> {
+        if self.terms.is_empty() || pw.len() + 1 < self.min_len || pw.len() > self.max_len + 1 {
+            return None;
+        }
+        if let Some(&id) = self.exact.get(pw) {
+            return Some(id);
+        }
+        if let Some(&id) = self.deletions.get(pw) {
+            return Some(id); // one insertion into the password gives the term
+        }
+        let mut scratch = Zeroizing::new(Vec::with_capacity(pw.len() + 1));
+        for i in 0..pw.len() {
+            scratch.clear();
+            scratch.extend_from_slice(&pw[..i]);
+            scratch.extend_from_slice(&pw[i + 1..]);
+            // One extra code point in the password.
+            if let Some(&id) = self.exact.get(scratch.as_slice()) {
+                if self.terms[id as usize].normalized.len() >= FUZZY_MIN_LEN {
+                    return Some(id);
+                }
+            }
+            // One substituted code point.
+            scratch.push(position_tag(i));
+            if let Some(&id) = self.substitutions.get(scratch.as_slice()) {
+                return Some(id);
+            }
+        }
+        None
+    }
+
+    /// Appends every (start, term) where the term occurs with at most one mismatch (exactly, for
+    /// short terms).
+    pub(crate) fn occurrences(&self, pw: &[u8], out: &mut Vec<Occurrence>) {
+        let Some(ac) = &self.halves else { return };
+        for m in ac.find_overlapping_iter(pw) {
+            for &(term_id, offset) in &self.half_owners[m.pattern().as_usize()] {
+                let Some(start) = m.start().checked_sub(offset as usize) else { continue };
+                let t = &self.terms[term_id as usize].normalized;
+                let end = start + t.len();
+                if end > pw.len() {
+                    continue;
+                }
+                let allowed = usize::from(t.len() >= FUZZY_MIN_LEN);
+                if mismatches_within(&pw[start..end], t, allowed) {
+                    out.push(Occurrence { start, end, term: term_id });
+                }
+            }
+        }
+    }
+}
+
+fn delete_at(t: &[u8], i: usize) -> Vec<u8> {
+    let mut v = Vec::with_capacity(t.len());
+    v.extend_from_slice(&t[..i]);
+    v.extend_from_slice(&t[i + 1..]);
+    v
+}
+
+fn tag_position(mut v: Vec<u8>, i: usize) -> Vec<u8> {
+    v.push(position_tag(i));
+    v
+}
+
+/// Terms are far shorter than 256 code points in practice; positions wrap rather than panic, which
+/// can only add a spurious key collision for absurdly long terms.
+fn position_tag(i: usize) -> u8 {
+    (i % 256) as u8
+}
+
+fn mismatches_within(window: &[u8], term: &[u8], allowed: usize) -> bool {
+    let mut left = allowed;
+    for (a, b) in window.iter().zip(term) {
+        if a != b {
+            if left == 0 {
+                return false;
+            }
+            left -= 1;
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(terms: &[&str]) -> BannedIndex {
+        BannedIndex::new(terms.iter().map(|t| (*t, TermSource::Global)))
+    }
+
+    #[test]
+    fn whole_password_edit_distance_one() {
+        let ix = index(&["abcdef", "blank"]);
+        for pw in ["abcdef", "abcdeg", "abcdefg", "abcde", "xabcdef", "bcdef", "blank", "blanks", "blan"] {
+            assert!(ix.whole_match(pw.as_bytes()).is_some(), "{pw}");
+        }
+        for pw in ["abcd", "abcdefgh", "abcxyz", "ab", "", "bla"] {
+            assert!(ix.whole_match(pw.as_bytes()).is_none(), "{pw}");
+        }
+    }
+
+    #[test]
+    fn occurrences_allow_one_mismatch_but_no_insertion() {
+        let ix = index(&["contoso", "blank"]);
+        let mut out = Vec::new();
+        ix.occurrences(b"blankcon7oso!zz", &mut out);
+        out.sort_by_key(|o| o.start);
+        out.dedup_by_key(|o| (o.start, o.end));
+        assert_eq!(out.iter().map(|o| (o.start, o.end)).collect::<Vec<_>>(), [(0, 5), (5, 12)]);
+        out.clear();
+        ix.occurrences(b"blaxnk", &mut out); // an insertion inside is not an occurrence
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn short_terms_match_exactly_only() {
+        let ix = index(&["abc"]);
+        let mut out = Vec::new();
+        ix.occurrences(b"xabdx", &mut out);
+        assert!(out.is_empty());
+        ix.occurrences(b"xabcx", &mut out);
+        assert_eq!(out.len(), 1);
+        assert!(ix.whole_match(b"abd").is_none());
+        assert!(ix.whole_match(b"abc").is_some());
+    }
+}

@@ -1,0 +1,298 @@
+//! Entra ID cloud policy (policy.md §3.1) plus Password Protection model M1 (§3.3).
+use std::sync::Arc;
+
+use super::banned_index::{BannedIndex, Occurrence, TermSource};
+use super::checklist::Checklist;
+use super::classify::{entra_kind, Kind, KindSet};
+use super::folded::utf16_span;
+use super::messages::{and_list, complexity_failure, quoted};
+use super::normalize::{normalize_password, normalize_term};
+use crate::{Account, EntraPolicy, RuleId, Verdict};
+
+pub(crate) const ENTRA_MIN_LEN: u32 = 8;
+pub(crate) const ENTRA_MAX_LEN: u32 = 256;
+/// Microsoft: accept only at 5 points or more.
+pub(crate) const MIN_SCORE: u32 = 5;
+/// Names and the tenant name are matched only from 4 characters on.
+const NAME_MIN_LEN: usize = 4;
+const KINDS_NEEDED: u32 = 3;
+const HINT_KINDS: [Kind; 4] = [Kind::Digit, Kind::Symbol, Kind::Upper, Kind::Lower];
+
+#[derive(Debug, Clone)]
+struct EntraName {
+    normalized: Vec<u8>,
+    shown: String,
+    source: TermSource,
+}
+
+/// A compiled Entra policy for one account.
+#[derive(Debug, Clone)]
+pub(crate) struct EntraRules {
+    /// The built-in list (shared by every validator), or a test list; `None` with `global_list: false`.
+    global: Option<Arc<BannedIndex>>,
+    /// Custom terms plus the account's names (M1 counts names in the score too).
+    local: BannedIndex,
+    names: Vec<EntraName>,
+}
+
+impl EntraRules {
+    pub(crate) fn new(policy: &EntraPolicy, account: &Account, global: Option<Arc<BannedIndex>>) -> Self {
+        let global = if policy.global_list { global } else { None };
+        let candidates = [
+            (account.given_name.as_deref(), TermSource::GivenName),
+            (account.surname.as_deref(), TermSource::Surname),
+            (policy.tenant_name.as_deref(), TermSource::Tenant),
+        ];
+        let names: Vec<EntraName> = candidates
+            .into_iter()
+            .filter_map(|(name, source)| {
+                let name = name?.trim();
+                (name.chars().count() >= NAME_MIN_LEN)
+                    .then(|| EntraName { normalized: normalize_term(name), shown: name.to_string(), source })
+            })
+            .collect();
+        let local = BannedIndex::new(
+            policy
+                .custom_terms
+                .iter()
+                .map(|t| (t.as_str(), TermSource::Custom))
+                .chain(names.iter().map(|n| (n.shown.as_str(), n.source))),
+        );
+        Self { global, local, names }
+    }
+
+    pub(crate) fn check(&self, password: &str) -> Verdict {
+        let mut list = Checklist::new();
+        check_charset(password, &mut list);
+        let len16 = u32::try_from(password.encode_utf16().count()).unwrap_or(u32::MAX);
+        if len16 >= ENTRA_MIN_LEN {
+            list.pass(RuleId::EntraMinLen, format!("At least {ENTRA_MIN_LEN} characters"));
+        } else {
+            list.fail(RuleId::EntraMinLen, format!("Too short: {len16} characters, needs at least {ENTRA_MIN_LEN}"), None);
+        }
+        if len16 <= ENTRA_MAX_LEN {
+            list.pass(RuleId::EntraMaxLen, format!("At most {ENTRA_MAX_LEN} characters"));
+        } else {
+            list.fail(RuleId::EntraMaxLen, format!("Too long: {len16} characters, the most is {ENTRA_MAX_LEN}"), None);
+        }
+        check_complexity(password, &mut list);
+
+        let normalized = normalize_password(password);
+        let banned_ok = self.check_banned(password, &normalized, &mut list);
+        let name_ok = self.check_names(password, &normalized, &mut list);
+        if !name_ok && banned_ok {
+            list.doubt("Microsoft's example implies a name refuses the password outright; Entra may only count it in the score");
+        }
+        list.finish()
+    }
+
+    fn indexes(&self) -> impl Iterator<Item = &BannedIndex> {
+        self.global.as_deref().into_iter().chain(std::iter::once(&self.local)).filter(|ix| !ix.is_empty())
+    }
+
+    /// Returns whether the rule is met.
+    fn check_banned(&self, password: &str, pw: &[u8], list: &mut Checklist) -> bool {
+        let whole = self.indexes().find_map(|ix| ix.whole_match(pw).map(|id| ix.term(id)));
+        if let Some(term) = whole {
+            let msg = format!("Too close to {} \"{}\" (score 1 of the {MIN_SCORE} points needed)", describe(term.source), term.shown);
+            list.fail(RuleId::EntraBanned, msg, Some(utf16_span(password, 0, pw.len())));
+            list.doubt(LIKELY_REFUSED);
+            return false;
+        }
+
+        // Occurrences of every index, tagged with which index they came from.
+        let mut occurrences: Vec<(Occurrence, &BannedIndex)> = Vec::new();
+        let mut found = Vec::new();
+        for ix in self.indexes() {
+            found.clear();
+            ix.occurrences(pw, &mut found);
+            occurrences.extend(found.iter().map(|o| (*o, ix)));
+        }
+        occurrences.sort_unstable_by_key(|(o, _)| (o.start, o.end));
+        occurrences.dedup_by_key(|(o, _)| (o.start, o.end));
+        let spans: Vec<(usize, usize)> = occurrences.iter().map(|(o, _)| (o.start, o.end)).collect();
+        let (score, chosen) = min_score(pw.len(), &spans);
+        if score >= MIN_SCORE {
+            list.pass(RuleId::EntraBanned, format!("Not mostly made of common or blocked words (score {MIN_SCORE}+)"));
+            return true;
+        }
+
+        let mut shown: Vec<String> = Vec::new();
+        for &i in &chosen {
+            let (o, ix) = occurrences[i];
+            let term = ix.term(o.term);
+            let q = format!("\"{}\"", term.shown);
+            if !shown.contains(&q) {
+                shown.push(q);
+            }
+        }
+        let refs: Vec<&str> = shown.iter().map(String::as_str).collect();
+        let msg = if refs.is_empty() {
+            format!("Scores {score} of the {MIN_SCORE} points needed: make it longer")
+        } else {
+            format!(
+                "Scores {score} of the {MIN_SCORE} points needed: {} count 1 point each, every other character 1; add characters that are not part of a common word",
+                and_list(&refs)
+            )
+        };
+        let span = chosen.first().map(|&i| {
+            let (o, _) = occurrences[i];
+            utf16_span(password, o.start, o.end)
+        });
+        list.fail(RuleId::EntraBanned, msg, span);
+        list.doubt(LIKELY_REFUSED);
+        false
+    }
+
+    /// Returns whether the rule is met.
+    fn check_names(&self, password: &str, pw: &[u8], list: &mut Checklist) -> bool {
+        let mut hits: Vec<(usize, &EntraName)> =
+            self.names.iter().filter_map(|n| find_bytes(pw, &n.normalized).map(|at| (at, n))).collect();
+        if hits.is_empty() {
+            let shown: Vec<&str> = self.names.iter().map(|n| n.shown.as_str()).collect();
+            let msg = if shown.is_empty() {
+                "Does not contain the user's names or the tenant name (none of 4+ characters)".to_string()
+            } else {
+                format!("Does not contain {}", quoted(&shown).join(", "))
+            };
+            list.pass(RuleId::EntraNameSubstring, msg);
+            return true;
+        }
+        hits.sort_by_key(|(at, _)| *at);
+        let described: Vec<String> = hits.iter().map(|(_, n)| format!("{} \"{}\"", describe(n.source), n.shown)).collect();
+        let refs: Vec<&str> = described.iter().map(String::as_str).collect();
+        let (at, first) = hits[0];
+        list.fail(
+            RuleId::EntraNameSubstring,
+            format!("Contains {}", and_list(&refs)),
+            Some(utf16_span(password, at, at + first.normalized.len())),
+        );
+        false
+    }
+}
+
+const LIKELY_REFUSED: &str = "Banned-word check: Microsoft's global list is secret, so this uses PassDesk's own list \
+                              and Microsoft's documented scoring: likely, not certainly, refused";
+
+fn describe(source: TermSource) -> &'static str {
+    match source {
+        TermSource::Global => "the common weak word",
+        TermSource::Custom => "the word blocked by your administrator",
+        TermSource::GivenName => "the user's first name",
+        TermSource::Surname => "the user's last name",
+        TermSource::Tenant => "the organisation name",
+    }
+}
+
+fn check_charset(password: &str, list: &mut Checklist) {
+    let allowed = |c: char| (' '..='~').contains(&c);
+    let mut first = None;
+    let mut count = 0u32;
+    let mut at16 = 0u32;
+    for c in password.chars() {
+        if !allowed(c) {
+            count += 1;
+            first.get_or_insert([at16, at16.saturating_add(c.len_utf16() as u32)]);
+        }
+        at16 = at16.saturating_add(c.len_utf16() as u32);
+    }
+    match first {
+        None => list.pass(RuleId::EntraCharset, "Only A–Z, a–z, 0–9, space and ASCII symbols"),
+        Some(span) => {
+            let what = if count == 1 { "a character".to_string() } else { format!("{count} characters") };
+            list.fail(
+                RuleId::EntraCharset,
+                format!("Contains {what} Entra does not allow (accented letters, emoji, …): use only A–Z, a–z, 0–9, space and ASCII symbols"),
+                Some(span),
+            );
+        }
+    }
+}
+
+fn check_complexity(password: &str, list: &mut Checklist) {
+    let mut found = KindSet::default();
+    let mut without_space = KindSet::default();
+    for c in password.chars() {
+        if let Some(kind) = entra_kind(c) {
+            found.insert(kind);
+            if c != ' ' {
+                without_space.insert(kind);
+            }
+        }
+    }
+    if found.count() >= KINDS_NEEDED {
+        list.pass(RuleId::EntraComplexity, "At least 3 of 4 character kinds: upper-case, lower-case, digits, symbols");
+    } else {
+        list.fail(RuleId::EntraComplexity, complexity_failure(found, 4, KINDS_NEEDED, &HINT_KINDS), None);
+    }
+    if (found.count() >= KINDS_NEEDED) != (without_space.count() >= KINDS_NEEDED) {
+        list.doubt("The password relies on a space as its symbol; whether Entra counts a space as a symbol is not documented");
+    }
+}
+
+/// M1 score: the minimum over non-overlapping sets of occurrences of (#occurrences + uncovered
+/// code points), by DP over positions. `spans` must be sorted by start. Returns the score and the
+/// indexes (into `spans`) of one optimal set, in password order.
+pub(crate) fn min_score(len: usize, spans: &[(usize, usize)]) -> (u32, Vec<usize>) {
+    let mut best = vec![u32::MAX; len + 1];
+    // For each position: the occurrence that ends there on the best path, if any.
+    let mut via: Vec<Option<usize>> = vec![None; len + 1];
+    best[0] = 0;
+    let mut next = 0;
+    for i in 0..=len {
+        let here = best[i];
+        if i < len && here + 1 < best[i + 1] {
+            best[i + 1] = here + 1;
+            via[i + 1] = None;
+        }
+        while next < spans.len() && spans[next].0 == i {
+            let end = spans[next].1;
+            if end <= len && end > i && here + 1 < best[end] {
+                best[end] = here + 1;
+                via[end] = Some(next);
+            }
+            next += 1;
+        }
+        // Skip spans whose start was passed (cannot happen with sorted input; defensive).
+        while next < spans.len() && spans[next].0 < i {
+            next += 1;
+        }
+    }
+    let mut chosen = Vec::new();
+    let mut at = len;
+    while at > 0 {
+        match via[at] {
+            Some(k) => {
+                chosen.push(k);
+                at = spans[k].0;
+            }
+            None => at -= 1,
+        }
+    }
+    chosen.reverse();
+    (best[len], chosen)
+}
+
+fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || needle.len() > hay.len() {
+        return None;
+    }
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn score_prefers_covering_terms() {
+        // "contosoblanklz": [contoso][blank] + l + z = 4
+        let (score, chosen) = min_score(14, &[(0, 7), (7, 12)]);
+        assert_eq!(score, 4);
+        assert_eq!(chosen, [0, 1]);
+        // Overlapping occurrences: only one of them can be used.
+        assert_eq!(min_score(6, &[(0, 4), (2, 6)]).0, 3);
+        assert_eq!(min_score(0, &[]).0, 0);
+        assert_eq!(min_score(3, &[]).0, 3);
+    }
+}

@@ -1,0 +1,45 @@
+//! NIST SP 800-63B-4 profile (policy.md §4): length in code points, whole-string blocklist.
+use std::collections::HashSet;
+
+use zeroize::Zeroizing;
+
+use super::checklist::Checklist;
+use super::folded::utf16_span;
+use crate::{NistPolicy, RuleId, Verdict};
+
+#[derive(Debug, Clone)]
+pub(crate) struct NistRules {
+    min_length: u32,
+    /// Lower-cased entries; compared with the whole lower-cased password, never substrings.
+    blocklist: HashSet<String>,
+}
+
+impl NistRules {
+    pub(crate) fn new(policy: &NistPolicy) -> Self {
+        let blocklist = policy.blocklist.iter().filter(|e| !e.is_empty()).map(|e| e.to_lowercase()).collect();
+        Self { min_length: policy.min_length, blocklist }
+    }
+
+    pub(crate) fn check(&self, password: &str) -> Verdict {
+        let mut list = Checklist::new();
+        let chars = password.chars().count();
+        let len = u32::try_from(chars).unwrap_or(u32::MAX);
+        if len >= self.min_length {
+            list.pass(RuleId::NistMinLen, format!("At least {} characters", self.min_length));
+        } else {
+            list.fail(RuleId::NistMinLen, format!("Too short: {len} characters, needs at least {}", self.min_length), None);
+        }
+
+        let lowered = Zeroizing::new(password.to_lowercase());
+        if self.blocklist.contains(lowered.as_str()) {
+            list.fail(
+                RuleId::NistBlocklist,
+                "This whole password is on the blocklist of known or common passwords".to_string(),
+                Some(utf16_span(password, 0, chars)),
+            );
+        } else {
+            list.pass(RuleId::NistBlocklist, "Not on the blocklist of known or common passwords");
+        }
+        list.finish()
+    }
+}
