@@ -1,1 +1,314 @@
-//! TODO
+//! Active Directory / Samba AD over LDAPS (or StartTLS) with `ldap3`: find accounts by e-mail, read the
+//! effective password policy, reset (unicodePwd + pwdLastSet) and unlock (lockoutTime 0).
+//!
+//! One connection per operation, bound as the service account, under one timeout: resets are rare and
+//! a pooled connection would only add state to get wrong.
+mod conn;
+mod entry;
+mod errors;
+mod policy;
+mod reset;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use ldap3::{Scope, SearchEntry};
+use passdesk_core::{ActiveDirectoryPolicy, DcKind};
+use serde::Deserialize;
+
+use super::secret::Secret;
+use super::{Directory, DirectoryAccount, DirectoryError, EffectivePolicy};
+use conn::{Session, Verify};
+use errors::ldap_error;
+
+/// `[[directories]]` with `kind = "ldap"`. `Debug` shows no secret.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LdapDirectoryConfig {
+    /// Short name for logs and the panel, e.g. `contoso-ad`.
+    pub name: String,
+    /// `ldaps://dc1.contoso.example` (port 636), or `ldap://…` together with `starttls = true`.
+    pub url: String,
+    /// Upgrade an `ldap://` connection with StartTLS (required for `ldap://`).
+    #[serde(default)]
+    pub starttls: bool,
+    /// Service account: a DN, `DOMAIN\user` or `user@domain`.
+    pub bind_dn: String,
+    /// Service account password (or use `bind_password_env`).
+    #[serde(default)]
+    pub bind_password: Option<Secret>,
+    /// Name of an environment variable holding the service account password.
+    #[serde(default)]
+    pub bind_password_env: Option<String>,
+    /// Where accounts are searched, and the domain NC head whose policy attributes apply, e.g. `DC=contoso,DC=example`.
+    pub base_dn: String,
+    /// `windows` or `samba`: which DC software enforces the policy.
+    #[serde(default)]
+    pub dc: DcKind,
+    /// PEM file with the CA(s) that sign the DC certificate. Without it the system trust store is used.
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
+    /// Turns TLS certificate verification OFF. For a lab only; logged as a warning at start.
+    #[serde(default)]
+    pub danger_accept_invalid_certs: bool,
+    /// DNs of groups whose (transitive) members count as privileged, besides adminCount=1.
+    #[serde(default)]
+    pub privileged_groups: Vec<String>,
+    /// Allow resetting / unlocking privileged accounts.
+    #[serde(default)]
+    pub allow_privileged: bool,
+    /// Policy assumed when a PSO applies but its settings cannot be read (the result is marked uncertain).
+    #[serde(default)]
+    pub assumed_policy: Option<ActiveDirectoryPolicy>,
+    /// Timeout for one whole operation (connect, bind, search / modify), seconds.
+    #[serde(default = "default_timeout_secs")]
+    pub timeout_secs: u64,
+}
+
+fn default_timeout_secs() -> u64 {
+    15
+}
+
+impl LdapDirectoryConfig {
+    /// Checks what can be checked without a network: TLS is mandatory.
+    pub fn validate(&self) -> Result<(), String> {
+        let scheme = self.url.split("://").next().unwrap_or("").to_ascii_lowercase();
+        match scheme.as_str() {
+            "ldaps" if self.starttls => Err("starttls applies to ldap:// URLs; ldaps:// is already TLS".into()),
+            "ldaps" => Ok(()),
+            "ldap" if self.starttls => Ok(()),
+            // Passwords go over this connection: plain LDAP would expose them (and the DC refuses anyway).
+            "ldap" => Err(format!("{}: plain ldap:// is refused; use ldaps:// or set starttls = true", self.url)),
+            _ => Err(format!("{}: the URL must start with ldaps:// or ldap://", self.url)),
+        }?;
+        if self.base_dn.trim().is_empty() || self.bind_dn.trim().is_empty() {
+            return Err("base_dn and bind_dn are required".into());
+        }
+        if self.timeout_secs == 0 {
+            return Err("timeout_secs must be at least 1".into());
+        }
+        Ok(())
+    }
+}
+
+/// A configured AD / Samba directory.
+pub struct LdapDirectory {
+    cfg: LdapDirectoryConfig,
+    password: Secret,
+    verify: Verify,
+}
+
+impl std::fmt::Debug for LdapDirectory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LdapDirectory").field("cfg", &self.cfg).finish_non_exhaustive()
+    }
+}
+
+fn config_error(name: &str, msg: String) -> DirectoryError {
+    DirectoryError::Other { code: "CONFIG".into(), message: format!("directory {name}: {msg}") }
+}
+
+impl LdapDirectory {
+    /// Validates the config, resolves the bind password and loads the CA file. No network.
+    pub fn new(cfg: LdapDirectoryConfig) -> Result<Self, DirectoryError> {
+        cfg.validate().map_err(|m| config_error(&cfg.name, m))?;
+        let password = Secret::resolve(cfg.bind_password.as_ref(), cfg.bind_password_env.as_deref(), "bind_password")
+            .map_err(|m| config_error(&cfg.name, m))?;
+        let verify = conn::verifier(&cfg).map_err(|m| config_error(&cfg.name, m))?;
+        Ok(Self { cfg, password, verify })
+    }
+
+    /// `new` plus one connect + bind, so a wrong URL, CA or password shows up at start.
+    pub async fn connect(cfg: LdapDirectoryConfig) -> Result<Self, DirectoryError> {
+        let dir = Self::new(cfg)?;
+        dir.timed(async {
+            dir.session().await?.close().await;
+            Ok(())
+        })
+        .await?;
+        Ok(dir)
+    }
+
+    /// The config this directory was built from.
+    pub fn config(&self) -> &LdapDirectoryConfig {
+        &self.cfg
+    }
+
+    fn timeout(&self) -> Duration {
+        Duration::from_secs(self.cfg.timeout_secs)
+    }
+
+    async fn session(&self) -> Result<Session, DirectoryError> {
+        Session::open(&self.cfg, &self.verify, &self.password, self.timeout()).await
+    }
+
+    /// Runs one whole operation (connect, bind, work) under the operation timeout.
+    async fn timed<T>(
+        &self,
+        op: impl std::future::Future<Output = Result<T, DirectoryError>>,
+    ) -> Result<T, DirectoryError> {
+        tokio::time::timeout(self.timeout(), op).await.unwrap_or_else(|_| {
+            Err(DirectoryError::Unavailable(format!("{}: no answer within {} s", self.cfg.url, self.cfg.timeout_secs)))
+        })
+    }
+
+    /// Reads one user entry by DN (refusing DNs outside `base_dn`).
+    async fn read_account(&self, ldap: &mut ldap3::Ldap, dn: &str) -> Result<DirectoryAccount, DirectoryError> {
+        if !entry::under_base(dn, &self.cfg.base_dn) {
+            return Err(DirectoryError::NotFound(format!("{dn} is outside {}", self.cfg.base_dn)));
+        }
+        let res = ldap.search(dn, Scope::Base, entry::USER_FILTER, entry::ACCOUNT_ATTRS.to_vec()).await;
+        let (entries, _) = res.and_then(|r| r.success()).map_err(ldap_error)?;
+        let e = entries
+            .into_iter()
+            .find(|e| !e.is_ref())
+            .map(SearchEntry::construct)
+            .ok_or_else(|| DirectoryError::NotFound(dn.to_owned()))?;
+        self.finish_account(ldap, e).await
+    }
+
+    /// Subtree search from `base_dn`. Continuation references (e.g. to CN=Configuration) are skipped, never chased.
+    async fn search_accounts(&self, ldap: &mut ldap3::Ldap, filter: &str) -> Result<Vec<DirectoryAccount>, DirectoryError> {
+        let res = ldap.search(&self.cfg.base_dn, Scope::Subtree, filter, entry::ACCOUNT_ATTRS.to_vec()).await;
+        let (entries, _) = res.and_then(|r| r.success()).map_err(ldap_error)?;
+        let mut out = Vec::new();
+        for e in entries.into_iter().filter(|e| !e.is_ref()) {
+            out.push(self.finish_account(ldap, SearchEntry::construct(e)).await?);
+        }
+        Ok(out)
+    }
+
+    /// Maps an entry and adds transitive privileged-group membership.
+    async fn finish_account(&self, ldap: &mut ldap3::Ldap, e: SearchEntry) -> Result<DirectoryAccount, DirectoryError> {
+        let mut account = entry::to_account(&e, &self.cfg.privileged_groups);
+        if !account.privileged && !self.cfg.privileged_groups.is_empty() {
+            let filter = entry::in_chain_filter(&self.cfg.privileged_groups);
+            let res = ldap.search(&e.dn, Scope::Base, &filter, vec!["1.1"]).await;
+            let (hits, _) = res.and_then(|r| r.success()).map_err(ldap_error)?;
+            account.privileged = hits.iter().any(|h| !h.is_ref());
+        }
+        Ok(account)
+    }
+
+    /// Re-reads the account and refuses privileged ones unless allowed: enforced here too, not only in the flow.
+    async fn writable_account(&self, ldap: &mut ldap3::Ldap, id: &str) -> Result<DirectoryAccount, DirectoryError> {
+        let account = self.read_account(ldap, id).await?;
+        if account.privileged && !self.cfg.allow_privileged {
+            return Err(DirectoryError::AccessDenied {
+                code: "PRIVILEGED_ACCOUNT".into(),
+                message: "privileged accounts are not reset by PassDesk unless the directory allows it".into(),
+            });
+        }
+        Ok(account)
+    }
+}
+
+#[async_trait]
+impl Directory for LdapDirectory {
+    fn name(&self) -> &str {
+        &self.cfg.name
+    }
+
+    fn allow_privileged(&self) -> bool {
+        self.cfg.allow_privileged
+    }
+
+    async fn find_by_email(&self, email: &str) -> Result<Vec<DirectoryAccount>, DirectoryError> {
+        if email.trim().is_empty() {
+            return Ok(Vec::new());
+        }
+        let filter = entry::email_filter(email);
+        self.timed(async {
+            let mut s = self.session().await?;
+            let out = self.search_accounts(&mut s.ldap, &filter).await;
+            s.close().await;
+            out
+        })
+        .await
+    }
+
+    async fn get_account(&self, id: &str) -> Result<DirectoryAccount, DirectoryError> {
+        self.timed(async {
+            let mut s = self.session().await?;
+            let out = self.read_account(&mut s.ldap, id).await;
+            s.close().await;
+            out
+        })
+        .await
+    }
+
+    async fn effective_policy(&self, account: &DirectoryAccount) -> Result<EffectivePolicy, DirectoryError> {
+        let fb = policy::Fallback { dc: self.cfg.dc, base_dn: &self.cfg.base_dn, assumed: self.cfg.assumed_policy.as_ref() };
+        if !entry::under_base(&account.id, &self.cfg.base_dn) {
+            return Err(DirectoryError::NotFound(format!("{} is outside {}", account.id, self.cfg.base_dn)));
+        }
+        self.timed(async {
+            let mut s = self.session().await?;
+            let out = policy::effective(&mut s.ldap, &account.id, &fb).await;
+            s.close().await;
+            out
+        })
+        .await
+    }
+
+    async fn reset_password(
+        &self,
+        account: &DirectoryAccount,
+        password: &str,
+        temporary: bool,
+    ) -> Result<(), DirectoryError> {
+        self.timed(async {
+            let mut s = self.session().await?;
+            let out = match self.writable_account(&mut s.ldap, &account.id).await {
+                Ok(target) => reset::set_password(&mut s, &target.id, password, temporary).await,
+                Err(e) => Err(e),
+            };
+            s.close().await;
+            out
+        })
+        .await
+    }
+
+    async fn unlock(&self, account: &DirectoryAccount) -> Result<(), DirectoryError> {
+        self.timed(async {
+            let mut s = self.session().await?;
+            let out = match self.writable_account(&mut s.ldap, &account.id).await {
+                Ok(target) => reset::unlock(&mut s, &target.id).await,
+                Err(e) => Err(e),
+            };
+            s.close().await;
+            out
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(url: &str, starttls: bool) -> LdapDirectoryConfig {
+        toml::from_str(&format!(
+            "name = 'x'\nurl = '{url}'\nstarttls = {starttls}\nbind_dn = 'TEST\\\\svc'\nbind_password = 'S3cret!pw'\nbase_dn = 'DC=test,DC=lan'\ndc = 'samba'"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn plain_ldap_without_starttls_is_refused() {
+        assert!(cfg("ldap://dc1", false).validate().unwrap_err().contains("plain ldap"));
+        assert!(cfg("ldap://dc1", true).validate().is_ok());
+        assert!(cfg("ldaps://dc1", false).validate().is_ok());
+        assert!(cfg("http://dc1", false).validate().is_err());
+        assert!(LdapDirectory::new(cfg("ldap://dc1", false)).is_err());
+    }
+
+    #[test]
+    fn debug_redacts_the_bind_password() {
+        let c = cfg("ldaps://dc1", false);
+        assert!(!format!("{c:?}").contains("S3cret"));
+        let d = LdapDirectory::new(c).unwrap();
+        assert!(!format!("{d:?}").contains("S3cret"));
+        assert_eq!(d.config().dc, DcKind::Samba);
+    }
+}

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 pub mod graph;
 pub mod ldap;
 pub mod sandbox;
+pub mod secret;
 
 /// Where an account lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -116,6 +117,11 @@ pub enum DirectoryError {
 pub trait Directory: Send + Sync {
     /// Short name from the config, for logs and the panel.
     fn name(&self) -> &str;
+    /// Whether the config allows resetting privileged accounts (adminCount=1, privileged groups, admin
+    /// roles). Connectors also enforce this themselves on reset / unlock.
+    fn allow_privileged(&self) -> bool {
+        false
+    }
     /// Accounts whose mail, userPrincipalName or proxyAddresses (`smtp:` any case) equals `email`
     /// (case-insensitive).
     async fn find_by_email(&self, email: &str) -> Result<Vec<DirectoryAccount>, DirectoryError>;

@@ -1,0 +1,97 @@
+//! The writes: `unicodePwd` + `pwdLastSet` in one Modify (atomic: a refused password leaves pwdLastSet as it
+//! was), and `lockoutTime` 0. Only ever over a session that proved it is TLS.
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
+
+use ldap3::Mod;
+use zeroize::Zeroizing;
+
+use super::conn::Session;
+use super::errors::{ldap_error, result_error};
+use crate::directory::DirectoryError;
+
+/// Attribute value bytes that are wiped when dropped, and never printed. `ldap3` still encodes its own
+/// copy into the BER request buffer, which we cannot reach: this is best effort for the copies we own.
+#[derive(PartialEq, Eq)]
+struct Value(Zeroizing<Vec<u8>>);
+
+impl Hash for Value {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.as_slice().hash(state);
+    }
+}
+
+impl AsRef<[u8]> for Value {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// The `unicodePwd` value: UTF-16LE of the password in double quotes (policy.md §1.5).
+fn unicode_pwd(password: &str) -> Value {
+    let mut v = Zeroizing::new(Vec::with_capacity((password.len() + 2) * 2));
+    for unit in std::iter::once(u16::from(b'"')).chain(password.encode_utf16()).chain(std::iter::once(u16::from(b'"'))) {
+        v.extend_from_slice(&unit.to_le_bytes());
+    }
+    Value(v)
+}
+
+fn plain(s: &str) -> Value {
+    Value(Zeroizing::new(s.as_bytes().to_vec()))
+}
+
+fn refuse_unencrypted(s: &Session) -> Result<(), DirectoryError> {
+    if s.encrypted {
+        Ok(())
+    } else {
+        Err(DirectoryError::Unavailable(
+            "refusing to send a password over an LDAP connection that is not TLS (use ldaps:// or StartTLS)".into(),
+        ))
+    }
+}
+
+async fn modify(s: &mut Session, dn: &str, mods: Vec<Mod<Value>>) -> Result<(), DirectoryError> {
+    let r = s.ldap.modify(dn, mods).await.map_err(ldap_error)?;
+    if r.rc == 0 {
+        Ok(())
+    } else {
+        Err(result_error(r.rc, &r.text))
+    }
+}
+
+/// Admin reset. `temporary` → pwdLastSet 0 (must change at next logon), else -1 (set to now).
+pub(super) async fn set_password(s: &mut Session, dn: &str, password: &str, temporary: bool) -> Result<(), DirectoryError> {
+    refuse_unencrypted(s)?;
+    let pwd_last_set = if temporary { "0" } else { "-1" };
+    let mods = vec![
+        Mod::Replace(plain("unicodePwd"), HashSet::from([unicode_pwd(password)])),
+        Mod::Replace(plain("pwdLastSet"), HashSet::from([plain(pwd_last_set)])),
+    ];
+    modify(s, dn, mods).await
+}
+
+/// Clears a lockout (badPwdCount goes back to 0 with it).
+pub(super) async fn unlock(s: &mut Session, dn: &str) -> Result<(), DirectoryError> {
+    refuse_unencrypted(s)?;
+    modify(s, dn, vec![Mod::Replace(plain("lockoutTime"), HashSet::from([plain("0")]))]).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unicode_pwd_is_quoted_utf16le() {
+        let v = unicode_pwd("Ab1!");
+        assert_eq!(v.as_ref(), &[0x22, 0, 0x41, 0, 0x62, 0, 0x31, 0, 0x21, 0, 0x22, 0]);
+        // Outside the BMP: a surrogate pair.
+        assert_eq!(unicode_pwd("😀").as_ref().len(), 2 * 4);
+        assert_eq!(format!("{v:?}"), "***");
+    }
+}
