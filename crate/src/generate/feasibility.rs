@@ -1,7 +1,8 @@
 //! Refuses option sets that can never satisfy the policy, before any draw, naming the conflict.
 //!
 //! Every check is exact for the shape of what the generator can produce, so a feasible
-//! configuration is never refused (see `requirements` for where the classifier is permissive).
+//! configuration is never refused; `tests/generate_feasibility.rs` cross-checks this against the
+//! validator for many separators and option sets.
 use super::charset::{Alphabet, CharClass};
 use super::entropy::INSERTED_DIGITS;
 use super::options::{ValidPassphraseOptions, ValidPasswordOptions};

@@ -60,31 +60,23 @@ pub(crate) struct KindRule {
 }
 
 impl KindRule {
-    /// The kind `c` counts as, or `None` when it counts for no kind.
-    ///
-    /// Where policy.md marks the vendor behaviour uncertain (title-case letters), this answers the
-    /// more permissive way, so a feasible configuration is never refused; the validator has the
-    /// final word on every draw anyway.
+    /// The kind `c` counts as, or `None` when it counts for no kind (the same tables as the
+    /// validator: policy.md §1.1 Windows, §2 Samba, §3.1 Entra).
     pub(crate) fn kind_of(&self, c: char) -> Option<Kind> {
         if c.is_ascii() {
             return ascii_kind(c, self.profile);
         }
-        match self.profile {
-            KindProfile::Entra => None,
-            KindProfile::WindowsAd => match get_general_category(c) {
-                GeneralCategory::UppercaseLetter | GeneralCategory::TitlecaseLetter => Some(Kind::Upper),
-                GeneralCategory::LowercaseLetter => Some(Kind::Lower),
-                GeneralCategory::OtherLetter | GeneralCategory::ModifierLetter => Some(Kind::Other),
-                _ => None,
-            },
-            // Samba: upper / lower by case, every other multi-byte character is the 5th category.
-            KindProfile::SambaAd => Some(if c.is_uppercase() {
-                Kind::Upper
-            } else if c.is_lowercase() {
-                Kind::Lower
-            } else {
-                Kind::Other
-            }),
+        let category = get_general_category(c);
+        match (self.profile, category) {
+            (KindProfile::Entra, _) => None,
+            (_, GeneralCategory::UppercaseLetter) => Some(Kind::Upper),
+            (_, GeneralCategory::LowercaseLetter) => Some(Kind::Lower),
+            (KindProfile::WindowsAd, GeneralCategory::OtherLetter | GeneralCategory::ModifierLetter) => {
+                Some(Kind::Other)
+            }
+            (KindProfile::WindowsAd, _) => None,
+            // Samba: every other multi-byte character is its 5th "unicode" category.
+            (KindProfile::SambaAd, _) => Some(Kind::Other),
         }
     }
 
