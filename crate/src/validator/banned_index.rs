@@ -39,6 +39,8 @@ pub(crate) struct Occurrence {
     pub(crate) start: usize,
     pub(crate) end: usize,
     pub(crate) term: u32,
+    /// No mismatch (preferred when several terms occur at the same place).
+    pub(crate) exact: bool,
 }
 
 /// FNV-1a: the keys are short byte strings, where SipHash's setup cost dominates.
@@ -197,8 +199,8 @@ impl BannedIndex {
                     continue;
                 }
                 let allowed = usize::from(t.len() >= FUZZY_MIN_LEN);
-                if mismatches_within(&pw[start..end], t, allowed) {
-                    out.push(Occurrence { start, end, term: term_id });
+                if let Some(mismatches) = mismatches_within(&pw[start..end], t, allowed) {
+                    out.push(Occurrence { start, end, term: term_id, exact: mismatches == 0 });
                 }
             }
         }
@@ -223,17 +225,18 @@ fn position_tag(i: usize) -> u8 {
     (i % 256) as u8
 }
 
-fn mismatches_within(window: &[u8], term: &[u8], allowed: usize) -> bool {
-    let mut left = allowed;
+/// Number of mismatches, if at most `allowed`.
+fn mismatches_within(window: &[u8], term: &[u8], allowed: usize) -> Option<usize> {
+    let mut found = 0;
     for (a, b) in window.iter().zip(term) {
         if a != b {
-            if left == 0 {
-                return false;
+            found += 1;
+            if found > allowed {
+                return None;
             }
-            left -= 1;
         }
     }
-    true
+    Some(found)
 }
 
 #[cfg(test)]

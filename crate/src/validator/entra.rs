@@ -108,7 +108,8 @@ impl EntraRules {
             ix.occurrences(pw, &mut found);
             occurrences.extend(found.iter().map(|o| (*o, ix)));
         }
-        occurrences.sort_unstable_by_key(|(o, _)| (o.start, o.end));
+        // Exact occurrences first, so the one kept for a place names the term actually typed.
+        occurrences.sort_unstable_by_key(|(o, _)| (o.start, o.end, !o.exact));
         occurrences.dedup_by_key(|(o, _)| (o.start, o.end));
         let spans: Vec<(usize, usize)> = occurrences.iter().map(|(o, _)| (o.start, o.end)).collect();
         let (score, chosen) = min_score(pw.len(), &spans);
@@ -153,7 +154,7 @@ impl EntraRules {
             let msg = if shown.is_empty() {
                 "Does not contain the user's names or the tenant name (none of 4+ characters)".to_string()
             } else {
-                format!("Does not contain {}", quoted(&shown).join(", "))
+                format!("Does not contain the user's names or the organisation name ({})", quoted(&shown).join(", "))
             };
             list.pass(RuleId::EntraNameSubstring, msg);
             return true;
