@@ -1,0 +1,299 @@
+//! The LDAP connector against a real Samba AD DC (tests/support/samba.rs). Needs root (ports 389/636).
+//! Every test that writes uses its own fixture user, so the tests run in parallel on one DC.
+mod support;
+
+use std::sync::Arc;
+
+use ldap3::{LdapConnAsync, LdapConnSettings};
+use passdesk_core::{ActiveDirectoryPolicy, DcKind, Policy};
+use passdesk_server::directory::ldap::{LdapDirectory, LdapDirectoryConfig};
+use passdesk_server::directory::secret::Secret;
+use passdesk_server::directory::{AccountSource, Directory, DirectoryAccount, DirectoryError};
+use rustls::pki_types::{pem::PemObject, CertificateDer};
+use support::samba::{self, BASE_DN, SVC_PASSWORD, USER_PASSWORD};
+
+const DOMAIN_ADMINS: &str = "CN=Domain Admins,CN=Users,DC=test,DC=lan";
+
+fn config(bind: &str) -> LdapDirectoryConfig {
+    let dc = samba::dc();
+    LdapDirectoryConfig {
+        name: "test-samba".into(),
+        url: dc.ldaps_url(),
+        starttls: false,
+        bind_dn: bind.into(),
+        bind_password: Some(Secret::new(SVC_PASSWORD)),
+        bind_password_env: None,
+        base_dn: BASE_DN.into(),
+        dc: DcKind::Samba,
+        ca_file: Some(dc.ca_file.clone()),
+        danger_accept_invalid_certs: false,
+        privileged_groups: vec![DOMAIN_ADMINS.into()],
+        allow_privileged: false,
+        assumed_policy: None,
+        timeout_secs: 20,
+    }
+}
+
+fn svc() -> LdapDirectory {
+    LdapDirectory::new(config("TEST\\svc-reset")).expect("config")
+}
+
+async fn one(dir: &LdapDirectory, email: &str) -> DirectoryAccount {
+    let mut found = dir.find_by_email(email).await.expect("search");
+    assert_eq!(found.len(), 1, "{email}: {found:?}");
+    found.remove(0)
+}
+
+/// Binds as a user with the test CA; Err((rc, diagnostic)) on refusal.
+async fn bind_as(sam: &str, password: &str) -> Result<(), (u32, String)> {
+    let pem = std::fs::read(&samba::dc().ca_file).unwrap();
+    let mut roots = rustls::RootCertStore::empty();
+    for c in CertificateDer::pem_slice_iter(&pem) {
+        roots.add(c.unwrap()).unwrap();
+    }
+    let tls = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let settings = LdapConnSettings::new().set_config(Arc::new(tls));
+    let (conn, mut ldap) = LdapConnAsync::with_settings(settings, &samba::dc().ldaps_url()).await.unwrap();
+    ldap3::drive!(conn);
+    let r = ldap.simple_bind(&format!("TEST\\{sam}"), password).await.unwrap();
+    let _ = ldap.unbind().await;
+    if r.rc == 0 { Ok(()) } else { Err((r.rc, r.text)) }
+}
+
+fn ad(min_length: u32, history_length: u32) -> Policy {
+    Policy::ActiveDirectory(ActiveDirectoryPolicy { dc: DcKind::Samba, min_length, complexity: true, history_length })
+}
+
+#[tokio::test]
+async fn finds_accounts_by_mail_upn_and_proxy_addresses() {
+    let dir = svc();
+    let a = one(&dir, "john.smith@test.lan").await;
+    assert_eq!(a.id, "CN=John Smith,OU=Staff,DC=test,DC=lan");
+    assert_eq!(a.source, AccountSource::ActiveDirectory);
+    assert_eq!(a.sam_account_name.as_deref(), Some("jsmith"));
+    assert_eq!(a.display_name.as_deref(), Some("John Smith"));
+    assert_eq!((a.given_name.as_deref(), a.surname.as_deref()), (Some("John"), Some("Smith")));
+    assert_eq!(a.upn.as_deref(), Some("jsmith@test.lan"));
+    assert_eq!(a.mail.as_deref(), Some("john.smith@test.lan"));
+    assert!(a.enabled && !a.locked && !a.must_change && !a.privileged, "{a:?}");
+    let set = a.password_last_set.as_deref().expect("pwdLastSet");
+    assert!(chrono::DateTime::parse_from_rfc3339(set).is_ok(), "{set}");
+
+    // UPN (case-insensitive) and a secondary smtp: proxy address find the same account.
+    assert_eq!(one(&dir, "JSmith@TEST.lan").await.id, a.id);
+    assert_eq!(one(&dir, "johnny@alias.test.lan").await.id, a.id);
+    // One address on two accounts (smtp: on one, primary SMTP: on the other): both come back.
+    let mut both: Vec<String> = dir.find_by_email("dana@shared.test.lan").await.unwrap().into_iter().map(|a| a.id).collect();
+    both.sort();
+    assert_eq!(both, ["CN=Dana One,OU=Staff,DC=test,DC=lan", "CN=Dana Two,OU=Staff,DC=test,DC=lan"]);
+    assert!(dir.find_by_email("nobody@test.lan").await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn filter_values_are_escaped() {
+    let dir = svc();
+    // Unescaped, these would match every account with a mail attribute.
+    assert!(dir.find_by_email("*").await.unwrap().is_empty());
+    assert!(dir.find_by_email("*@test.lan").await.unwrap().is_empty());
+    assert!(dir.find_by_email("x)(mail=*").await.unwrap().is_empty());
+    // A literal '*' in an address still matches exactly that address.
+    assert_eq!(one(&dir, "st*rry@test.lan").await.sam_account_name.as_deref(), Some("starry"));
+}
+
+#[tokio::test]
+async fn reads_the_domain_policy_and_a_group_pso() {
+    let dir = svc();
+    let jsmith = one(&dir, "john.smith@test.lan").await;
+    let p = dir.effective_policy(&jsmith).await.unwrap();
+    assert_eq!(p.policy, ad(7, 24));
+    assert_eq!(p.source, "domain DC=test,DC=lan");
+    assert_eq!(p.uncertain, None);
+
+    // jstrict is in StrictStaff, to which StrictPSO (min 12, history 5) applies.
+    let jstrict = one(&dir, "sam.strict@test.lan").await;
+    let p = dir.effective_policy(&jstrict).await.unwrap();
+    assert_eq!(p.policy, ad(12, 5));
+    assert_eq!(p.source, "PSO CN=StrictPSO,CN=Password Settings Container,CN=System,DC=test,DC=lan");
+    assert_eq!(p.uncertain, None);
+}
+
+#[tokio::test]
+async fn unreadable_pso_gives_the_assumed_policy_marked_uncertain() {
+    // svc-limited sees msDS-ResultantPSO but gets the PSO entry with no attributes (samba-dc.md §4).
+    let mut cfg = config("TEST\\svc-limited");
+    cfg.assumed_policy = Some(ActiveDirectoryPolicy { dc: DcKind::Windows, min_length: 14, complexity: true, history_length: 0 });
+    let dir = LdapDirectory::new(cfg).unwrap();
+    let jstrict = one(&dir, "sam.strict@test.lan").await;
+    let p = dir.effective_policy(&jstrict).await.unwrap();
+    assert_eq!(p.policy, ad(14, 0), "dc comes from the directory config");
+    assert!(p.uncertain.as_deref().unwrap().contains("cannot read"), "{p:?}");
+
+    // Without an assumed policy: the domain policy, still uncertain.
+    let dir = LdapDirectory::new(config("TEST\\svc-limited")).unwrap();
+    let p = dir.effective_policy(&jstrict).await.unwrap();
+    assert_eq!(p.policy, ad(7, 24));
+    assert!(p.uncertain.is_some());
+}
+
+#[tokio::test]
+async fn temporary_reset_sets_the_password_and_forces_a_change() {
+    let dir = svc();
+    let before = one(&dir, "tina.temp@test.lan").await;
+    assert!(!before.must_change);
+    let new_pw = "Temp0rary!Pass";
+    dir.reset_password(&before, new_pw, true).await.unwrap();
+
+    let after = dir.get_account(&before.id).await.unwrap();
+    assert!(after.must_change, "{after:?}");
+    assert_eq!(after.password_last_set, None);
+    // The DC answers 49 "data 773" (must change) only for the right password: proof it was set.
+    let (rc, text) = bind_as("jtemp", new_pw).await.unwrap_err();
+    assert_eq!(rc, 49);
+    assert!(text.contains("data 773"), "{text}");
+    let (rc, text) = bind_as("jtemp", USER_PASSWORD).await.unwrap_err();
+    assert!(rc == 49 && text.contains("data 52e"), "old password must be gone: {text}");
+}
+
+#[tokio::test]
+async fn permanent_reset_sets_the_password_without_forcing_a_change() {
+    let dir = svc();
+    let before = one(&dir, "percy.perm@test.lan").await;
+    // Temporary first, then permanent: pwdLastSet -1 must clear the must-change state again.
+    dir.reset_password(&before, "F1rst!Temporary", true).await.unwrap();
+    assert!(dir.get_account(&before.id).await.unwrap().must_change);
+    let new_pw = "Perm4nent!Pass";
+    dir.reset_password(&before, new_pw, false).await.unwrap();
+    let after = dir.get_account(&before.id).await.unwrap();
+    assert!(!after.must_change, "{after:?}");
+    assert!(after.password_last_set.unwrap() >= before.password_last_set.unwrap());
+    bind_as("jperm", new_pw).await.expect("bind with the new password");
+    assert!(bind_as("jperm", USER_PASSWORD).await.is_err());
+}
+
+#[tokio::test]
+async fn unlock_clears_a_real_lockout() {
+    let dir = svc();
+    // The harness locked jlocked with 3 bad binds (its PSO threshold is 3).
+    let a = one(&dir, "lola.locked@test.lan").await;
+    assert!(a.locked, "{a:?}");
+    let (rc, text) = bind_as("jlocked", USER_PASSWORD).await.unwrap_err();
+    assert!(rc == 49 && text.contains("data 775"), "locked account: {text}");
+
+    dir.unlock(&a).await.unwrap();
+    assert!(!dir.get_account(&a.id).await.unwrap().locked);
+    bind_as("jlocked", USER_PASSWORD).await.expect("bind after unlock");
+}
+
+#[tokio::test]
+async fn disabled_and_privileged_accounts_are_flagged() {
+    let dir = svc();
+    let gone = one(&dir, "pat.gone@test.lan").await;
+    assert!(!gone.enabled && !gone.privileged);
+
+    // dadmin is a member of Domain Admins (configured as privileged); Samba sets no adminCount for it.
+    let admin = one(&dir, "dom.admin@test.lan").await;
+    assert!(admin.privileged && admin.enabled);
+    let mut cfg = config("TEST\\svc-reset");
+    cfg.privileged_groups.clear();
+    let no_groups = LdapDirectory::new(cfg).unwrap();
+    assert!(!one(&no_groups, "dom.admin@test.lan").await.privileged);
+    // Administrator has adminCount=1 from provisioning: privileged without any group config.
+    let administrator = no_groups.get_account("CN=Administrator,CN=Users,DC=test,DC=lan").await.unwrap();
+    assert!(administrator.privileged);
+
+    // The connector itself refuses to reset a privileged account unless allowed.
+    match dir.reset_password(&admin, "Adm1n!Changed", false).await {
+        Err(DirectoryError::AccessDenied { code, .. }) => assert_eq!(code, "PRIVILEGED_ACCOUNT"),
+        other => panic!("expected AccessDenied, got {other:?}"),
+    }
+    bind_as("dadmin", USER_PASSWORD).await.expect("dadmin's password is unchanged");
+}
+
+#[tokio::test]
+async fn dc_refusals_map_to_password_refused_with_the_dc_code() {
+    let dir = svc();
+    let rita = one(&dir, "rita.refuse@test.lan").await;
+    // These bypass our validator on purpose: the DC itself must say no.
+    for (pw, why) in [("Ab1!x", "too short"), ("abcdefghij12", "complexity")] {
+        match dir.reset_password(&rita, pw, false).await {
+            Err(e @ DirectoryError::PasswordRefused { .. }) => {
+                let DirectoryError::PasswordRefused { code, message } = &e else { unreachable!() };
+                assert_eq!(code, "LDAP 19 (0000052D)");
+                assert!(message.contains(why), "{message}");
+                assert!(!format!("{e:?} {e}").contains(pw), "the password leaked into the error");
+            }
+            other => panic!("{pw}: expected PasswordRefused, got {other:?}"),
+        }
+    }
+    // 10 characters, complex: fine for the domain (7) but not for jstrict's PSO (12).
+    let jstrict = one(&dir, "sam.strict@test.lan").await;
+    match dir.reset_password(&jstrict, "Abcdef1!xy", false).await {
+        Err(DirectoryError::PasswordRefused { code, message }) => {
+            assert_eq!(code, "LDAP 19 (0000052D)");
+            assert!(message.contains("12"), "{message}");
+        }
+        other => panic!("expected PasswordRefused, got {other:?}"),
+    }
+    bind_as("jstrict", USER_PASSWORD).await.expect("a refused reset changes nothing");
+}
+
+#[tokio::test]
+async fn service_account_without_the_right_is_access_denied() {
+    let dir = LdapDirectory::new(config("TEST\\svc-limited")).unwrap();
+    let rita = one(&dir, "rita.refuse@test.lan").await;
+    match dir.reset_password(&rita, "Val1d!Password", false).await {
+        Err(DirectoryError::AccessDenied { code, .. }) => assert!(code.starts_with("LDAP 50"), "{code}"),
+        other => panic!("expected AccessDenied, got {other:?}"),
+    }
+    assert!(matches!(dir.unlock(&rita).await, Err(DirectoryError::AccessDenied { .. })));
+}
+
+#[tokio::test]
+async fn starttls_works_for_search_and_reset() {
+    let mut cfg = config("TEST\\svc-reset");
+    cfg.url = samba::dc().ldap_url();
+    cfg.starttls = true;
+    let dir = LdapDirectory::connect(cfg).await.expect("StartTLS connect");
+    let a = one(&dir, "rita.refuse@test.lan").await;
+    dir.reset_password(&a, "Start!TLS2026", false).await.unwrap();
+    bind_as("jrefuse", "Start!TLS2026").await.expect("bind with the password set over StartTLS");
+}
+
+#[tokio::test]
+async fn tls_verification_is_on() {
+    let mut cfg = config("TEST\\svc-reset");
+    cfg.ca_file = Some(samba::dc().other_ca_file.clone());
+    let dir = LdapDirectory::new(cfg.clone()).unwrap();
+    match dir.find_by_email("john.smith@test.lan").await {
+        Err(DirectoryError::Unavailable(msg)) => {
+            assert!(msg.contains("certificate"), "{msg}");
+            assert!(!msg.contains(SVC_PASSWORD));
+        }
+        other => panic!("expected Unavailable, got {other:?}"),
+    }
+    assert!(matches!(LdapDirectory::connect(cfg).await, Err(DirectoryError::Unavailable(_))));
+    // The system trust store does not know the test CA either.
+    let mut cfg = config("TEST\\svc-reset");
+    cfg.ca_file = None;
+    assert!(matches!(LdapDirectory::connect(cfg).await, Err(DirectoryError::Unavailable(_))));
+}
+
+#[tokio::test]
+async fn bad_service_password_and_foreign_ids() {
+    let mut cfg = config("TEST\\svc-reset");
+    cfg.bind_password = Some(Secret::new("Wrong!Password1"));
+    match LdapDirectory::connect(cfg).await {
+        Err(DirectoryError::Unavailable(msg)) => {
+            assert!(msg.contains("bind") && msg.contains("49"), "{msg}");
+            assert!(!msg.contains("Wrong!Password1"));
+        }
+        other => panic!("expected Unavailable, got {other:?}"),
+    }
+    let dir = svc();
+    assert!(matches!(dir.get_account("CN=Someone,DC=elsewhere,DC=lan").await, Err(DirectoryError::NotFound(_))));
+    assert!(matches!(dir.get_account("CN=Nobody,OU=Staff,DC=test,DC=lan").await, Err(DirectoryError::NotFound(_))));
+}
