@@ -1,0 +1,95 @@
+// Client for the PassDesk backend API (docs/api.md). Runs in the background worker, which holds the
+// token; pages get results, never the token. Errors become {code, message, ...extra} objects.
+
+export class BackendError extends Error {
+  constructor(code, message, extra = {}) {
+    super(message);
+    this.code = code;
+    Object.assign(this, extra);
+  }
+  toJSON() {
+    const { stack, ...rest } = this; // eslint-disable-line no-unused-vars
+    return { ...rest, code: this.code, message: this.message };
+  }
+}
+
+export function normalizeBaseUrl(raw) {
+  let url;
+  try {
+    url = new URL(String(raw).trim());
+  } catch {
+    throw new BackendError('BAD_SETTINGS', 'The backend URL is not a valid address.');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new BackendError('BAD_SETTINGS', 'The backend URL must start with https:// (or http:// for a local demo).');
+  }
+  return url.origin + url.pathname.replace(/\/+$/, '');
+}
+
+export class BackendClient {
+  constructor({ backendUrl, token }) {
+    if (!backendUrl || !token) {
+      throw new BackendError('NOT_CONFIGURED', 'PassDesk is not set up yet: enter the backend URL and your token in the options.');
+    }
+    this.base = normalizeBaseUrl(backendUrl);
+    this.token = token;
+  }
+
+  async request(method, path, body) {
+    let res;
+    try {
+      res = await fetch(this.base + path, {
+        method,
+        headers: {
+          Authorization: `Bearer ${this.token}`,
+          Accept: 'application/json',
+          ...(body ? { 'Content-Type': 'application/json' } : {}),
+        },
+        body: body ? JSON.stringify(body) : undefined,
+        credentials: 'omit',
+        cache: 'no-store',
+      });
+    } catch {
+      throw new BackendError('BACKEND_UNREACHABLE', `Cannot reach the PassDesk backend at ${this.base}.`);
+    }
+    let data = null;
+    try {
+      data = await res.json();
+    } catch {
+      /* not JSON: handled below */
+    }
+    if (res.ok && data) return data;
+    const err = data?.error;
+    if (err?.code) {
+      const { code, message, ...extra } = err;
+      throw new BackendError(code, message ?? code, { status: res.status, ...extra });
+    }
+    throw new BackendError('BAD_RESPONSE', `The backend answered HTTP ${res.status}.`, { status: res.status });
+  }
+
+  me() {
+    return this.request('GET', '/api/v1/me');
+  }
+
+  context(ticket, kind) {
+    return this.request('GET', `/api/v1/tickets/${ticketId(ticket)}/context?kind=${ticketKind(kind)}`);
+  }
+
+  reset(ticket, kind, { password, temporary, idempotency_key }) {
+    return this.request('POST', `/api/v1/tickets/${ticketId(ticket)}/reset?kind=${ticketKind(kind)}`, {
+      password,
+      temporary: Boolean(temporary),
+      idempotency_key,
+    });
+  }
+}
+
+function ticketId(raw) {
+  const s = String(raw);
+  if (!/^\d{1,12}$/.test(s)) throw new BackendError('BAD_TICKET', 'This is not a ticket number.');
+  return s;
+}
+
+function ticketKind(raw) {
+  return raw === 'project' ? 'project' : 'service';
+}

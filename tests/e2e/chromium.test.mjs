@@ -1,0 +1,36 @@
+// End-to-end in real headless Debian Chromium, driven by playwright-core, with dist/chrome loaded
+// unpacked (flags from toolchain.md §3: no sandbox as root, no background networking offline).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { DIST } from './lib/demo.mjs';
+import { endToEnd } from './lib/scenarios.mjs';
+
+const ext = join(DIST, 'chrome');
+let ctx;
+let profile;
+
+endToEnd('Chromium', {
+  async launch() {
+    profile = mkdtempSync(join(tmpdir(), 'passdesk-chromium-'));
+    ctx = await chromium.launchPersistentContext(profile, {
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      headless: true,
+      args: [`--disable-extensions-except=${ext}`, `--load-extension=${ext}`, '--no-sandbox', '--disable-gpu', '--disable-quic',
+        '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    if (!ctx.serviceWorkers().length) await ctx.waitForEvent('serviceworker');
+  },
+  async newPage() {
+    return ctx.pages()[0] ?? ctx.newPage();
+  },
+  async waitOptionsPage(trigger) {
+    const [p] = await Promise.all([ctx.waitForEvent('page'), trigger()]);
+    return p;
+  },
+  async close() {
+    await ctx?.close();
+    rmSync(profile, { recursive: true, force: true });
+  },
+});

@@ -1,0 +1,39 @@
+// End-to-end in real headless Firefox ESR, driven by puppeteer-core@24 over WebDriver BiDi, with
+// dist/firefox installed as a temporary add-on (toolchain.md §4.2).
+import puppeteer from 'puppeteer-core';
+import { join } from 'node:path';
+import { DIST } from './lib/demo.mjs';
+import { endToEnd } from './lib/scenarios.mjs';
+
+let browser;
+
+endToEnd('Firefox', {
+  async launch() {
+    browser = await puppeteer.launch({
+      browser: 'firefox',
+      executablePath: process.env.FIREFOX ?? '/usr/bin/firefox-esr',
+      headless: true,
+      // Answers the optional-host-permission prompt of the options page with "Allow", as a
+      // technician would (headless Firefox cannot show the doorhanger).
+      extraPrefsFirefox: { 'extensions.webextOptionalPermissionPrompts': false },
+    });
+    await browser.installExtension(join(DIST, 'firefox'));
+  },
+  async newPage() {
+    return (await browser.pages())[0] ?? browser.newPage();
+  },
+  async waitOptionsPage(trigger) {
+    // BiDi may not navigate to moz-extension:// itself; the extension opens its options tab.
+    const target = browser.waitForTarget((t) => t.type() === 'page' && t.url() !== 'about:blank' && /options\/options\.html/.test(t.url()), { timeout: 15_000 })
+      .catch(() => null);
+    const created = new Promise((r) => browser.once('targetcreated', r));
+    await trigger();
+    const t = (await Promise.race([target, created])) ?? (await created);
+    const p = await t.page();
+    await p.waitForSelector('#backend-url');
+    return p;
+  },
+  async close() {
+    await browser?.close();
+  },
+});

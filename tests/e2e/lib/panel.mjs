@@ -1,0 +1,90 @@
+// Browser-neutral helpers over a Playwright or Puppeteer page: both expose page.frames(),
+// frame.evaluate(fn, arg), frame.click(selector) and frame.type(selector, text).
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls fn(arg) in the frame until it returns a truthy value; returns that value. */
+export async function waitFor(frame, fn, arg, { timeout = 15_000, what = fn.toString() } = {}) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await frame.evaluate(fn, arg);
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last})`);
+    await sleep(50);
+  }
+}
+
+/** Polls an async node-side check until truthy. */
+export async function poll(check, what, timeout = 30_000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+/** The PassDesk panel iframe for `ticket` (Firefox over BiDi reports stale frame URLs, so ask it). */
+export async function panelFrame(page, ticket, { timeout = 20_000 } = {}) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    for (const f of page.frames()) {
+      if (f === page.mainFrame()) continue;
+      try {
+        const href = await f.evaluate(() => location.href);
+        if (/\/panel\/panel\.html\?/.test(href) && new URL(href).searchParams.get('ticket') === String(ticket)) return f;
+      } catch {
+        /* detached or not ready */
+      }
+    }
+    if (Date.now() > end) throw new Error(`no PassDesk panel frame for ticket ${ticket}`);
+    await sleep(100);
+  }
+}
+
+/** Waits for the panel to say it is interactive (ready) and returns its state object. */
+export function waitPanelReady(frame) {
+  return waitFor(frame, () => document.body.dataset.ready, undefined, { what: 'panel ready' });
+}
+
+export function text(frame, selector) {
+  return frame.evaluate((s) => document.querySelector(s)?.textContent ?? null, selector);
+}
+
+export function rules(frame, listId) {
+  return frame.evaluate((id) => [...document.querySelectorAll(`#${id} li`)].map((li) => li.dataset.rule), listId);
+}
+
+/** Empties the password box the way a technician would (select all + Delete), then types. */
+export async function typePassword(frame, password) {
+  await frame.evaluate(() => {
+    const i = document.getElementById('password');
+    i.focus();
+    i.select();
+  });
+  await frame.type('#password', password);
+}
+
+export async function openResetSection(frame) {
+  if (await frame.evaluate(() => document.getElementById('reset-section').hidden)) await frame.click('#reset-toggle');
+  await waitFor(frame, () => !document.getElementById('reset-section').hidden, undefined, { what: 'reset section open' });
+}
+
+/** Host page view: panels on screen and the time from the page's DOMContentLoaded to panel ready. */
+export function hostPanels(page) {
+  return page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    return [...document.querySelectorAll('[data-passdesk-panel]')].map((b) => ({
+      ticket: b.dataset.ticket,
+      kind: b.dataset.kind,
+      state: b.dataset.state,
+      readyMs: b.dataset.readyAt ? Number(b.dataset.readyAt) - nav.domContentLoadedEventStart : null,
+    }));
+  });
+}
