@@ -1,1 +1,180 @@
-//! TODO (server app work).
+//! The one TOML config of `passdesk serve` / `passdesk token` (see `config.example.toml`).
+//!
+//! Secrets (ConnectWise private key, directory passwords) may be given inline or through
+//! environment variables (`*_env` keys); no `Debug` output of this module prints one.
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    sync::Arc,
+};
+
+use anyhow::Context as _;
+use serde::Deserialize;
+
+use crate::{
+    connectwise::client::ConnectWiseConfig,
+    directory::{
+        ldap::{LdapDirectory, LdapDirectoryConfig},
+        sandbox::SandboxDirectory,
+    },
+    reset::{
+        directories::{Directories, DirectoryEntry},
+        notes::DEFAULT_NOTE_TEXT,
+    },
+};
+
+/// The whole config file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Address the API listens on (default `127.0.0.1:8080`).
+    #[serde(default = "default_listen")]
+    pub listen: SocketAddr,
+    /// SQLite database: a file path (relative paths are relative to the config file) or a
+    /// `sqlite:` URL. Created if missing.
+    pub database_url: String,
+    /// ConnectWise API access.
+    pub connectwise: ConnectWiseConfig,
+    /// First line of the internal note (the technician and temporary/permanent are appended).
+    #[serde(default = "default_note_text")]
+    pub note_text: String,
+    /// The directories and the ConnectWise companies each one serves.
+    #[serde(default)]
+    pub directories: Vec<DirectoryConfig>,
+}
+
+fn default_listen() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 8080))
+}
+
+fn default_note_text() -> String {
+    DEFAULT_NOTE_TEXT.to_string()
+}
+
+/// One `[[directories]]` entry: `kind`, the connector's own keys, and `companies`.
+#[derive(Debug, Deserialize)]
+pub struct DirectoryConfig {
+    /// ConnectWise company identifiers (e.g. `Contoso`) whose tickets use this directory.
+    pub companies: Vec<String>,
+    /// The connector and its settings.
+    #[serde(flatten)]
+    pub connector: ConnectorConfig,
+}
+
+/// `kind = "ldap" | "graph" | "sandbox"`.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ConnectorConfig {
+    /// Active Directory / Samba over LDAPS or StartTLS.
+    Ldap(LdapDirectoryConfig),
+    /// Entra ID over Microsoft Graph.
+    Graph(GraphPlaceholder),
+    /// The in-memory demo directory (seeded with the Contoso accounts).
+    Sandbox(SandboxDirectoryConfig),
+}
+
+/// Keys of a `kind = "graph"` entry until the Graph connector is wired in (kept opaque: it holds
+/// a client secret, so `Debug` prints only the name).
+#[derive(Deserialize)]
+pub struct GraphPlaceholder {
+    /// Directory name.
+    pub name: String,
+    #[serde(flatten)]
+    _rest: toml::Table,
+}
+
+impl std::fmt::Debug for GraphPlaceholder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GraphPlaceholder").field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+/// `kind = "sandbox"`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SandboxDirectoryConfig {
+    /// Directory name.
+    pub name: String,
+    /// Allow resetting privileged accounts.
+    #[serde(default)]
+    pub allow_privileged: bool,
+}
+
+impl Config {
+    /// Reads and checks a config file.
+    pub fn load(path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let mut config: Config = toml::from_str(&text).with_context(|| format!("invalid config {}", path.display()))?;
+        config.database_url = resolve_database_url(&config.database_url, path.parent());
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Checks what serde cannot: names unique, every directory serves at least one company, and a
+    /// company is mapped to only one directory.
+    pub fn check(&self) -> anyhow::Result<()> {
+        let mut names = std::collections::HashSet::new();
+        let mut companies = std::collections::HashMap::new();
+        for d in &self.directories {
+            let name = d.name();
+            anyhow::ensure!(names.insert(name.to_string()), "two directories are named {name}");
+            anyhow::ensure!(!d.companies.is_empty(), "directory {name} lists no companies");
+            for c in &d.companies {
+                if let Some(other) = companies.insert(c.to_ascii_lowercase(), name.to_string()) {
+                    anyhow::bail!("company {c} is mapped to both {other} and {name}");
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Plain paths relative to the config file's folder; `sqlite:` URLs as they are.
+fn resolve_database_url(url: &str, base: Option<&Path>) -> String {
+    if url.starts_with("sqlite:") || Path::new(url).is_absolute() {
+        return url.to_string();
+    }
+    match base {
+        Some(base) if !base.as_os_str().is_empty() => base.join(url).to_string_lossy().into_owned(),
+        _ => url.to_string(),
+    }
+}
+
+impl DirectoryConfig {
+    /// The configured name.
+    pub fn name(&self) -> &str {
+        match &self.connector {
+            ConnectorConfig::Ldap(c) => &c.name,
+            ConnectorConfig::Graph(c) => &c.name,
+            ConnectorConfig::Sandbox(c) => &c.name,
+        }
+    }
+}
+
+/// Builds the connectors (no network yet: LDAP connects per operation).
+pub fn build_directories(configs: &[DirectoryConfig]) -> anyhow::Result<Directories> {
+    let mut entries = Vec::new();
+    for d in configs {
+        let (kind, directory): (&'static str, Arc<dyn crate::directory::Directory>) =
+            match &d.connector {
+                ConnectorConfig::Ldap(c) => {
+                    let dir = LdapDirectory::new(c.clone()).map_err(|e| anyhow::anyhow!("{e}"))?;
+                    ("ldap", Arc::new(dir))
+                }
+                ConnectorConfig::Graph(c) => {
+                    anyhow::bail!("directory {}: the graph connector is not available in this build yet", c.name)
+                }
+                ConnectorConfig::Sandbox(c) => (
+                    "sandbox",
+                    Arc::new(SandboxDirectory::seeded_demo(&c.name).allowing_privileged(c.allow_privileged)),
+                ),
+            };
+        entries.push(DirectoryEntry { kind, companies: d.companies.clone(), directory });
+    }
+    Ok(Directories::new(entries))
+}
+
+/// Default config path for `--config`.
+pub fn default_config_path() -> PathBuf {
+    PathBuf::from("passdesk.toml")
+}

@@ -1,1 +1,172 @@
-//! TODO (server app work).
+//! `passdesk demo`: the whole backend on one listener with no outside system — a SQLite file, the
+//! ConnectWise sandbox under `/cw/v4_6_release/apis/3.0` (talked to by the real ConnectWise client,
+//! over HTTP), the sandbox directory, the demo ticket pages and a fresh technician token.
+use std::{
+    net::{IpAddr, Ipv4Addr, SocketAddr},
+    path::PathBuf,
+    sync::Arc,
+};
+
+use anyhow::Context as _;
+use rand::RngCore as _;
+use serde_json::json;
+use tokio::{sync::oneshot, task::JoinHandle};
+
+use crate::{
+    connectwise::{
+        client::{ConnectWiseClient, ConnectWiseConfig},
+        sandbox::{Sandbox, SandboxCredentials},
+    },
+    directory::sandbox::SandboxDirectory,
+    reset::{
+        directories::{DirectoryEntry, Directories},
+        notes::{NoteSettings, OutboxWorker},
+        Services,
+    },
+    store::{tokens, Store},
+};
+
+/// Where the sandbox's API root is mounted.
+pub const CONNECTWISE_MOUNT: &str = "/cw/v4_6_release/apis/3.0";
+/// The ConnectWise company identifier the sandbox directory serves.
+pub const DEMO_COMPANY: &str = "Contoso";
+/// Name of the demo technician token.
+pub const DEMO_TECHNICIAN: &str = "Demo Technician";
+
+/// How to start the demo.
+#[derive(Debug, Clone)]
+pub struct DemoOptions {
+    /// Listen address (`127.0.0.1:0` picks a free port).
+    pub listen: SocketAddr,
+    /// Folder of the SQLite file.
+    pub data_dir: PathBuf,
+    /// Note timing (tests shorten the retries).
+    pub notes: NoteSettings,
+}
+
+/// What `passdesk demo` prints. Holds secrets (token, sandbox authorization): no `Debug`.
+pub struct DemoInfo {
+    /// API root, e.g. `http://127.0.0.1:8080`.
+    pub api: String,
+    /// Technician token.
+    pub token: String,
+    /// ConnectWise sandbox API root.
+    pub connectwise_base: String,
+    /// `Authorization` header for the sandbox.
+    pub connectwise_authorization: String,
+    /// `clientId` header for the sandbox.
+    pub connectwise_client_id: String,
+    /// Demo ticket pages.
+    pub pages: String,
+}
+
+impl DemoInfo {
+    /// The one JSON line of `--json` (docs/api.md).
+    pub fn to_json(&self) -> serde_json::Value {
+        json!({
+            "api": self.api,
+            "token": self.token,
+            "connectwise": {
+                "base": self.connectwise_base,
+                "authorization": self.connectwise_authorization,
+                "client_id": self.connectwise_client_id,
+            },
+            "pages": self.pages,
+        })
+    }
+}
+
+/// A running demo; [`RunningDemo::shutdown`] stops it cleanly.
+pub struct RunningDemo {
+    /// Printed details.
+    pub info: DemoInfo,
+    /// The bound address.
+    pub addr: SocketAddr,
+    /// The ConnectWise sandbox (tests inject faults and read notes).
+    pub sandbox: Sandbox,
+    /// The sandbox directory (tests read its resets).
+    pub directory: Arc<SandboxDirectory>,
+    /// The flow's services (tests read the database).
+    pub services: Arc<Services>,
+    stop: oneshot::Sender<()>,
+    server: JoinHandle<std::io::Result<()>>,
+    worker: OutboxWorker,
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut b = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+/// Starts the demo and returns once it answers requests.
+pub async fn start(opts: DemoOptions) -> anyhow::Result<RunningDemo> {
+    std::fs::create_dir_all(&opts.data_dir).with_context(|| format!("cannot create {}", opts.data_dir.display()))?;
+    let listener = tokio::net::TcpListener::bind(opts.listen).await.with_context(|| format!("cannot listen on {}", opts.listen))?;
+    let addr = listener.local_addr()?;
+    // The client must reach the listener even when it is bound to all interfaces.
+    let reach = if addr.ip().is_unspecified() { SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), addr.port()) } else { addr };
+    let api = format!("http://{reach}");
+    let connectwise_base = format!("{api}{CONNECTWISE_MOUNT}");
+
+    // Fresh API-member keys per run: nothing to leak between runs.
+    let creds = SandboxCredentials {
+        company_id: "passdesk_demo".to_string(),
+        public_key: random_hex(8),
+        private_key: random_hex(16),
+        client_id: random_hex(16),
+    };
+    let sandbox = Sandbox::seeded_demo(creds.clone());
+    let client = ConnectWiseClient::new(&ConnectWiseConfig {
+        base_url: connectwise_base.clone(),
+        company_id: creds.company_id.clone(),
+        public_key: creds.public_key.clone(),
+        private_key: Some(creds.private_key.clone()),
+        private_key_env: None,
+        client_id: creds.client_id.clone(),
+        api_version: crate::connectwise::client::default_api_version(),
+    })
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+
+    let directory = Arc::new(SandboxDirectory::seeded_demo("contoso-ad"));
+    let directories = Directories::new(vec![DirectoryEntry {
+        kind: "sandbox",
+        companies: vec![DEMO_COMPANY.to_string()],
+        directory: directory.clone(),
+    }]);
+    let store = Store::open(&opts.data_dir.join("passdesk.db").to_string_lossy()).await?;
+    let token = tokens::create(store.pool(), DEMO_TECHNICIAN).await?.token.clone();
+    let services = Services::new(store, Arc::new(client), directories, opts.notes.clone());
+    let worker = OutboxWorker::spawn(services.clone());
+
+    let app = crate::http::app(services.clone())
+        // DEMO_PAGES_MERGE
+        .nest(CONNECTWISE_MOUNT, sandbox.router());
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    let info = DemoInfo {
+        pages: format!("{api}/demo/"),
+        api,
+        token,
+        connectwise_base,
+        connectwise_authorization: creds.authorization(),
+        connectwise_client_id: creds.client_id,
+    };
+    Ok(RunningDemo { info, addr, sandbox, directory, services, stop, server, worker })
+}
+
+impl RunningDemo {
+    /// Stops accepting requests, lets running ones finish, stops the outbox worker, closes the DB.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(());
+        let _ = self.server.await;
+        self.worker.shutdown().await;
+        self.services.store.close().await;
+    }
+}

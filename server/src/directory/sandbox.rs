@@ -1,1 +1,243 @@
-//! TODO
+//! An in-memory directory for `passdesk demo` and the API tests, seeded with exactly the accounts of
+//! the docs/api.md seed table and a Windows-style domain policy (min 7, complexity, history 24).
+//!
+//! It remembers resets (account, temporary flag, time — never the password) and, to let the demo show
+//! a DC refusal, a salted hash of each account's recent passwords so re-using one is refused like AD
+//! does (`LDAP 19 (0000052D)`).
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+use passdesk_core::{ActiveDirectoryPolicy, DcKind, Policy};
+use rand::RngCore as _;
+use sha2::{Digest, Sha256};
+
+use super::{AccountSource, Directory, DirectoryAccount, DirectoryError, EffectivePolicy};
+
+/// How many earlier passwords an account may not reuse (matches the policy's history_length).
+const HISTORY: usize = 24;
+
+/// One recorded reset (no secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SandboxReset {
+    /// Account id (DN).
+    pub account_id: String,
+    /// Must change at next logon.
+    pub temporary: bool,
+    /// RFC 3339.
+    pub at: String,
+}
+
+struct Stored {
+    account: DirectoryAccount,
+    /// Other addresses that match (AD proxyAddresses without the `smtp:` prefix).
+    proxy_addresses: Vec<String>,
+    /// Salted SHA-256 of recent passwords, newest last (history check only).
+    history: Vec<[u8; 32]>,
+}
+
+/// The in-memory directory.
+pub struct SandboxDirectory {
+    name: String,
+    salt: [u8; 16],
+    policy: EffectivePolicy,
+    accounts: Mutex<Vec<Stored>>,
+    resets: Mutex<Vec<SandboxReset>>,
+    unavailable: Mutex<bool>,
+    allow_privileged: bool,
+}
+
+impl std::fmt::Debug for SandboxDirectory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SandboxDirectory").field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+fn account(cn: &str, sam: &str, given: &str, surname: &str, mail: &str) -> DirectoryAccount {
+    DirectoryAccount {
+        id: format!("CN={cn},OU=Staff,DC=contoso,DC=example"),
+        source: AccountSource::ActiveDirectory,
+        sam_account_name: Some(sam.to_string()),
+        display_name: Some(cn.to_string()),
+        given_name: Some(given.to_string()).filter(|s| !s.is_empty()),
+        surname: Some(surname.to_string()).filter(|s| !s.is_empty()),
+        upn: Some(format!("{sam}@contoso.example")),
+        mail: Some(mail.to_string()),
+        enabled: true,
+        locked: false,
+        must_change: false,
+        password_last_set: Some("2026-11-01T10:00:00Z".to_string()),
+        privileged: false,
+    }
+}
+
+impl SandboxDirectory {
+    /// An empty directory with the Windows-style policy.
+    pub fn new(name: &str) -> Self {
+        let mut salt = [0u8; 16];
+        rand::rng().fill_bytes(&mut salt);
+        Self {
+            name: name.to_string(),
+            salt,
+            policy: EffectivePolicy {
+                policy: Policy::ActiveDirectory(ActiveDirectoryPolicy {
+                    dc: DcKind::Windows,
+                    min_length: 7,
+                    complexity: true,
+                    history_length: HISTORY as u32,
+                }),
+                source: "domain DC=contoso,DC=example".to_string(),
+                uncertain: None,
+            },
+            accounts: Mutex::new(Vec::new()),
+            resets: Mutex::new(Vec::new()),
+            unavailable: Mutex::new(false),
+            allow_privileged: false,
+        }
+    }
+
+    /// The Contoso accounts of the docs/api.md seed table.
+    pub fn seeded_demo(name: &str) -> Self {
+        let dir = Self::new(name);
+        dir.add(account("John Smith", "jsmith", "John", "Smith", "john.smith@contoso.example"), &["j.smith@contoso.example"]);
+        let mut mary = account("Mary-Jane O'Neil", "mjoneil", "Mary-Jane", "O'Neil", "mary-jane.oneil@contoso.example");
+        mary.locked = true;
+        dir.add(mary, &[]);
+        let mut pat = account("Pat Gone", "pgone", "Pat", "Gone", "pat.gone@contoso.example");
+        pat.enabled = false;
+        dir.add(pat, &[]);
+        let mut admin = account("Domain Admin", "admin", "", "", "admin@contoso.example");
+        admin.id = "CN=Domain Admin,CN=Users,DC=contoso,DC=example".to_string();
+        admin.privileged = true; // adminCount=1
+        dir.add(admin, &[]);
+        dir
+    }
+
+    /// Allows resetting privileged accounts (config `allow_privileged`).
+    pub fn allowing_privileged(mut self, allow: bool) -> Self {
+        self.allow_privileged = allow;
+        self
+    }
+
+    /// Adds an account (and extra proxy addresses it answers to).
+    pub fn add(&self, account: DirectoryAccount, proxy_addresses: &[&str]) {
+        self.accounts.lock().unwrap().push(Stored {
+            account,
+            proxy_addresses: proxy_addresses.iter().map(|s| s.to_string()).collect(),
+            history: Vec::new(),
+        });
+    }
+
+    /// Makes every call fail with `Unavailable` (tests of the DIRECTORY_UNAVAILABLE path).
+    pub fn set_unavailable(&self, down: bool) {
+        *self.unavailable.lock().unwrap() = down;
+    }
+
+    /// Every reset so far, oldest first.
+    pub fn resets(&self) -> Vec<SandboxReset> {
+        self.resets.lock().unwrap().clone()
+    }
+
+    /// The current state of an account by sAMAccountName.
+    pub fn account_by_sam(&self, sam: &str) -> Option<DirectoryAccount> {
+        let accounts = self.accounts.lock().unwrap();
+        accounts.iter().find(|s| s.account.sam_account_name.as_deref() == Some(sam)).map(|s| s.account.clone())
+    }
+
+    fn check_up(&self) -> Result<(), DirectoryError> {
+        if *self.unavailable.lock().unwrap() {
+            return Err(DirectoryError::Unavailable("the sandbox directory is switched off".into()));
+        }
+        Ok(())
+    }
+
+    fn fingerprint(&self, password: &str) -> [u8; 32] {
+        let mut h = Sha256::new();
+        h.update(self.salt);
+        h.update(password.as_bytes());
+        h.finalize().into()
+    }
+}
+
+#[async_trait]
+impl Directory for SandboxDirectory {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn allow_privileged(&self) -> bool {
+        self.allow_privileged
+    }
+
+    async fn find_by_email(&self, email: &str) -> Result<Vec<DirectoryAccount>, DirectoryError> {
+        self.check_up()?;
+        let email = email.trim();
+        let accounts = self.accounts.lock().unwrap();
+        Ok(accounts
+            .iter()
+            .filter(|s| {
+                let a = &s.account;
+                [a.mail.as_deref(), a.upn.as_deref()].into_iter().flatten().any(|v| v.eq_ignore_ascii_case(email))
+                    || s.proxy_addresses.iter().any(|p| p.eq_ignore_ascii_case(email))
+            })
+            .map(|s| s.account.clone())
+            .collect())
+    }
+
+    async fn get_account(&self, id: &str) -> Result<DirectoryAccount, DirectoryError> {
+        self.check_up()?;
+        let accounts = self.accounts.lock().unwrap();
+        accounts
+            .iter()
+            .find(|s| s.account.id == id)
+            .map(|s| s.account.clone())
+            .ok_or_else(|| DirectoryError::NotFound(id.to_string()))
+    }
+
+    async fn effective_policy(&self, _account: &DirectoryAccount) -> Result<EffectivePolicy, DirectoryError> {
+        self.check_up()?;
+        Ok(self.policy.clone())
+    }
+
+    async fn reset_password(
+        &self,
+        account: &DirectoryAccount,
+        password: &str,
+        temporary: bool,
+    ) -> Result<(), DirectoryError> {
+        self.check_up()?;
+        let fingerprint = self.fingerprint(password);
+        let mut accounts = self.accounts.lock().unwrap();
+        let stored = accounts
+            .iter_mut()
+            .find(|s| s.account.id == account.id)
+            .ok_or_else(|| DirectoryError::NotFound(account.id.clone()))?;
+        if stored.history.contains(&fingerprint) {
+            // What AD answers for a password in the history (ERROR_PASSWORD_RESTRICTION).
+            return Err(DirectoryError::PasswordRefused {
+                code: "LDAP 19 (0000052D)".to_string(),
+                message: "Constraint violation: the password does not meet the password policy".to_string(),
+            });
+        }
+        stored.history.push(fingerprint);
+        if stored.history.len() > HISTORY {
+            stored.history.remove(0);
+        }
+        let now = crate::store::now_rfc3339();
+        stored.account.must_change = temporary;
+        stored.account.password_last_set = Some(now.clone());
+        drop(accounts);
+        self.resets.lock().unwrap().push(SandboxReset { account_id: account.id.clone(), temporary, at: now });
+        Ok(())
+    }
+
+    async fn unlock(&self, account: &DirectoryAccount) -> Result<(), DirectoryError> {
+        self.check_up()?;
+        let mut accounts = self.accounts.lock().unwrap();
+        let stored = accounts
+            .iter_mut()
+            .find(|s| s.account.id == account.id)
+            .ok_or_else(|| DirectoryError::NotFound(account.id.clone()))?;
+        stored.account.locked = false;
+        Ok(())
+    }
+}

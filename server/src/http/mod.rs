@@ -1,1 +1,77 @@
-//! HTTP API (server app work).
+//! HTTP API of docs/api.md. One file per area; handlers only convert and delegate to `reset`.
+//!
+//! Layers (outermost first): trace → CORS (extension origins only) → 413 envelope → body limit →
+//! routes; the protected routes additionally sit behind the Bearer-token check.
+use std::{sync::Arc, time::Duration};
+
+use axum::{
+    http::{header, HeaderValue, Method},
+    middleware,
+    routing::{get, post},
+    Router,
+};
+use tower_http::{
+    cors::{AllowOrigin, CorsLayer},
+    limit::RequestBodyLimitLayer,
+    trace::TraceLayer,
+};
+
+use crate::{error::ApiError, reset::Services};
+
+pub mod audit;
+pub mod auth;
+pub mod extract;
+pub mod health;
+pub mod me;
+pub mod reset;
+pub mod tickets;
+pub mod unlock;
+
+/// Largest accepted request body (a reset request is well under 1 KiB).
+pub const BODY_LIMIT_BYTES: usize = 16 * 1024;
+
+/// What every handler gets.
+pub type AppState = Arc<Services>;
+
+/// Every route that needs a technician token, as (method, path with `1001` for `{id}`), so tests
+/// can check each one answers 401 without a valid token.
+pub const PROTECTED_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/api/v1/me"),
+    ("GET", "/api/v1/tickets/1001/context"),
+    ("POST", "/api/v1/tickets/1001/reset"),
+    ("POST", "/api/v1/tickets/1001/unlock"),
+    ("GET", "/api/v1/audit"),
+];
+
+/// The whole API as an axum router.
+pub fn app(state: AppState) -> Router {
+    let protected = Router::new()
+        .route("/api/v1/me", get(me::me))
+        .route("/api/v1/tickets/{id}/context", get(tickets::context))
+        .route("/api/v1/tickets/{id}/reset", post(reset::reset))
+        .route("/api/v1/tickets/{id}/unlock", post(unlock::unlock))
+        .route("/api/v1/audit", get(audit::list))
+        .route_layer(middleware::from_fn_with_state(state.clone(), auth::require_technician));
+    Router::new()
+        .route("/api/v1/health", get(health::health))
+        .merge(protected)
+        .fallback(|| async { ApiError::route_not_found() })
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+        .layer(middleware::map_response(extract::envelope_for_413))
+        .layer(cors())
+        .layer(TraceLayer::new_for_http())
+}
+
+/// CORS for the extension's pages: `chrome-extension://…` and `moz-extension://…` only. Token
+/// auth, no cookies, so credentials stay off.
+fn cors() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::predicate(|origin: &HeaderValue, _| {
+            let o = origin.as_bytes();
+            o.starts_with(b"chrome-extension://") || o.starts_with(b"moz-extension://")
+        }))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        .max_age(Duration::from_secs(600))
+}

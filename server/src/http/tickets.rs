@@ -1,0 +1,30 @@
+//! `GET /api/v1/tickets/{id}/context?kind=service|project`.
+use axum::{extract::State, Json};
+use serde::Deserialize;
+
+use super::{
+    extract::{ApiQuery, TicketId},
+    AppState,
+};
+use crate::{
+    connectwise::TicketKind,
+    error::ApiError,
+    reset::context::{self, TicketContext},
+};
+
+/// `?kind=`; defaults to `service`.
+#[derive(Debug, Deserialize)]
+pub struct KindQuery {
+    /// Service or project ticket.
+    #[serde(default)]
+    pub kind: TicketKind,
+}
+
+/// The ticket's context (docs/api.md).
+pub async fn context(
+    State(state): State<AppState>,
+    TicketId(id): TicketId,
+    ApiQuery(q): ApiQuery<KindQuery>,
+) -> Result<Json<TicketContext>, ApiError> {
+    Ok(Json(context::resolve(&state, q.kind, id).await?))
+}

@@ -1,0 +1,216 @@
+//! Ticket → contact email → directory → account → effective policy, plus every problem that blocks
+//! a reset. The reset and unlock flows call this again themselves: the client's idea of the
+//! account is never trusted.
+use axum::http::StatusCode;
+use serde::Serialize;
+
+use super::{directories::DirectoryEntry, tickets::TicketError, Services};
+use crate::{
+    connectwise::{CompanyRef, ContactRef, Ticket, TicketKind},
+    directory::{DirectoryAccount, EffectivePolicy},
+    error::ApiError,
+};
+
+/// Something that blocks a reset, with a code the panel knows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// `NO_CONTACT`, `NO_EMAIL`, `NO_DIRECTORY`, `NO_ACCOUNT`, `MULTIPLE_ACCOUNTS`, `ACCOUNT_DISABLED`,
+    /// `PRIVILEGED_ACCOUNT`, `DIRECTORY_UNAVAILABLE`.
+    pub code: &'static str,
+    /// Plain words for a technician.
+    pub message: String,
+}
+
+impl Problem {
+    fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Self { code, message: message.into() }
+    }
+}
+
+/// `ticket` of the context answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct TicketView {
+    /// Ticket id.
+    pub id: u64,
+    /// Service or project.
+    pub kind: TicketKind,
+    /// Summary.
+    pub summary: String,
+    /// Company.
+    pub company: CompanyRef,
+    /// Contact, if any.
+    pub contact: Option<ContactRef>,
+    /// The email the account is looked up by.
+    pub email: Option<String>,
+}
+
+/// `directory` of the context answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct DirectoryView {
+    /// Configured name.
+    pub name: String,
+    /// `ldap` | `graph` | `sandbox`.
+    pub kind: &'static str,
+}
+
+/// The answer of `GET /tickets/{id}/context` (docs/api.md).
+#[derive(Debug, Clone, Serialize)]
+pub struct TicketContext {
+    /// The ticket as ConnectWise has it.
+    pub ticket: TicketView,
+    /// The directory serving the ticket's company.
+    pub directory: Option<DirectoryView>,
+    /// The one matching account.
+    pub account: Option<DirectoryAccount>,
+    /// The effective policy in the core's JSON.
+    pub policy: Option<passdesk_core::Policy>,
+    /// The account fields the core validator needs.
+    pub policy_account: Option<passdesk_core::Account>,
+    /// Where the policy came from.
+    pub policy_source: Option<String>,
+    /// Why the policy may not be exactly what the directory enforces.
+    pub policy_uncertain: Option<String>,
+    /// Everything that blocks a reset.
+    pub problems: Vec<Problem>,
+    /// No problem.
+    pub can_reset: bool,
+    /// No problem and the account is locked.
+    pub can_unlock: bool,
+    /// The directory entry, for the reset flow.
+    #[serde(skip)]
+    pub entry: Option<DirectoryEntry>,
+}
+
+impl TicketContext {
+    /// How the audit names the account: sAMAccountName, else UPN, else the directory id.
+    pub fn account_label(&self) -> String {
+        self.account
+            .as_ref()
+            .map(|a| a.sam_account_name.clone().or_else(|| a.upn.clone()).unwrap_or_else(|| a.id.clone()))
+            .unwrap_or_default()
+    }
+}
+
+/// Maps a ConnectWise failure while reading the ticket.
+pub fn ticket_error(e: TicketError) -> ApiError {
+    match e {
+        TicketError::NotFound => {
+            ApiError::new(StatusCode::NOT_FOUND, "TICKET_NOT_FOUND", "ConnectWise has no such ticket.")
+        }
+        other => ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            "CONNECTWISE_UNAVAILABLE",
+            format!("ConnectWise could not be read: {other}"),
+        ),
+    }
+}
+
+/// Builds the context of one ticket.
+pub async fn resolve(services: &Services, kind: TicketKind, id: u64) -> Result<TicketContext, ApiError> {
+    let ticket = services.tickets.ticket(kind, id).await.map_err(ticket_error)?;
+    let mut problems = Vec::new();
+    let email = contact_email(services, &ticket, &mut problems).await?;
+    let entry = services.directories.for_company(&ticket.company.identifier).cloned();
+    if entry.is_none() {
+        problems.push(Problem::new(
+            "NO_DIRECTORY",
+            format!("No directory is configured for the company \"{}\".", ticket.company.identifier),
+        ));
+    }
+    let mut ctx = TicketContext {
+        ticket: TicketView {
+            id: ticket.id,
+            kind: ticket.kind,
+            summary: ticket.summary,
+            company: ticket.company,
+            contact: ticket.contact,
+            email: email.clone(),
+        },
+        directory: entry.as_ref().map(|e| DirectoryView { name: e.name().to_string(), kind: e.kind }),
+        account: None,
+        policy: None,
+        policy_account: None,
+        policy_source: None,
+        policy_uncertain: None,
+        problems,
+        can_reset: false,
+        can_unlock: false,
+        entry,
+    };
+    if let (Some(entry), Some(email)) = (ctx.entry.clone(), email) {
+        look_up_account(&entry, &email, &mut ctx).await;
+    }
+    ctx.can_reset = ctx.problems.is_empty();
+    ctx.can_unlock = ctx.can_reset && ctx.account.as_ref().is_some_and(|a| a.locked);
+    Ok(ctx)
+}
+
+/// The ticket's own contact email, else the contact's default Email item.
+async fn contact_email(
+    services: &Services,
+    ticket: &Ticket,
+    problems: &mut Vec<Problem>,
+) -> Result<Option<String>, ApiError> {
+    let Some(contact) = &ticket.contact else {
+        problems.push(Problem::new("NO_CONTACT", "The ticket has no contact."));
+        return Ok(None);
+    };
+    if let Some(email) = ticket.contact_email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        return Ok(Some(email.to_string()));
+    }
+    let email = match services.tickets.contact_email(contact.id).await {
+        Ok(email) => email.map(|e| e.trim().to_string()).filter(|e| !e.is_empty()),
+        Err(TicketError::NotFound) => None,
+        Err(e) => return Err(ticket_error(e)),
+    };
+    if email.is_none() {
+        problems.push(Problem::new("NO_EMAIL", format!("The contact {} has no email address.", contact.name)));
+    }
+    Ok(email)
+}
+
+/// Finds the account by email and reads its policy; every failure becomes a problem.
+async fn look_up_account(entry: &DirectoryEntry, email: &str, ctx: &mut TicketContext) {
+    let unavailable = |e: crate::directory::DirectoryError| {
+        tracing::warn!(directory = %entry.name(), error = %e, "directory lookup failed");
+        Problem::new("DIRECTORY_UNAVAILABLE", format!("The directory {} could not be read: {e}", entry.name()))
+    };
+    let mut accounts = match entry.directory.find_by_email(email).await {
+        Ok(accounts) => accounts,
+        Err(e) => return ctx.problems.push(unavailable(e)),
+    };
+    let account = match accounts.len() {
+        0 => {
+            return ctx.problems.push(Problem::new(
+                "NO_ACCOUNT",
+                format!("No account in {} matches {email}.", entry.name()),
+            ))
+        }
+        1 => accounts.remove(0),
+        n => {
+            return ctx.problems.push(Problem::new(
+                "MULTIPLE_ACCOUNTS",
+                format!("{n} accounts in {} match {email}; fix the directory before resetting.", entry.name()),
+            ))
+        }
+    };
+    if !account.enabled {
+        ctx.problems.push(Problem::new("ACCOUNT_DISABLED", "The account is disabled."));
+    }
+    if account.privileged && !entry.directory.allow_privileged() {
+        ctx.problems.push(Problem::new(
+            "PRIVILEGED_ACCOUNT",
+            "The account is privileged (an administrator); PassDesk does not reset it here.",
+        ));
+    }
+    match entry.directory.effective_policy(&account).await {
+        Ok(EffectivePolicy { policy, source, uncertain }) => {
+            ctx.policy = Some(policy);
+            ctx.policy_source = Some(source);
+            ctx.policy_uncertain = uncertain;
+        }
+        Err(e) => ctx.problems.push(unavailable(e)),
+    }
+    ctx.policy_account = Some(account.core_account());
+    ctx.account = Some(account);
+}

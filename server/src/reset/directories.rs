@@ -1,0 +1,50 @@
+//! The configured directories and which ConnectWise companies each one serves.
+use std::sync::Arc;
+
+use crate::directory::Directory;
+
+/// One configured directory.
+#[derive(Clone)]
+pub struct DirectoryEntry {
+    /// `ldap` | `graph` | `sandbox`.
+    pub kind: &'static str,
+    /// ConnectWise company identifiers mapped to it (compared case-insensitively).
+    pub companies: Vec<String>,
+    /// The connector.
+    pub directory: Arc<dyn Directory>,
+}
+
+impl std::fmt::Debug for DirectoryEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DirectoryEntry")
+            .field("name", &self.directory.name())
+            .field("kind", &self.kind)
+            .field("companies", &self.companies)
+            .finish_non_exhaustive()
+    }
+}
+
+/// All directories; the first one listing a company serves it.
+#[derive(Debug, Clone, Default)]
+pub struct Directories {
+    entries: Vec<DirectoryEntry>,
+}
+
+impl DirectoryEntry {
+    /// Name from the config (shown in the panel and the audit).
+    pub fn name(&self) -> &str {
+        self.directory.name()
+    }
+}
+
+impl Directories {
+    /// From the configured entries.
+    pub fn new(entries: Vec<DirectoryEntry>) -> Self {
+        Self { entries }
+    }
+
+    /// The directory configured for a company identifier.
+    pub fn for_company(&self, identifier: &str) -> Option<&DirectoryEntry> {
+        self.entries.iter().find(|e| e.companies.iter().any(|c| c.eq_ignore_ascii_case(identifier.trim())))
+    }
+}

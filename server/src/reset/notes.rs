@@ -1,0 +1,196 @@
+//! Internal notes: the text, the immediate post after a reset, and the outbox worker that retries
+//! queued notes with exponential backoff + jitter (honouring Retry-After) until ConnectWise takes them.
+use std::{sync::Arc, time::Duration};
+
+use rand::Rng as _;
+use tokio::{sync::watch, task::JoinHandle};
+
+use super::{kind_from_str, tickets::TicketError, Services};
+use crate::store::{now_millis, outbox, outbox::PendingNote};
+
+/// How notes are written and retried.
+#[derive(Debug, Clone)]
+pub struct NoteSettings {
+    /// First line of every note (config `note_text`).
+    pub text: String,
+    /// How long a reset waits for the immediate post before answering `note: queued`.
+    pub post_timeout: Duration,
+    /// First retry delay; doubled per failed attempt.
+    pub retry_base: Duration,
+    /// Longest delay between attempts.
+    pub retry_cap: Duration,
+}
+
+/// Default first line of a note.
+pub const DEFAULT_NOTE_TEXT: &str = "PassDesk password reset - success";
+
+impl Default for NoteSettings {
+    fn default() -> Self {
+        Self {
+            text: DEFAULT_NOTE_TEXT.to_string(),
+            post_timeout: Duration::from_secs(3),
+            retry_base: Duration::from_secs(2),
+            retry_cap: Duration::from_secs(600),
+        }
+    }
+}
+
+/// `posted` or `queued`, as the API and the audit say it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoteStatus {
+    /// ConnectWise has it.
+    Posted,
+    /// In the outbox; the worker will post it.
+    Queued,
+}
+
+impl NoteStatus {
+    /// `posted` | `queued`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Posted => "posted",
+            Self::Queued => "queued",
+        }
+    }
+}
+
+/// The note for a reset. Built from the config text, the technician and the mode only: there is
+/// no parameter through which a password could reach it.
+pub fn reset_note_text(first_line: &str, technician: &str, temporary: bool) -> String {
+    let mode = if temporary { "temporary password: must change at next logon" } else { "permanent password" };
+    format!("{first_line}\nTechnician: {technician}\n{mode}")
+}
+
+/// Posts one outbox note right away (the caller holds its lease), within `post_timeout`.
+pub async fn post_now(services: &Services, outbox_id: i64) -> NoteStatus {
+    let note = match outbox::get(services.store.pool(), outbox_id).await {
+        Ok(Some(note)) => note,
+        Ok(None) => return NoteStatus::Posted,
+        Err(e) => {
+            tracing::error!(error = %e, "reading the outbox failed");
+            return NoteStatus::Queued;
+        }
+    };
+    let posted = match tokio::time::timeout(services.notes.post_timeout, attempt(services, &note)).await {
+        Ok(posted) => posted,
+        Err(_) => {
+            // The POST may still land; the lease keeps the worker away until it would have timed out.
+            tracing::warn!(outbox_id, "note post timed out; left to the outbox worker");
+            let retry = now_millis() + services.notes.retry_base.as_millis() as i64;
+            let _ = outbox::mark_failed(services.store.pool(), &note, "timed out", retry).await;
+            false
+        }
+    };
+    services.outbox_wakeup.notify_one();
+    if posted {
+        NoteStatus::Posted
+    } else {
+        NoteStatus::Queued
+    }
+}
+
+/// One attempt: posts the note and records the outcome. True when posted.
+async fn attempt(services: &Services, note: &PendingNote) -> bool {
+    let pool = services.store.pool();
+    let kind = kind_from_str(&note.ticket_kind).unwrap_or_default();
+    match services.tickets.post_internal_note(kind, note.ticket_id, &note.text).await {
+        Ok(note_id) => {
+            if let Err(e) = outbox::mark_posted(pool, note, note_id).await {
+                tracing::error!(error = %e, outbox_id = note.id, "note posted but not recorded");
+            }
+            tracing::info!(outbox_id = note.id, ticket = note.ticket_id, "internal note posted");
+            true
+        }
+        Err(e) => {
+            let delay = retry_delay(&services.notes, note.attempts + 1, &e);
+            tracing::warn!(outbox_id = note.id, error = %e, retry_in_ms = delay.as_millis() as u64, "note post failed");
+            let _ = outbox::mark_failed(pool, note, &e.to_string(), now_millis() + delay.as_millis() as i64).await;
+            false
+        }
+    }
+}
+
+/// Delay before the next attempt: the server's Retry-After when it sent one, else
+/// `base * 2^(attempts-1)` capped, with "equal jitter" (half fixed, half random) so notes queued in
+/// the same outage do not all come back at once.
+pub fn retry_delay(settings: &NoteSettings, attempts: i64, error: &TicketError) -> Duration {
+    if let TicketError::Retryable { retry_after: Some(after), .. } = error {
+        return *after + Duration::from_millis(rand::rng().random_range(0..=100));
+    }
+    let exp = attempts.clamp(1, 20) as u32 - 1;
+    let full = settings.retry_base.saturating_mul(1 << exp.min(16)).min(settings.retry_cap);
+    let half = full / 2;
+    half + half.mul_f64(rand::rng().random::<f64>())
+}
+
+/// The background task that posts queued notes. Dropping it stops it.
+pub struct OutboxWorker {
+    stop: watch::Sender<bool>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl OutboxWorker {
+    /// Starts the worker on the current tokio runtime.
+    pub fn spawn(services: Arc<Services>) -> Self {
+        let (stop, stopped) = watch::channel(false);
+        let handle = tokio::spawn(run(services, stopped));
+        Self { stop, handle: Some(handle) }
+    }
+
+    /// Stops the worker and waits for it (an in-flight post finishes first).
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        if let Some(handle) = self.handle.take() {
+            let _ = handle.await;
+        }
+    }
+}
+
+impl Drop for OutboxWorker {
+    fn drop(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            handle.abort();
+        }
+    }
+}
+
+/// Longest sleep between outbox scans (a safety net; wake-ups normally come sooner).
+const IDLE_POLL: Duration = Duration::from_secs(5);
+
+async fn run(services: Arc<Services>, mut stopped: watch::Receiver<bool>) {
+    loop {
+        if *stopped.borrow() {
+            return;
+        }
+        let wait = match post_due(&services).await {
+            Ok(wait) => wait,
+            Err(e) => {
+                tracing::error!(error = %e, "outbox scan failed");
+                Duration::from_secs(1)
+            }
+        };
+        tokio::select! {
+            _ = stopped.changed() => return,
+            _ = services.outbox_wakeup.notified() => {}
+            _ = tokio::time::sleep(wait) => {}
+        }
+    }
+}
+
+/// Posts every due note; returns how long to sleep until the next one is due.
+async fn post_due(services: &Services) -> sqlx::Result<Duration> {
+    let pool = services.store.pool();
+    loop {
+        let due = outbox::claim_due(pool, 16).await?;
+        if due.is_empty() {
+            break;
+        }
+        for note in &due {
+            attempt(services, note).await;
+        }
+    }
+    Ok(match outbox::next_due(pool).await? {
+        Some(at) => Duration::from_millis((at - now_millis()).clamp(10, IDLE_POLL.as_millis() as i64) as u64),
+        None => IDLE_POLL,
+    })
+}

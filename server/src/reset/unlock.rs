@@ -1,0 +1,54 @@
+//! `POST /tickets/{id}/unlock`: fresh context → directory unlock → audit.
+use serde_json::{json, Value};
+
+use super::{context, directory_failure, kind_str, password::blocked, Services};
+use crate::{
+    connectwise::TicketKind,
+    error::ApiError,
+    store::{audit, tokens::Technician},
+};
+
+/// Clears the lockout of the ticket's account.
+pub async fn unlock(
+    services: &Services,
+    technician: &Technician,
+    kind: TicketKind,
+    ticket_id: u64,
+) -> Result<Value, ApiError> {
+    let ctx = context::resolve(services, kind, ticket_id).await?;
+    let (Some(entry), Some(account)) = (&ctx.entry, &ctx.account) else {
+        return Err(blocked(&ctx));
+    };
+    if !ctx.problems.is_empty() {
+        return Err(blocked(&ctx));
+    }
+    let outcome = entry.directory.unlock(account).await;
+    let account_label = ctx.account_label();
+    let mut row = audit::NewAuditEntry {
+        technician_id: technician.id,
+        technician: &technician.name,
+        ticket_id,
+        ticket_kind: kind_str(kind),
+        company: &ctx.ticket.company.identifier,
+        account: &account_label,
+        action: "unlock",
+        temporary: None,
+        result: "success",
+        directory_code: None,
+        note: None,
+    };
+    let failure = outcome.as_ref().err().map(|e| directory_failure(e, &[]));
+    if let Some(f) = &failure {
+        row.result = f.audit_result;
+        row.directory_code = f.code.as_deref();
+    }
+    let mut conn = services.store.pool().acquire().await?;
+    let audit_id = audit::insert(&mut conn, &row).await?;
+    match failure {
+        Some(f) => Err(f.error),
+        None => {
+            tracing::info!(ticket = ticket_id, account = %account_label, audit_id, "account unlocked");
+            Ok(json!({"result": "success", "audit_id": audit_id}))
+        }
+    }
+}
