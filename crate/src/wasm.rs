@@ -202,22 +202,32 @@ fn validator_for(policy: Option<JsPolicy>, account: Option<JsAccount>) -> Result
     crate::Validator::new(&policy, &account).map_err(policy_error)
 }
 
+/// JS object → `serde_json::Value` → `T`. The detour keeps the CLI's JSON semantics exactly:
+/// serde-wasm-bindgen reads only the known fields of a plain struct, so `deny_unknown_fields`
+/// (a typo such as `min_len`) would be silently ignored without it.
+fn from_js<T: DeserializeOwned>(v: &JsValue) -> Result<T, String> {
+    let json: serde_json::Value = serde_wasm_bindgen::from_value(v.clone()).map_err(|e| e.to_string())?;
+    serde_json::from_value(json).map_err(|e| e.to_string())
+}
+
 fn policy_from(v: &JsValue) -> Result<Policy, JsValue> {
-    serde_wasm_bindgen::from_value(v.clone()).map_err(|e| input_error("InvalidPolicy", &format!("invalid policy: {e}")))
+    from_js(v).map_err(|e| input_error("InvalidPolicy", &format!("invalid policy: {e}")))
 }
 
 fn account_from(v: Option<&JsValue>) -> Result<Account, JsValue> {
     match v {
-        Some(v) if !v.is_null() && !v.is_undefined() => serde_wasm_bindgen::from_value(v.clone())
-            .map_err(|e| input_error("InvalidAccount", &format!("invalid account: {e}"))),
+        Some(v) if !v.is_null() && !v.is_undefined() => {
+            from_js(v).map_err(|e| input_error("InvalidAccount", &format!("invalid account: {e}")))
+        }
         _ => Ok(Account::default()),
     }
 }
 
 fn options_from<T: DeserializeOwned + Default>(v: Option<&JsValue>) -> Result<T, JsValue> {
     match v {
-        Some(v) if !v.is_null() && !v.is_undefined() => serde_wasm_bindgen::from_value(v.clone())
-            .map_err(|e| input_error("InvalidOptions", &format!("invalid options: {e}"))),
+        Some(v) if !v.is_null() && !v.is_undefined() => {
+            from_js(v).map_err(|e| input_error("InvalidOptions", &format!("invalid options: {e}")))
+        }
         _ => Ok(T::default()),
     }
 }
