@@ -2,7 +2,9 @@
 //! `/v4_6_release/apis/3.0`, as on a real server).
 use std::time::{Duration, Instant};
 
-use passdesk_server::connectwise::client::{ClientOptions, ConnectWiseClient, ConnectWiseConfig, CwError};
+use passdesk_server::connectwise::client::{
+    ClientOptions, ConnectWiseClient, ConnectWiseConfig, CwError,
+};
 use passdesk_server::connectwise::sandbox::{Fault, Sandbox, SandboxContact, SandboxCredentials};
 use passdesk_server::connectwise::TicketKind;
 use serde_json::Value;
@@ -40,7 +42,10 @@ fn config(base: &str) -> ConnectWiseConfig {
 }
 
 fn fast() -> ClientOptions {
-    ClientOptions { base_delay: Duration::from_millis(10), ..ClientOptions::default() }
+    ClientOptions {
+        base_delay: Duration::from_millis(10),
+        ..ClientOptions::default()
+    }
 }
 
 async fn demo() -> (Sandbox, ConnectWiseClient, String) {
@@ -58,31 +63,58 @@ async fn auth_headers_are_checked() {
 
     let mut wrong = config(&base);
     wrong.private_key = Some("wrong-private".into());
-    let e = ConnectWiseClient::new(&wrong).unwrap().system_info().await.unwrap_err();
+    let e = ConnectWiseClient::new(&wrong)
+        .unwrap()
+        .system_info()
+        .await
+        .unwrap_err();
     assert!(matches!(e, CwError::Unauthorized(_)), "{e:?}");
     assert!(!e.is_retryable());
     assert!(!format!("{e} {e:?}").contains("wrong-private"));
 
     let mut other_company = config(&base);
     other_company.company_id = "fabrikam".into();
-    let e = ConnectWiseClient::new(&other_company).unwrap().ticket(TicketKind::Service, 1001).await.unwrap_err();
+    let e = ConnectWiseClient::new(&other_company)
+        .unwrap()
+        .ticket(TicketKind::Service, 1001)
+        .await
+        .unwrap_err();
     assert!(matches!(e, CwError::Unauthorized(_)), "{e:?}");
 
     let mut bad_client_id = config(&base);
     bad_client_id.client_id = "not-registered".into();
-    let e = ConnectWiseClient::new(&bad_client_id).unwrap().system_info().await.unwrap_err();
+    let e = ConnectWiseClient::new(&bad_client_id)
+        .unwrap()
+        .system_info()
+        .await
+        .unwrap_err();
     match &e {
-        CwError::Client { status: 400, code, .. } => assert_eq!(code, "InvalidClientId"),
+        CwError::Client {
+            status: 400, code, ..
+        } => assert_eq!(code, "InvalidClientId"),
         other => panic!("{other:?}"),
     }
 
     // Raw requests: the documented error body shape for missing auth and a missing clientId.
     let http = reqwest::Client::new();
-    let r = http.get(format!("{base}/system/info")).header("clientId", creds().client_id).send().await.unwrap();
+    let r = http
+        .get(format!("{base}/system/info"))
+        .header("clientId", creds().client_id)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 401);
     let body: Value = r.json().await.unwrap();
-    assert!(body["code"].is_string() && body["message"].is_string(), "{body}");
-    let r = http.get(format!("{base}/system/info")).header("Authorization", creds().authorization()).send().await.unwrap();
+    assert!(
+        body["code"].is_string() && body["message"].is_string(),
+        "{body}"
+    );
+    let r = http
+        .get(format!("{base}/system/info"))
+        .header("Authorization", creds().authorization())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 400);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["code"], "InvalidClientId");
@@ -102,11 +134,24 @@ async fn auth_headers_are_checked() {
 async fn reads_service_and_project_tickets() {
     let (_sb, client, _) = demo().await;
     let t = client.ticket(TicketKind::Service, 1001).await.unwrap();
-    assert_eq!((t.id, t.kind, t.summary.as_str()), (1001, TicketKind::Service, "Locked out"));
-    assert_eq!((t.company.id, t.company.identifier.as_str(), t.company.name.as_str()), (250, "Contoso", "Contoso Ltd"));
+    assert_eq!(
+        (t.id, t.kind, t.summary.as_str()),
+        (1001, TicketKind::Service, "Locked out")
+    );
+    assert_eq!(
+        (
+            t.company.id,
+            t.company.identifier.as_str(),
+            t.company.name.as_str()
+        ),
+        (250, "Contoso", "Contoso Ltd")
+    );
     let contact = t.contact.unwrap();
     assert_eq!((contact.id, contact.name.as_str()), (17, "John Smith"));
-    assert_eq!(t.contact_email.as_deref(), Some("john.smith@contoso.example"));
+    assert_eq!(
+        t.contact_email.as_deref(),
+        Some("john.smith@contoso.example")
+    );
 
     let p = client.ticket(TicketKind::Project, 2001).await.unwrap();
     assert_eq!((p.id, p.kind), (2001, TicketKind::Project));
@@ -122,11 +167,25 @@ async fn reads_service_and_project_tickets() {
 #[tokio::test]
 async fn missing_records_are_not_found() {
     let (_sb, client, _) = demo().await;
-    assert!(matches!(client.ticket(TicketKind::Service, 9999).await, Err(CwError::NotFound)));
+    assert!(matches!(
+        client.ticket(TicketKind::Service, 9999).await,
+        Err(CwError::NotFound)
+    ));
     // 1001 is a service ticket: the project resource does not have it.
-    assert!(matches!(client.ticket(TicketKind::Project, 1001).await, Err(CwError::NotFound)));
-    assert!(matches!(client.contact_email(424242).await, Err(CwError::NotFound)));
-    assert!(matches!(client.post_internal_note(TicketKind::Service, 9999, "x").await, Err(CwError::NotFound)));
+    assert!(matches!(
+        client.ticket(TicketKind::Project, 1001).await,
+        Err(CwError::NotFound)
+    ));
+    assert!(matches!(
+        client.contact_email(424242).await,
+        Err(CwError::NotFound)
+    ));
+    assert!(matches!(
+        client
+            .post_internal_note(TicketKind::Service, 9999, "x")
+            .await,
+        Err(CwError::NotFound)
+    ));
 }
 
 #[tokio::test]
@@ -138,37 +197,65 @@ async fn contact_email_fallback() {
     let email = client.contact_email(t.contact.unwrap().id).await.unwrap();
     assert_eq!(email.as_deref(), Some("mary-jane.oneil@contoso.example"));
     // John Smith: a phone (default) and a non-default email come first; the default Email item wins.
-    assert_eq!(client.contact_email(17).await.unwrap().as_deref(), Some("john.smith@contoso.example"));
+    assert_eq!(
+        client.contact_email(17).await.unwrap().as_deref(),
+        Some("john.smith@contoso.example")
+    );
 
     sb.add_contact(SandboxContact::new(90, "Phone", "Only", 250).phone("+1 555 0199", true));
     assert_eq!(client.contact_email(90).await.unwrap(), None);
-    sb.add_contact(SandboxContact::new(91, "No", "Default", 250).phone("1", true).email("first@c.example", false).email("second@c.example", false));
-    assert_eq!(client.contact_email(91).await.unwrap().as_deref(), Some("first@c.example"));
+    sb.add_contact(
+        SandboxContact::new(91, "No", "Default", 250)
+            .phone("1", true)
+            .email("first@c.example", false)
+            .email("second@c.example", false),
+    );
+    assert_eq!(
+        client.contact_email(91).await.unwrap().as_deref(),
+        Some("first@c.example")
+    );
 }
 
 #[tokio::test]
 async fn rate_limit_within_cap_is_retried() {
     let (sb, client, _) = demo().await;
-    sb.fail_next(1, Fault::RateLimited { retry_after_secs: 1 });
+    sb.fail_next(
+        1,
+        Fault::RateLimited {
+            retry_after_secs: 1,
+        },
+    );
     let before = sb.request_count();
     let started = Instant::now();
     let t = client.ticket(TicketKind::Service, 1001).await.unwrap();
     assert_eq!(t.id, 1001);
     assert_eq!(sb.request_count() - before, 2);
-    assert!(started.elapsed() >= Duration::from_secs(1), "Retry-After was not honoured");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "Retry-After was not honoured"
+    );
 }
 
 #[tokio::test]
 async fn rate_limit_beyond_cap_is_returned() {
     let (sb, client, _) = demo().await;
-    sb.fail_next(1, Fault::RateLimited { retry_after_secs: 30 });
+    sb.fail_next(
+        1,
+        Fault::RateLimited {
+            retry_after_secs: 30,
+        },
+    );
     let before = sb.request_count();
     let started = Instant::now();
     let e = client.ticket(TicketKind::Service, 1001).await.unwrap_err();
     assert!(matches!(e, CwError::RateLimited { .. }), "{e:?}");
     assert_eq!(e.retry_after(), Some(Duration::from_secs(30)));
     assert!(e.is_retryable());
-    assert_eq!(sb.request_count() - before, 1, "must not wait 30 s in an interactive read");
+    assert_eq!(
+        sb.request_count() - before,
+        1,
+        "must not wait 30 s in an interactive read"
+    );
     assert!(started.elapsed() < Duration::from_secs(5));
     // The fault is used up: the next read works.
     assert!(client.ticket(TicketKind::Service, 1001).await.is_ok());
@@ -190,7 +277,10 @@ async fn server_errors_are_retried_twice() {
 
     sb.set_down(true);
     let e = client.ticket(TicketKind::Service, 1001).await.unwrap_err();
-    assert!(matches!(e, CwError::Server { status: 503, .. }) && e.is_retryable(), "{e:?}");
+    assert!(
+        matches!(e, CwError::Server { status: 503, .. }) && e.is_retryable(),
+        "{e:?}"
+    );
     sb.set_down(false);
     assert!(client.ticket(TicketKind::Service, 1001).await.is_ok());
 }
@@ -198,10 +288,21 @@ async fn server_errors_are_retried_twice() {
 #[tokio::test]
 async fn unreachable_and_slow_servers_are_unavailable() {
     // A port that was just free: connection refused.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let client = ConnectWiseClient::with_options(&config(&format!("http://127.0.0.1:{port}/apis/3.0")), fast()).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = ConnectWiseClient::with_options(
+        &config(&format!("http://127.0.0.1:{port}/apis/3.0")),
+        fast(),
+    )
+    .unwrap();
     let e = client.system_info().await.unwrap_err();
-    assert!(matches!(e, CwError::Unavailable(_)) && e.is_retryable(), "{e:?}");
+    assert!(
+        matches!(e, CwError::Unavailable(_)) && e.is_retryable(),
+        "{e:?}"
+    );
 
     // Accepts but never answers: the request time-out fires.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -212,11 +313,19 @@ async fn unreachable_and_slow_servers_are_unavailable() {
             held.push(s);
         }
     });
-    let opts = ClientOptions { request_timeout: Duration::from_millis(200), read_retries: 1, ..fast() };
-    let client = ConnectWiseClient::with_options(&config(&format!("http://{addr}/apis/3.0")), opts).unwrap();
+    let opts = ClientOptions {
+        request_timeout: Duration::from_millis(200),
+        read_retries: 1,
+        ..fast()
+    };
+    let client =
+        ConnectWiseClient::with_options(&config(&format!("http://{addr}/apis/3.0")), opts).unwrap();
     let started = Instant::now();
     let e = client.ticket(TicketKind::Service, 1).await.unwrap_err();
-    assert!(matches!(e, CwError::Unavailable(ref m) if m.contains("timed out")), "{e:?}");
+    assert!(
+        matches!(e, CwError::Unavailable(ref m) if m.contains("timed out")),
+        "{e:?}"
+    );
     assert!(started.elapsed() < Duration::from_secs(3));
 }
 
@@ -224,7 +333,10 @@ async fn unreachable_and_slow_servers_are_unavailable() {
 async fn internal_note_is_posted_with_the_right_flags() {
     let (sb, client, _) = demo().await;
     let text = "PassDesk password reset - success (Jane Tech, temporary)";
-    let id = client.post_internal_note(TicketKind::Service, 1001, text).await.unwrap();
+    let id = client
+        .post_internal_note(TicketKind::Service, 1001, text)
+        .await
+        .unwrap();
     let notes = sb.notes(TicketKind::Service, 1001);
     assert_eq!(notes.len(), 1);
     let n = &notes[0];
@@ -236,13 +348,19 @@ async fn internal_note_is_posted_with_the_right_flags() {
     assert_eq!(n["resolutionFlag"], false);
     assert_eq!(n["processNotifications"], false);
 
-    let pid = client.post_internal_note(TicketKind::Project, 2001, "project note").await.unwrap();
+    let pid = client
+        .post_internal_note(TicketKind::Project, 2001, "project note")
+        .await
+        .unwrap();
     assert_ne!(pid, id);
     assert_eq!(sb.notes(TicketKind::Project, 2001).len(), 1);
     assert!(sb.notes(TicketKind::Service, 2001).is_empty());
 
     // The notes are readable through the sandbox's own REST API (what `passdesk demo` documents).
-    let list: Vec<Value> = client.get_json("/service/tickets/1001/notes", &[]).await.unwrap();
+    let list: Vec<Value> = client
+        .get_json("/service/tickets/1001/notes", &[])
+        .await
+        .unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!(list[0]["text"], text);
 }
@@ -250,37 +368,65 @@ async fn internal_note_is_posted_with_the_right_flags() {
 #[tokio::test]
 async fn note_post_is_not_retried() {
     let (sb, client, _) = demo().await;
-    sb.fail_next(1, Fault::RateLimited { retry_after_secs: 1 });
+    sb.fail_next(
+        1,
+        Fault::RateLimited {
+            retry_after_secs: 1,
+        },
+    );
     let before = sb.request_count();
-    let e = client.post_internal_note(TicketKind::Service, 1001, "note").await.unwrap_err();
+    let e = client
+        .post_internal_note(TicketKind::Service, 1001, "note")
+        .await
+        .unwrap_err();
     assert_eq!(e.retry_after(), Some(Duration::from_secs(1)));
     assert!(e.to_string().contains("retry after 1"), "{e}");
     assert_eq!(sb.request_count() - before, 1);
     assert!(sb.notes(TicketKind::Service, 1001).is_empty());
 
     sb.fail_next(1, Fault::ServerError(500));
-    let e = client.post_internal_note(TicketKind::Service, 1001, "note").await.unwrap_err();
+    let e = client
+        .post_internal_note(TicketKind::Service, 1001, "note")
+        .await
+        .unwrap_err();
     assert!(matches!(e, CwError::Server { status: 500, .. }), "{e:?}");
     assert_eq!(sb.request_count() - before, 2);
     assert!(sb.notes(TicketKind::Service, 1001).is_empty());
     // The caller (the outbox) retries later and it lands exactly once.
-    client.post_internal_note(TicketKind::Service, 1001, "note").await.unwrap();
+    client
+        .post_internal_note(TicketKind::Service, 1001, "note")
+        .await
+        .unwrap();
     assert_eq!(sb.notes(TicketKind::Service, 1001).len(), 1);
 }
 
 #[tokio::test]
 async fn invalid_note_body_gets_invalid_object() {
     let (sb, client, _) = demo().await;
-    match client.post_internal_note(TicketKind::Service, 1001, "   ").await.unwrap_err() {
-        CwError::Client { status: 400, code, message } => {
+    match client
+        .post_internal_note(TicketKind::Service, 1001, "   ")
+        .await
+        .unwrap_err()
+    {
+        CwError::Client {
+            status: 400,
+            code,
+            message,
+        } => {
             assert_eq!(code, "InvalidObject");
             assert!(message.contains("text"), "{message}");
         }
         other => panic!("{other:?}"),
     }
     let huge = "x".repeat(60_000);
-    let e = client.post_internal_note(TicketKind::Service, 1001, &huge).await.unwrap_err();
-    assert!(matches!(&e, CwError::Client { status: 400, message, .. } if message.contains("maximum length")), "{e:?}");
+    let e = client
+        .post_internal_note(TicketKind::Service, 1001, &huge)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, CwError::Client { status: 400, message, .. } if message.contains("maximum length")),
+        "{e:?}"
+    );
     assert!(!e.is_retryable());
     assert!(sb.notes(TicketKind::Service, 1001).is_empty());
 }
@@ -288,8 +434,17 @@ async fn invalid_note_body_gets_invalid_object() {
 #[tokio::test]
 async fn fields_are_honoured() {
     let (_sb, client, _) = demo().await;
-    let v: Value = client.get_json("/service/tickets/1001", &[("fields", "id,company/identifier".into())]).await.unwrap();
-    assert_eq!(v, serde_json::json!({"id": 1001, "company": {"identifier": "Contoso"}}));
+    let v: Value = client
+        .get_json(
+            "/service/tickets/1001",
+            &[("fields", "id,company/identifier".into())],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!({"id": 1001, "company": {"identifier": "Contoso"}})
+    );
     let full: Value = client.get_json("/service/tickets/1001", &[]).await.unwrap();
     assert_eq!(full["recordType"], "ServiceTicket");
     assert!(full["_info"].is_object());
@@ -301,30 +456,71 @@ async fn contact_search_follows_pages() {
     sb.add_company(7, "Acme", "Acme Inc");
     // 7 contacts share the address (one with different case); others must not match.
     for id in 1..=7 {
-        let addr = if id == 4 { "Shared+Box@Acme.example" } else { "shared+box@acme.example" };
-        sb.add_contact(SandboxContact::new(id, "User", &id.to_string(), 7).email(addr, id % 2 == 0));
+        let addr = if id == 4 {
+            "Shared+Box@Acme.example"
+        } else {
+            "shared+box@acme.example"
+        };
+        sb.add_contact(
+            SandboxContact::new(id, "User", &id.to_string(), 7).email(addr, id % 2 == 0),
+        );
     }
     sb.add_contact(SandboxContact::new(8, "Other", "Mail", 7).email("other@acme.example", true));
-    sb.add_contact(SandboxContact::new(9, "Phone", "Match", 7).phone("shared+box@acme.example", true));
-    sb.add_contact(SandboxContact::new(10, "Near", "Miss", 7).email("shared box@acme.example", true));
+    sb.add_contact(
+        SandboxContact::new(9, "Phone", "Match", 7).phone("shared+box@acme.example", true),
+    );
+    sb.add_contact(
+        SandboxContact::new(10, "Near", "Miss", 7).email("shared box@acme.example", true),
+    );
     let base = serve(&sb).await;
-    let client = ConnectWiseClient::with_options(&config(&base), ClientOptions { page_size: 3, ..fast() }).unwrap();
+    let client = ConnectWiseClient::with_options(
+        &config(&base),
+        ClientOptions {
+            page_size: 3,
+            ..fast()
+        },
+    )
+    .unwrap();
 
     let before = sb.request_count();
-    let found = client.contacts_by_email("shared+box@acme.example").await.unwrap();
+    let found = client
+        .contacts_by_email("shared+box@acme.example")
+        .await
+        .unwrap();
     let ids: Vec<u64> = found.iter().map(|c| c.id).collect();
     assert_eq!(ids, vec![1, 2, 3, 4, 5, 6, 7]);
     assert_eq!(sb.request_count() - before, 3, "3 + 3 + 1 items");
     assert_eq!(found[3].email().as_deref(), Some("Shared+Box@Acme.example"));
 
     // Exactly one full page and no more: the Link header says there is no next page.
-    let client6 = ConnectWiseClient::with_options(&config(&base), ClientOptions { page_size: 7, ..fast() }).unwrap();
+    let client6 = ConnectWiseClient::with_options(
+        &config(&base),
+        ClientOptions {
+            page_size: 7,
+            ..fast()
+        },
+    )
+    .unwrap();
     let before = sb.request_count();
-    assert_eq!(client6.contacts_by_email("shared+box@acme.example").await.unwrap().len(), 7);
+    assert_eq!(
+        client6
+            .contacts_by_email("shared+box@acme.example")
+            .await
+            .unwrap()
+            .len(),
+        7
+    );
     assert_eq!(sb.request_count() - before, 1);
 
-    assert!(client.contacts_by_email("nobody@acme.example").await.unwrap().is_empty());
-    assert!(matches!(client.contacts_by_email("x\"@acme.example").await, Err(CwError::Config(_))));
+    assert!(client
+        .contacts_by_email("nobody@acme.example")
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(matches!(
+        client.contacts_by_email("x\"@acme.example").await,
+        Err(CwError::Config(_))
+    ));
 
     // The sandbox sends RFC 8288 links a client can follow.
     let r = reqwest::Client::new()
@@ -335,7 +531,10 @@ async fn contact_search_follows_pages() {
         .await
         .unwrap();
     let link = r.headers()["link"].to_str().unwrap().to_string();
-    assert!(link.contains("page=2>; rel=\"next\"") && link.contains("rel=\"last\""), "{link}");
+    assert!(
+        link.contains("page=2>; rel=\"next\"") && link.contains("rel=\"last\""),
+        "{link}"
+    );
     let page: Vec<Value> = r.json().await.unwrap();
     assert_eq!(page.len(), 2);
 }
@@ -353,15 +552,31 @@ async fn private_key_never_leaks() {
 
     // Every error kind's text.
     let mut errors = Vec::new();
-    sb.fail_next(1, Fault::RateLimited { retry_after_secs: 60 });
+    sb.fail_next(
+        1,
+        Fault::RateLimited {
+            retry_after_secs: 60,
+        },
+    );
     errors.push(client.system_info().await.unwrap_err());
     sb.fail_next(3, Fault::ServerError(500));
     errors.push(client.system_info().await.unwrap_err());
-    errors.push(client.post_internal_note(TicketKind::Service, 1001, "").await.unwrap_err());
+    errors.push(
+        client
+            .post_internal_note(TicketKind::Service, 1001, "")
+            .await
+            .unwrap_err(),
+    );
     errors.push(client.ticket(TicketKind::Service, 1).await.unwrap_err());
     let mut bad = config(&base);
     bad.public_key = "nope".into();
-    errors.push(ConnectWiseClient::new(&bad).unwrap().system_info().await.unwrap_err());
+    errors.push(
+        ConnectWiseClient::new(&bad)
+            .unwrap()
+            .system_info()
+            .await
+            .unwrap_err(),
+    );
     let mut insecure = config("http://cw.example.com/apis/3.0");
     insecure.private_key = Some(PRIVATE.into());
     errors.push(ConnectWiseClient::new(&insecure).unwrap_err());
@@ -383,7 +598,10 @@ async fn private_key_from_environment() {
     let client = ConnectWiseClient::new(&cfg).unwrap();
     assert!(client.system_info().await.is_ok());
     cfg.private_key_env = Some("PASSDESK_TEST_CW_UNSET_VAR".into());
-    assert!(matches!(ConnectWiseClient::new(&cfg), Err(CwError::Config(_))));
+    assert!(matches!(
+        ConnectWiseClient::new(&cfg),
+        Err(CwError::Config(_))
+    ));
 }
 
 #[test]
@@ -398,4 +616,29 @@ client_id = "guid""#,
     .unwrap();
     assert_eq!(cfg.api_version, "2025.8");
     assert_eq!(cfg.private_key, None);
+}
+
+#[tokio::test]
+async fn generated_sandbox_credentials_work_and_differ() {
+    let a = SandboxCredentials::generate("passdesk_demo");
+    let b = SandboxCredentials::generate("passdesk_demo");
+    assert_ne!(a.private_key, b.private_key);
+    assert_eq!(a.client_id.len(), 36);
+    let sb = Sandbox::seeded_demo(a.clone());
+    let base = serve(&sb).await;
+    let cfg = ConnectWiseConfig {
+        base_url: base,
+        company_id: a.company_id,
+        public_key: a.public_key,
+        private_key: Some(a.private_key),
+        private_key_env: None,
+        client_id: a.client_id,
+        api_version: "2025.8".into(),
+    };
+    let t = ConnectWiseClient::new(&cfg)
+        .unwrap()
+        .ticket(TicketKind::Service, 1004)
+        .await
+        .unwrap();
+    assert_eq!(t.contact.map(|c| c.name), Some("Pat Gone".into()));
 }

@@ -13,7 +13,9 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use rand::Rng as _;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LINK, RETRY_AFTER};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LINK, RETRY_AFTER,
+};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -60,7 +62,10 @@ impl fmt::Debug for ConnectWiseConfig {
             .field("base_url", &self.base_url)
             .field("company_id", &self.company_id)
             .field("public_key", &self.public_key)
-            .field("private_key", &self.private_key.as_ref().map(|_| "<redacted>"))
+            .field(
+                "private_key",
+                &self.private_key.as_ref().map(|_| "<redacted>"),
+            )
             .field("private_key_env", &self.private_key_env)
             .field("client_id", &self.client_id)
             .field("api_version", &self.api_version)
@@ -78,7 +83,11 @@ impl ConnectWiseConfig {
             Some(var) => std::env::var(var)
                 .ok()
                 .filter(|k| !k.is_empty())
-                .ok_or_else(|| CwError::Config(format!("environment variable {var} (private key) is not set"))),
+                .ok_or_else(|| {
+                    CwError::Config(format!(
+                        "environment variable {var} (private key) is not set"
+                    ))
+                }),
             None => Err(CwError::Config("set private_key or private_key_env".into())),
         }
     }
@@ -130,18 +139,25 @@ struct Inner {
 
 impl fmt::Debug for ConnectWiseClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ConnectWiseClient").field("base", &self.inner.base).finish_non_exhaustive()
+        f.debug_struct("ConnectWiseClient")
+            .field("base", &self.inner.base)
+            .finish_non_exhaustive()
     }
 }
 
 /// Checks the API root: absolute http(s), https unless the host is loopback, no credentials in it.
 fn validate_base_url(raw: &str) -> Result<String, CwError> {
-    let url = url::Url::parse(raw.trim()).map_err(|e| CwError::Config(format!("base_url is not a URL: {e}")))?;
+    let url = url::Url::parse(raw.trim())
+        .map_err(|e| CwError::Config(format!("base_url is not a URL: {e}")))?;
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(CwError::Config("base_url must not contain credentials".into()));
+        return Err(CwError::Config(
+            "base_url must not contain credentials".into(),
+        ));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(CwError::Config("base_url must not have a query or fragment".into()));
+        return Err(CwError::Config(
+            "base_url must not have a query or fragment".into(),
+        ));
     }
     let loopback = match url.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
@@ -152,13 +168,21 @@ fn validate_base_url(raw: &str) -> Result<String, CwError> {
     match url.scheme() {
         "https" => {}
         "http" if loopback => {}
-        _ => return Err(CwError::Config("base_url must use https (http only for a loopback host)".into())),
+        _ => {
+            return Err(CwError::Config(
+                "base_url must use https (http only for a loopback host)".into(),
+            ))
+        }
     }
     Ok(url.as_str().trim_end_matches('/').to_string())
 }
 
 fn header(value: &str, what: &str) -> Result<HeaderValue, CwError> {
-    HeaderValue::from_str(value).map_err(|_| CwError::Config(format!("{what} contains characters not allowed in a header")))
+    HeaderValue::from_str(value).map_err(|_| {
+        CwError::Config(format!(
+            "{what} contains characters not allowed in a header"
+        ))
+    })
 }
 
 impl ConnectWiseClient {
@@ -170,17 +194,31 @@ impl ConnectWiseClient {
     /// Builds a client with explicit time-outs / retry settings.
     pub fn with_options(cfg: &ConnectWiseConfig, opts: ClientOptions) -> Result<Self, CwError> {
         let base = validate_base_url(&cfg.base_url)?;
-        for (v, what) in [(&cfg.company_id, "company_id"), (&cfg.public_key, "public_key"), (&cfg.client_id, "client_id")] {
+        for (v, what) in [
+            (&cfg.company_id, "company_id"),
+            (&cfg.public_key, "public_key"),
+            (&cfg.client_id, "client_id"),
+        ] {
             if v.trim().is_empty() {
                 return Err(CwError::Config(format!("{what} is empty")));
             }
         }
-        if cfg.api_version.is_empty() || !cfg.api_version.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        if cfg.api_version.is_empty()
+            || !cfg
+                .api_version
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '.')
+        {
             return Err(CwError::Config("api_version must look like 2025.8".into()));
         }
         let private = zeroize::Zeroizing::new(cfg.resolve_private_key()?);
-        let creds = zeroize::Zeroizing::new(format!("{}+{}:{}", cfg.company_id, cfg.public_key, *private));
-        let b64 = zeroize::Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(creds.as_bytes()));
+        let creds = zeroize::Zeroizing::new(format!(
+            "{}+{}:{}",
+            cfg.company_id, cfg.public_key, *private
+        ));
+        let b64 = zeroize::Zeroizing::new(
+            base64::engine::general_purpose::STANDARD.encode(creds.as_bytes()),
+        );
         let mut auth = HeaderValue::from_str(&format!("Basic {}", *b64))
             .map_err(|_| CwError::Config("credentials are not valid header text".into()))?;
         auth.set_sensitive(true); // keeps it out of reqwest / http Debug output
@@ -188,10 +226,19 @@ impl ConnectWiseClient {
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, auth);
         // Header names are case-insensitive; `http` stores them lower-case.
-        headers.insert(HeaderName::from_static("clientid"), header(cfg.client_id.trim(), "client_id")?);
+        headers.insert(
+            HeaderName::from_static("clientid"),
+            header(cfg.client_id.trim(), "client_id")?,
+        );
         headers.insert(
             ACCEPT,
-            header(&format!("application/vnd.connectwise.com+json; version={}", cfg.api_version), "api_version")?,
+            header(
+                &format!(
+                    "application/vnd.connectwise.com+json; version={}",
+                    cfg.api_version
+                ),
+                "api_version",
+            )?,
         );
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
 
@@ -204,7 +251,14 @@ impl ConnectWiseClient {
             .user_agent(concat!("PassDesk/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| CwError::Config(format!("HTTP client: {}", e.without_url())))?;
-        Ok(Self { inner: Arc::new(Inner { http, base, headers, opts }) })
+        Ok(Self {
+            inner: Arc::new(Inner {
+                http,
+                base,
+                headers,
+                opts,
+            }),
+        })
     }
 
     /// The API root this client talks to.
@@ -222,8 +276,17 @@ impl ConnectWiseClient {
     }
 
     /// One request; a non-2xx becomes the matching `CwError`.
-    async fn send_once(&self, method: Method, url: &str, body: Option<&[u8]>) -> Result<reqwest::Response, CwError> {
-        let mut req = self.inner.http.request(method, url).headers(self.inner.headers.clone());
+    async fn send_once(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<&[u8]>,
+    ) -> Result<reqwest::Response, CwError> {
+        let mut req = self
+            .inner
+            .http
+            .request(method, url)
+            .headers(self.inner.headers.clone());
         if let Some(b) = body {
             req = req.body(b.to_vec());
         }
@@ -232,11 +295,19 @@ impl ConnectWiseClient {
         if status.is_success() {
             return Ok(resp);
         }
-        let retry_after = resp.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let retry_after = resp
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
         // Error bodies are small; cap what we read in case a proxy sends a page of HTML.
         let text = resp.text().await.unwrap_or_default();
         let text: String = text.chars().take(8192).collect();
-        Err(error::from_response(status.as_u16(), retry_after.as_deref(), &text))
+        Err(error::from_response(
+            status.as_u16(),
+            retry_after.as_deref(),
+            &text,
+        ))
     }
 
     /// Delay before retry number `attempt` (0-based): exponential, capped, with jitter.
@@ -276,7 +347,11 @@ impl ConnectWiseClient {
     }
 
     /// GET `path` (relative to the API root) and decode the JSON body.
-    pub async fn get_json<T: DeserializeOwned>(&self, path: &str, query: &[(&str, String)]) -> Result<T, CwError> {
+    pub async fn get_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<T, CwError> {
         let resp = self.get_with_retry(&self.url(path, query)).await?;
         Self::decode(resp).await
     }
@@ -291,9 +366,8 @@ impl ConnectWiseClient {
     ) -> Result<Vec<T>, CwError> {
         let page_size = page_size.clamp(1, paging::MAX_PAGE_SIZE);
         let mut all = Vec::new();
-        let mut page: u32 = 1;
         let mut url = None::<String>;
-        for _ in 0..paging::MAX_PAGES {
+        for page in 1..=paging::MAX_PAGES as u32 {
             let this_url = url.take().unwrap_or_else(|| {
                 let mut q = query.to_vec();
                 q.push(("page", page.to_string()));
@@ -301,15 +375,20 @@ impl ConnectWiseClient {
                 self.url(path, &q)
             });
             let resp = self.get_with_retry(&this_url).await?;
-            let link = resp.headers().get(LINK).and_then(|v| v.to_str().ok()).map(str::to_string);
+            let link = resp
+                .headers()
+                .get(LINK)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
             let items: Vec<T> = Self::decode(resp).await?;
             let n = items.len();
             all.extend(items);
-            page += 1;
             match link {
                 Some(l) => match paging::next_link(&l) {
                     // Only follow links under our own API root: the auth header must not go elsewhere.
-                    Some(next) if next.starts_with(&format!("{}/", self.inner.base)) => url = Some(next),
+                    Some(next) if next.starts_with(&format!("{}/", self.inner.base)) => {
+                        url = Some(next)
+                    }
                     Some(_) if n as u32 >= page_size => {}
                     _ => return Ok(all),
                 },
@@ -317,22 +396,34 @@ impl ConnectWiseClient {
                 None => return Ok(all),
             }
         }
-        Err(CwError::Decode(format!("more than {} pages from {path}", paging::MAX_PAGES)))
+        Err(CwError::Decode(format!(
+            "more than {} pages from {path}",
+            paging::MAX_PAGES
+        )))
     }
 
     /// Reads a service or project ticket.
     pub async fn ticket(&self, kind: TicketKind, id: u64) -> Result<Ticket, CwError> {
         let path = format!("{}/{id}", tickets_path(kind));
-        let model: TicketModel = self.get_json(&path, &[("fields", TICKET_FIELDS.to_string())]).await?;
+        let model: TicketModel = self
+            .get_json(&path, &[("fields", TICKET_FIELDS.to_string())])
+            .await?;
         if model.id != id {
-            return Err(CwError::Decode(format!("asked for ticket {id}, got {}", model.id)));
+            return Err(CwError::Decode(format!(
+                "asked for ticket {id}, got {}",
+                model.id
+            )));
         }
         model.into_ticket(kind).map_err(CwError::Decode)
     }
 
     /// A contact record (subset).
     pub async fn contact(&self, contact_id: u64) -> Result<ContactModel, CwError> {
-        self.get_json(&format!("/company/contacts/{contact_id}"), &[("fields", CONTACT_FIELDS.to_string())]).await
+        self.get_json(
+            &format!("/company/contacts/{contact_id}"),
+            &[("fields", CONTACT_FIELDS.to_string())],
+        )
+        .await
     }
 
     /// The contact's default Email communication item, else its first Email item.
@@ -345,17 +436,32 @@ impl ConnectWiseClient {
         let email = email.trim();
         // `"` would end the string literal and `*` is a wildcard: either could widen the match.
         if email.is_empty() || email.contains(['"', '*', '\\']) {
-            return Err(CwError::Config("email is empty or contains \", * or \\".into()));
+            return Err(CwError::Config(
+                "email is empty or contains \", * or \\".into(),
+            ));
         }
-        let child = format!(r#"communicationItems/value like "{email}" AND communicationItems/communicationType="Email""#);
-        let query = [("childConditions", child), ("fields", CONTACT_FIELDS.to_string()), ("orderBy", "id asc".to_string())];
-        self.get_paged("/company/contacts", &query, self.inner.opts.page_size).await
+        let child = format!(
+            r#"communicationItems/value like "{email}" AND communicationItems/communicationType="Email""#
+        );
+        let query = [
+            ("childConditions", child),
+            ("fields", CONTACT_FIELDS.to_string()),
+            ("orderBy", "id asc".to_string()),
+        ];
+        self.get_paged("/company/contacts", &query, self.inner.opts.page_size)
+            .await
     }
 
     /// Posts an internal-only note (Internal flag on, Discussion / Resolution off, no notifications) and
     /// returns its id. Not retried: see the module doc.
-    pub async fn post_internal_note(&self, kind: TicketKind, ticket_id: u64, text: &str) -> Result<u64, CwError> {
-        let body = serde_json::to_vec(&NewNote::internal(text)).map_err(|e| CwError::Decode(e.to_string()))?;
+    pub async fn post_internal_note(
+        &self,
+        kind: TicketKind,
+        ticket_id: u64,
+        text: &str,
+    ) -> Result<u64, CwError> {
+        let body = serde_json::to_vec(&NewNote::internal(text))
+            .map_err(|e| CwError::Decode(e.to_string()))?;
         let url = self.url(&format!("{}/{ticket_id}/notes", tickets_path(kind)), &[]);
         let resp = self.send_once(Method::POST, &url, Some(&body)).await?;
         let note: CreatedNote = Self::decode(resp).await?;
@@ -393,11 +499,22 @@ mod tests {
 
     #[test]
     fn base_url_rules() {
-        assert!(ConnectWiseClient::new(&cfg("https://api-na.myconnectwise.net/v4_6_release/apis/3.0/")).is_ok());
+        assert!(ConnectWiseClient::new(&cfg(
+            "https://api-na.myconnectwise.net/v4_6_release/apis/3.0/"
+        ))
+        .is_ok());
         assert!(ConnectWiseClient::new(&cfg("http://127.0.0.1:9/cw")).is_ok());
         assert!(ConnectWiseClient::new(&cfg("http://localhost:9/cw")).is_ok());
-        for bad in ["http://cw.example/apis/3.0", "https://u:p@cw.example/", "ftp://cw.example", "nonsense"] {
-            assert!(matches!(ConnectWiseClient::new(&cfg(bad)), Err(CwError::Config(_))), "{bad}");
+        for bad in [
+            "http://cw.example/apis/3.0",
+            "https://u:p@cw.example/",
+            "ftp://cw.example",
+            "nonsense",
+        ] {
+            assert!(
+                matches!(ConnectWiseClient::new(&cfg(bad)), Err(CwError::Config(_))),
+                "{bad}"
+            );
         }
         let c = ConnectWiseClient::new(&cfg("https://h.example/a/")).unwrap();
         assert_eq!(c.base_url(), "https://h.example/a");
@@ -411,7 +528,11 @@ mod tests {
         let e = ConnectWiseClient::new(&c).unwrap_err();
         assert!(matches!(e, CwError::Config(_)));
         assert!(e.to_string().contains("PASSDESK_TEST_SURELY_UNSET_VAR"));
-        let dbg = format!("{:?} {:?}", cfg("https://h.example"), ConnectWiseClient::new(&cfg("https://h.example")).unwrap());
+        let dbg = format!(
+            "{:?} {:?}",
+            cfg("https://h.example"),
+            ConnectWiseClient::new(&cfg("https://h.example")).unwrap()
+        );
         assert!(!dbg.contains("s3cr3t-priv"), "{dbg}");
     }
 

@@ -46,10 +46,42 @@ impl fmt::Debug for SandboxCredentials {
 }
 
 impl SandboxCredentials {
+    /// Fresh random keys for company `company_id` (what `passdesk demo` can use at each start).
+    pub fn generate(company_id: &str) -> Self {
+        use rand::Rng as _;
+        let mut rng = rand::rng();
+        let mut hex = |n: usize| {
+            (0..n)
+                .map(|_| format!("{:02x}", rng.random::<u8>()))
+                .collect::<String>()
+        };
+        let g = hex(16);
+        let client_id = format!(
+            "{}-{}-{}-{}-{}",
+            &g[..8],
+            &g[8..12],
+            &g[12..16],
+            &g[16..20],
+            &g[20..]
+        );
+        Self {
+            company_id: company_id.into(),
+            public_key: hex(8),
+            private_key: hex(16),
+            client_id,
+        }
+    }
+
     /// The `Authorization` header value a client must send (`passdesk demo` prints it).
     pub fn authorization(&self) -> String {
-        let raw = format!("{}+{}:{}", self.company_id, self.public_key, self.private_key);
-        format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(raw))
+        let raw = format!(
+            "{}+{}:{}",
+            self.company_id, self.public_key, self.private_key
+        );
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(raw)
+        )
     }
 }
 
@@ -108,7 +140,9 @@ impl Sandbox {
             requests: 0,
             next_note_id: 5001,
         };
-        Self { state: Arc::new(Mutex::new(state)) }
+        Self {
+            state: Arc::new(Mutex::new(state)),
+        }
     }
 
     /// The demo data of `docs/api.md` (Contoso, its contacts, tickets 1001–1006 and project ticket 2001).
@@ -130,7 +164,11 @@ impl Sandbox {
 
     /// Adds or replaces a company.
     pub fn add_company(&self, id: u64, identifier: &str, name: &str) {
-        let c = SandboxCompany { id, identifier: identifier.into(), name: name.into() };
+        let c = SandboxCompany {
+            id,
+            identifier: identifier.into(),
+            name: name.into(),
+        };
         self.lock().companies.insert(id, c);
     }
 
@@ -141,13 +179,19 @@ impl Sandbox {
 
     /// Adds or replaces a ticket.
     pub fn add_ticket(&self, ticket: SandboxTicket) {
-        self.lock().tickets.insert((kind_key(ticket.kind), ticket.id), ticket);
+        self.lock()
+            .tickets
+            .insert((kind_key(ticket.kind), ticket.id), ticket);
     }
 
     /// The notes posted to a ticket, as stored (ConnectWise JSON), oldest first.
     pub fn notes(&self, kind: TicketKind, ticket_id: u64) -> Vec<Value> {
         let st = self.lock();
-        st.notes.iter().filter(|(k, t, _)| *k == kind && *t == ticket_id).map(|(_, _, v)| v.clone()).collect()
+        st.notes
+            .iter()
+            .filter(|(k, t, _)| *k == kind && *t == ticket_id)
+            .map(|(_, _, v)| v.clone())
+            .collect()
     }
 
     /// The next `n` requests fail with `fault` (before auth is checked).

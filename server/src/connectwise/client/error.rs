@@ -61,7 +61,10 @@ fn fmt_retry(d: &Option<Duration>) -> String {
 impl CwError {
     /// Worth trying again later (429, 5xx, network); everything else needs a human.
     pub fn is_retryable(&self) -> bool {
-        matches!(self, Self::RateLimited { .. } | Self::Server { .. } | Self::Unavailable(_))
+        matches!(
+            self,
+            Self::RateLimited { .. } | Self::Server { .. } | Self::Unavailable(_)
+        )
     }
 
     /// The delay ConnectWise asked for, if this is a 429 that carried one.
@@ -113,7 +116,8 @@ struct ValidationError {
 
 /// Parses `Retry-After` (delta-seconds; HTTP dates are rare for APIs and treated as absent).
 pub(crate) fn parse_retry_after(v: Option<&str>) -> Option<Duration> {
-    v.and_then(|s| s.trim().parse::<u64>().ok()).map(Duration::from_secs)
+    v.and_then(|s| s.trim().parse::<u64>().ok())
+        .map(Duration::from_secs)
 }
 
 /// Maps a non-2xx response onto `CwError`. `body` is the raw response text (may be anything).
@@ -134,10 +138,20 @@ pub(crate) fn from_response(status: u16, retry_after: Option<&str>, body: &str) 
     let message: String = message.chars().take(500).collect();
     match status {
         404 => CwError::NotFound,
-        401 | 403 => CwError::Unauthorized(if code.is_empty() { message } else { format!("{code}: {message}") }),
-        429 => CwError::RateLimited { retry_after: parse_retry_after(retry_after) },
+        401 | 403 => CwError::Unauthorized(if code.is_empty() {
+            message
+        } else {
+            format!("{code}: {message}")
+        }),
+        429 => CwError::RateLimited {
+            retry_after: parse_retry_after(retry_after),
+        },
         500..=599 => CwError::Server { status, message },
-        _ => CwError::Client { status, code, message },
+        _ => CwError::Client {
+            status,
+            code,
+            message,
+        },
     }
 }
 
@@ -149,17 +163,31 @@ mod tests {
     fn maps_documented_bodies() {
         let body = r#"{"code":"InvalidObject","message":"company object is invalid","errors":[{"code":"OutOfRange","message":"The field yearEstablished must be between 1900 and 9999.","resource":"company","field":"yearEstablished"}]}"#;
         match from_response(400, None, body) {
-            CwError::Client { status, code, message } => {
+            CwError::Client {
+                status,
+                code,
+                message,
+            } => {
                 assert_eq!((status, code.as_str()), (400, "InvalidObject"));
                 assert!(message.contains("yearEstablished"), "{message}");
             }
             other => panic!("{other:?}"),
         }
-        let e = from_response(429, Some("30"), r#"{"error":"ConnectWiseAPI","message":"Too many requests."}"#);
+        let e = from_response(
+            429,
+            Some("30"),
+            r#"{"error":"ConnectWiseAPI","message":"Too many requests."}"#,
+        );
         assert_eq!(e.retry_after(), Some(Duration::from_secs(30)));
         assert!(e.is_retryable());
-        assert!(matches!(from_response(404, None, "not json"), CwError::NotFound));
-        assert!(matches!(from_response(403, None, "{}"), CwError::Unauthorized(_)));
+        assert!(matches!(
+            from_response(404, None, "not json"),
+            CwError::NotFound
+        ));
+        assert!(matches!(
+            from_response(403, None, "{}"),
+            CwError::Unauthorized(_)
+        ));
         let e = from_response(503, None, "");
         assert!(e.is_retryable() && e.retry_after().is_none());
         assert!(!from_response(409, None, "{}").is_retryable());

@@ -57,7 +57,9 @@ impl TicketModel {
         };
         let contact = self.contact.and_then(|c| {
             let id = c.id?;
-            let name = non_empty(c.name).or_else(|| non_empty(self.contact_name.clone())).unwrap_or_default();
+            let name = non_empty(c.name)
+                .or_else(|| non_empty(self.contact_name.clone()))
+                .unwrap_or_default();
             Some(ContactRef { id, name })
         });
         Ok(Ticket {
@@ -101,7 +103,11 @@ impl CommunicationItem {
     pub fn is_email(&self) -> bool {
         match &self.communication_type {
             Some(t) => t.eq_ignore_ascii_case("email"),
-            None => self.kind.as_ref().and_then(|k| k.name.as_deref()).is_some_and(|n| n.eq_ignore_ascii_case("email")),
+            None => self
+                .kind
+                .as_ref()
+                .and_then(|k| k.name.as_deref())
+                .is_some_and(|n| n.eq_ignore_ascii_case("email")),
         }
     }
 }
@@ -141,13 +147,22 @@ impl ContactModel {
                 .filter(|i| i.is_email())
                 .filter_map(|i| non_empty(i.value.clone()).map(|v| (i.default_flag, v)))
         };
-        emails().find(|(d, _)| *d).or_else(|| emails().next()).map(|(_, v)| v)
+        emails()
+            .find(|(d, _)| *d)
+            .or_else(|| emails().next())
+            .map(|(_, v)| v)
     }
 
     /// "First Last".
     pub fn name(&self) -> String {
         let parts = [self.first_name.as_deref(), self.last_name.as_deref()];
-        parts.iter().flatten().map(|s| s.trim()).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ")
+        parts
+            .iter()
+            .flatten()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
@@ -216,7 +231,8 @@ mod tests {
 
     #[test]
     fn ticket_without_company_is_rejected() {
-        let t: TicketModel = serde_json::from_value(serde_json::json!({"id": 5, "summary": "x"})).unwrap();
+        let t: TicketModel =
+            serde_json::from_value(serde_json::json!({"id": 5, "summary": "x"})).unwrap();
         assert!(t.into_ticket(TicketKind::Service).is_err());
     }
 }

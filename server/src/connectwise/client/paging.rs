@@ -42,7 +42,11 @@ pub fn next_link(header: &str) -> Option<String> {
         let is_next = part[end + 1..].split(';').any(|p| {
             let p = p.trim();
             p.strip_prefix("rel=")
-                .map(|v| v.trim_matches('"').split_whitespace().any(|r| r.eq_ignore_ascii_case("next")))
+                .map(|v| {
+                    v.trim_matches('"')
+                        .split_whitespace()
+                        .any(|r| r.eq_ignore_ascii_case("next"))
+                })
                 .unwrap_or(false)
         });
         if is_next {
@@ -86,7 +90,10 @@ mod tests {
     #[test]
     fn finds_next_link() {
         let h = r#"<https://h/apis/3.0/company/contacts?fields=id,name&page=1>; rel="first", <https://h/apis/3.0/company/contacts?page=3>; rel="next", <https://h/x?page=9>; rel="last""#;
-        assert_eq!(next_link(h).as_deref(), Some("https://h/apis/3.0/company/contacts?page=3"));
+        assert_eq!(
+            next_link(h).as_deref(),
+            Some("https://h/apis/3.0/company/contacts?page=3")
+        );
         assert_eq!(next_link(r#"<https://h/x?page=1>; rel="first""#), None);
         assert_eq!(next_link(""), None);
     }

@@ -31,7 +31,11 @@ pub enum Expr {
     /// Negation.
     Not(Box<Expr>),
     /// `path op literal(s)`.
-    Cmp { path: String, op: &'static str, values: Vec<Lit> },
+    Cmp {
+        path: String,
+        op: &'static str,
+        values: Vec<Lit>,
+    },
 }
 
 /// A literal on the right-hand side.
@@ -66,7 +70,11 @@ fn tokenize(s: &str) -> Result<Vec<Tok>, String> {
             '"' | '[' => {
                 let close = if c == '"' { '"' } else { ']' };
                 let start = i + 1;
-                let end = chars[start..].iter().position(|&x| x == close).ok_or("unterminated literal")? + start;
+                let end = chars[start..]
+                    .iter()
+                    .position(|&x| x == close)
+                    .ok_or("unterminated literal")?
+                    + start;
                 out.push(Tok::Str(chars[start..end].iter().collect()));
                 i = end + 1;
             }
@@ -95,7 +103,9 @@ fn tokenize(s: &str) -> Result<Vec<Tok>, String> {
             }
             c if c.is_alphabetic() || c == '_' => {
                 let start = i;
-                while i < chars.len() && (chars[i].is_alphanumeric() || matches!(chars[i], '_' | '/')) {
+                while i < chars.len()
+                    && (chars[i].is_alphanumeric() || matches!(chars[i], '_' | '/'))
+                {
                     i += 1;
                 }
                 let word: String = chars[start..i].iter().collect();
@@ -170,9 +180,17 @@ impl Parser {
                     },
                     _ => return Err(format!("expected an operator after {path}")),
                 };
-                let values = if op == "in" { self.list()? } else { vec![self.literal()?] };
+                let values = if op == "in" {
+                    self.list()?
+                } else {
+                    vec![self.literal()?]
+                };
                 let cmp = Expr::Cmp { path, op, values };
-                Ok(if negate { Expr::Not(Box::new(cmp)) } else { cmp })
+                Ok(if negate {
+                    Expr::Not(Box::new(cmp))
+                } else {
+                    cmp
+                })
             }
             other => Err(format!("unexpected {other:?}")),
         }
@@ -203,7 +221,10 @@ impl Parser {
 
 /// Parses a conditions string.
 pub fn parse(s: &str) -> Result<Expr, String> {
-    let mut p = Parser { toks: tokenize(s)?, pos: 0 };
+    let mut p = Parser {
+        toks: tokenize(s)?,
+        pos: 0,
+    };
     let e = p.or()?;
     if p.pos != p.toks.len() {
         return Err("trailing input".into());
@@ -218,14 +239,26 @@ fn resolve<'a>(v: &'a Value, path: &str) -> Vec<&'a Value> {
         let mut next = Vec::new();
         for c in cur {
             match c {
-                Value::Object(m) => next.extend(m.iter().find(|(k, _)| k.eq_ignore_ascii_case(seg)).map(|(_, v)| v)),
+                Value::Object(m) => next.extend(
+                    m.iter()
+                        .find(|(k, _)| k.eq_ignore_ascii_case(seg))
+                        .map(|(_, v)| v),
+                ),
                 Value::Array(a) => next.extend(a.iter().filter_map(|x| x.as_object()?.get(seg))),
                 _ => {}
             }
         }
         cur = next;
     }
-    cur.into_iter().flat_map(|v| if let Value::Array(a) = v { a.iter().collect() } else { vec![v] }).collect()
+    cur.into_iter()
+        .flat_map(|v| {
+            if let Value::Array(a) = v {
+                a.iter().collect()
+            } else {
+                vec![v]
+            }
+        })
+        .collect()
 }
 
 /// `*` wildcard match, case-insensitive.
@@ -287,9 +320,13 @@ pub fn eval(e: &Expr, record: &Value) -> bool {
             let found = resolve(record, path);
             if found.is_empty() {
                 // A missing field only equals null.
-                return values.iter().any(|l| *l == Lit::Null && (*op == "=" || *op == "in"));
+                return values
+                    .iter()
+                    .any(|l| *l == Lit::Null && (*op == "=" || *op == "in"));
             }
-            found.iter().any(|v| values.iter().any(|l| cmp_one(v, op, l)))
+            found
+                .iter()
+                .any(|v| values.iter().any(|l| cmp_one(v, op, l)))
         }
     }
 }
@@ -305,9 +342,15 @@ fn first_path(e: &Expr) -> Option<&str> {
 /// `childConditions`: true when **one** element of the child array satisfies the whole expression
 /// (so `value like "x" AND communicationType="Email"` must hold for the same item).
 pub fn eval_child(e: &Expr, record: &Value) -> bool {
-    let Some(array) = first_path(e).and_then(|p| p.split('/').next()) else { return true };
-    let Some(Value::Array(items)) = record.get(array) else { return false };
-    items.iter().any(|item| eval(e, &serde_json::json!({ array: item })))
+    let Some(array) = first_path(e).and_then(|p| p.split('/').next()) else {
+        return true;
+    };
+    let Some(Value::Array(items)) = record.get(array) else {
+        return false;
+    };
+    items
+        .iter()
+        .any(|item| eval(e, &serde_json::json!({ array: item })))
 }
 
 #[cfg(test)]
@@ -323,10 +366,22 @@ mod tests {
         let e = parse(r#"communicationItems/value like "john.smith@contoso.example" AND communicationItems/communicationType="Email""#).unwrap();
         assert!(eval_child(&e, &c));
         let e = parse(r#"communicationItems/value like "555" AND communicationItems/communicationType="Email""#).unwrap();
-        assert!(!eval_child(&e, &c), "value and type must match on the same item");
-        assert!(eval(&parse("company/id=250 and inactiveFlag=false").unwrap(), &c));
-        assert!(eval(&parse("id in (1, 3) AND NOT (company/id != 250)").unwrap(), &c));
-        assert!(eval(&parse(r#"communicationItems/value like "*@CONTOSO.example""#).unwrap(), &c));
+        assert!(
+            !eval_child(&e, &c),
+            "value and type must match on the same item"
+        );
+        assert!(eval(
+            &parse("company/id=250 and inactiveFlag=false").unwrap(),
+            &c
+        ));
+        assert!(eval(
+            &parse("id in (1, 3) AND NOT (company/id != 250)").unwrap(),
+            &c
+        ));
+        assert!(eval(
+            &parse(r#"communicationItems/value like "*@CONTOSO.example""#).unwrap(),
+            &c
+        ));
         assert!(!eval(&parse("id > 3 or inactiveFlag = True").unwrap(), &c));
         assert!(parse(r#"id = "unterminated"#).is_err());
         assert!(parse("id = 1 )").is_err());

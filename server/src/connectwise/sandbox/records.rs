@@ -66,19 +66,29 @@ impl SandboxContact {
 
     /// Adds an Email item.
     pub fn email(mut self, value: &str, default: bool) -> Self {
-        self.items.push(CommItem { kind: CommType::Email, value: value.into(), default });
+        self.items.push(CommItem {
+            kind: CommType::Email,
+            value: value.into(),
+            default,
+        });
         self
     }
 
     /// Adds a Phone item.
     pub fn phone(mut self, value: &str, default: bool) -> Self {
-        self.items.push(CommItem { kind: CommType::Phone, value: value.into(), default });
+        self.items.push(CommItem {
+            kind: CommType::Phone,
+            value: value.into(),
+            default,
+        });
         self
     }
 
     /// "First Last".
     pub fn name(&self) -> String {
-        format!("{} {}", self.first_name, self.last_name).trim().to_string()
+        format!("{} {}", self.first_name, self.last_name)
+            .trim()
+            .to_string()
     }
 }
 
@@ -132,7 +142,11 @@ pub(super) fn contact_json(c: &SandboxContact, company: Option<&SandboxCompany>)
     })
 }
 
-pub(super) fn ticket_json(t: &SandboxTicket, company: Option<&SandboxCompany>, contact: Option<&SandboxContact>) -> Value {
+pub(super) fn ticket_json(
+    t: &SandboxTicket,
+    company: Option<&SandboxCompany>,
+    contact: Option<&SandboxContact>,
+) -> Value {
     let (record_type, board) = match t.kind {
         TicketKind::Service => ("ServiceTicket", json!({"id": 1, "name": "Help Desk"})),
         TicketKind::Project => ("ProjectTicket", json!({"id": 2, "name": "Projects"})),
@@ -154,7 +168,9 @@ pub(super) fn ticket_json(t: &SandboxTicket, company: Option<&SandboxCompany>, c
 
 /// Keeps only the `fields=` (comma-separated, `a/b` for nested) of an object; `id` is not implied.
 pub(super) fn project_fields(v: &Value, fields: &str) -> Value {
-    let Value::Object(_) = v else { return v.clone() };
+    let Value::Object(_) = v else {
+        return v.clone();
+    };
     let mut out = json!({});
     for f in fields.split(',').map(str::trim).filter(|f| !f.is_empty()) {
         let segs: Vec<&str> = f.split('/').collect();
@@ -164,8 +180,12 @@ pub(super) fn project_fields(v: &Value, fields: &str) -> Value {
 }
 
 fn copy_path(src: &Value, dst: &mut Value, segs: &[&str]) {
-    let (Some(first), Value::Object(s)) = (segs.first(), src) else { return };
-    let Some((key, val)) = s.iter().find(|(k, _)| k.eq_ignore_ascii_case(first)) else { return };
+    let (Some(first), Value::Object(s)) = (segs.first(), src) else {
+        return;
+    };
+    let Some((key, val)) = s.iter().find(|(k, _)| k.eq_ignore_ascii_case(first)) else {
+        return;
+    };
     if segs.len() == 1 || !val.is_object() {
         dst[key.as_str()] = val.clone();
     } else {
@@ -183,7 +203,13 @@ mod tests {
     #[test]
     fn fields_projection() {
         let v = json!({"id": 1, "summary": "s", "company": {"id": 2, "name": "n", "identifier": "i"}, "x": 3});
-        assert_eq!(project_fields(&v, "id,company/name"), json!({"id": 1, "company": {"name": "n"}}));
-        assert_eq!(project_fields(&v, "summary,company"), json!({"summary": "s", "company": {"id": 2, "name": "n", "identifier": "i"}}));
+        assert_eq!(
+            project_fields(&v, "id,company/name"),
+            json!({"id": 1, "company": {"name": "n"}})
+        );
+        assert_eq!(
+            project_fields(&v, "summary,company"),
+            json!({"summary": "s", "company": {"id": 2, "name": "n", "identifier": "i"}})
+        );
     }
 }

@@ -13,10 +13,19 @@ pub(super) fn demo(s: &Sandbox) {
             .email("j.smith@old.contoso.example", false)
             .email("john.smith@contoso.example", true),
     );
-    s.add_contact(SandboxContact::new(18, "Mary-Jane", "O'Neil", CONTOSO).email("mary-jane.oneil@contoso.example", true));
-    s.add_contact(SandboxContact::new(19, "Pat", "Gone", CONTOSO).email("pat.gone@contoso.example", true));
-    s.add_contact(SandboxContact::new(20, "Ann", "Nobody", CONTOSO).email("ann.nobody@contoso.example", true));
-    s.add_contact(SandboxContact::new(21, "Domain", "Admin", CONTOSO).email("admin@contoso.example", true));
+    s.add_contact(
+        SandboxContact::new(18, "Mary-Jane", "O'Neil", CONTOSO)
+            .email("mary-jane.oneil@contoso.example", true),
+    );
+    s.add_contact(
+        SandboxContact::new(19, "Pat", "Gone", CONTOSO).email("pat.gone@contoso.example", true),
+    );
+    s.add_contact(
+        SandboxContact::new(20, "Ann", "Nobody", CONTOSO).email("ann.nobody@contoso.example", true),
+    );
+    s.add_contact(
+        SandboxContact::new(21, "Domain", "Admin", CONTOSO).email("admin@contoso.example", true),
+    );
 
     let t = |id, kind, summary: &str, contact: Option<u64>, email: Option<&str>| SandboxTicket {
         id,
@@ -27,12 +36,54 @@ pub(super) fn demo(s: &Sandbox) {
         contact_email: email.map(Into::into),
     };
     use TicketKind::{Project, Service};
-    s.add_ticket(t(1001, Service, "Locked out", Some(17), Some("john.smith@contoso.example")));
+    s.add_ticket(t(
+        1001,
+        Service,
+        "Locked out",
+        Some(17),
+        Some("john.smith@contoso.example"),
+    ));
     // No ticket email: the backend must fall back to the contact's default Email item.
-    s.add_ticket(t(1002, Service, "Account locked after holiday", Some(18), None));
-    s.add_ticket(t(1003, Service, "Password reset request by phone", None, None));
-    s.add_ticket(t(1004, Service, "Cannot sign in", Some(19), Some("pat.gone@contoso.example")));
-    s.add_ticket(t(1005, Service, "Forgot password", Some(20), Some("ann.nobody@contoso.example")));
-    s.add_ticket(t(1006, Service, "Reset admin password", Some(21), Some("admin@contoso.example")));
-    s.add_ticket(t(2001, Project, "Onboarding: set initial password", Some(17), None));
+    s.add_ticket(t(
+        1002,
+        Service,
+        "Account locked after holiday",
+        Some(18),
+        None,
+    ));
+    s.add_ticket(t(
+        1003,
+        Service,
+        "Password reset request by phone",
+        None,
+        None,
+    ));
+    s.add_ticket(t(
+        1004,
+        Service,
+        "Cannot sign in",
+        Some(19),
+        Some("pat.gone@contoso.example"),
+    ));
+    s.add_ticket(t(
+        1005,
+        Service,
+        "Forgot password",
+        Some(20),
+        Some("ann.nobody@contoso.example"),
+    ));
+    s.add_ticket(t(
+        1006,
+        Service,
+        "Reset admin password",
+        Some(21),
+        Some("admin@contoso.example"),
+    ));
+    s.add_ticket(t(
+        2001,
+        Project,
+        "Onboarding: set initial password",
+        Some(17),
+        None,
+    ));
 }
