@@ -12,6 +12,7 @@ let ctx;
 let profile;
 
 endToEnd('Chromium', {
+  keyboardActivatesButtons: true,
   async launch() {
     profile = mkdtempSync(join(tmpdir(), 'passdesk-chromium-'));
     ctx = await chromium.launchPersistentContext(profile, {

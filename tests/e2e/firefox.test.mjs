@@ -8,6 +8,7 @@ import { endToEnd } from './lib/scenarios.mjs';
 let browser;
 
 endToEnd('Firefox', {
+  keyboardActivatesButtons: false,
   async launch() {
     browser = await puppeteer.launch({
       browser: 'firefox',
