@@ -21,6 +21,7 @@ use crate::{
     reset::{
         directories::{DirectoryEntry, Directories},
         notes::{NoteSettings, OutboxWorker},
+        tickets::TicketSystem,
         Services,
     },
     store::{tokens, Store},
@@ -33,8 +34,11 @@ pub const DEMO_COMPANY: &str = "Contoso";
 /// Name of the demo technician token.
 pub const DEMO_TECHNICIAN: &str = "Demo Technician";
 
+/// Wraps the ConnectWise client (a test seam: e.g. start an outage exactly when a note is posted).
+pub type TicketsWrapper = Arc<dyn Fn(Arc<dyn TicketSystem>) -> Arc<dyn TicketSystem> + Send + Sync>;
+
 /// How to start the demo.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct DemoOptions {
     /// Listen address (`127.0.0.1:0` picks a free port).
     pub listen: SocketAddr,
@@ -42,6 +46,17 @@ pub struct DemoOptions {
     pub data_dir: PathBuf,
     /// Note timing (tests shorten the retries).
     pub notes: NoteSettings,
+    /// Reuse this ConnectWise sandbox (tests: a restart keeps the same ConnectWise); default a new seeded one.
+    pub sandbox: Option<Sandbox>,
+    /// Wraps the ConnectWise client before the flow gets it.
+    pub tickets_wrapper: Option<TicketsWrapper>,
+}
+
+impl DemoOptions {
+    /// Defaults for everything but the address and the data folder.
+    pub fn new(listen: SocketAddr, data_dir: PathBuf) -> Self {
+        Self { listen, data_dir, notes: NoteSettings::default(), sandbox: None, tickets_wrapper: None }
+    }
 }
 
 /// What `passdesk demo` prints. Holds secrets (token, sandbox authorization): no `Debug`.
@@ -109,14 +124,16 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<RunningDemo> {
     let api = format!("http://{reach}");
     let connectwise_base = format!("{api}{CONNECTWISE_MOUNT}");
 
-    // Fresh API-member keys per run: nothing to leak between runs.
-    let creds = SandboxCredentials {
-        company_id: "passdesk_demo".to_string(),
-        public_key: random_hex(8),
-        private_key: random_hex(16),
-        client_id: random_hex(16),
-    };
-    let sandbox = Sandbox::seeded_demo(creds.clone());
+    let sandbox = opts.sandbox.clone().unwrap_or_else(|| {
+        // Fresh API-member keys per run: nothing to leak between runs.
+        Sandbox::seeded_demo(SandboxCredentials {
+            company_id: "passdesk_demo".to_string(),
+            public_key: random_hex(8),
+            private_key: random_hex(16),
+            client_id: random_hex(16),
+        })
+    });
+    let creds = sandbox.credentials();
     let client = ConnectWiseClient::new(&ConnectWiseConfig {
         base_url: connectwise_base.clone(),
         company_id: creds.company_id.clone(),
@@ -136,7 +153,11 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<RunningDemo> {
     }]);
     let store = Store::open(&opts.data_dir.join("passdesk.db").to_string_lossy()).await?;
     let token = tokens::create(store.pool(), DEMO_TECHNICIAN).await?.token.clone();
-    let services = Services::new(store, Arc::new(client), directories, opts.notes.clone());
+    let mut tickets: Arc<dyn TicketSystem> = Arc::new(client);
+    if let Some(wrap) = &opts.tickets_wrapper {
+        tickets = wrap(tickets);
+    }
+    let services = Services::new(store, tickets, directories, opts.notes.clone());
     let worker = OutboxWorker::spawn(services.clone());
 
     let app = crate::http::app(services.clone())

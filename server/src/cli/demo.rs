@@ -1,10 +1,7 @@
 //! `passdesk demo [--listen ADDR] [--data-dir DIR] [--json]`.
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode, time::Instant};
 
-use crate::{
-    demo::{self, DemoOptions},
-    reset::notes::NoteSettings,
-};
+use crate::demo::{self, DemoOptions};
 
 /// Arguments of `passdesk demo`.
 #[derive(Debug, clap::Args)]
@@ -41,7 +38,7 @@ async fn demo_main(args: DemoArgs) -> anyhow::Result<()> {
             (dir, true)
         }
     };
-    let running = demo::start(DemoOptions { listen: args.listen, data_dir: data_dir.clone(), notes: NoteSettings::default() }).await?;
+    let running = demo::start(DemoOptions::new(args.listen, data_dir.clone())).await?;
     let info = &running.info;
     if args.json {
         println!("{}", info.to_json());

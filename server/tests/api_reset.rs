@@ -1,0 +1,226 @@
+//! Reset, unlock and audit through the API, with notes landing in the ConnectWise sandbox.
+mod api_common;
+
+use api_common::{good_password, TestApp};
+use passdesk_server::connectwise::TicketKind;
+use reqwest::StatusCode;
+use serde_json::json;
+
+#[tokio::test]
+async fn a_reset_writes_the_audit_and_an_internal_note_without_the_password() {
+    let app = TestApp::start().await;
+    let password = good_password("Ok1");
+    let (status, body) = app.reset(1001, &password, "key-ok-1").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["result"], "success");
+    assert_eq!(body["note"], "posted");
+    assert_eq!(body["temporary"], true);
+    assert_eq!(body["account"]["sam_account_name"], "jsmith");
+    let audit_id = body["audit_id"].as_i64().unwrap();
+
+    let resets = app.demo.directory.resets();
+    assert_eq!(resets.len(), 1);
+    assert!(resets[0].temporary);
+    assert!(app.demo.directory.account_by_sam("jsmith").unwrap().must_change);
+
+    let notes = app.notes(TicketKind::Service, 1001);
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    let note = &notes[0];
+    assert_eq!(note["internalAnalysisFlag"], true);
+    let text = note["text"].as_str().unwrap();
+    assert!(text.starts_with("PassDesk password reset - success"), "{text}");
+    assert!(text.contains("Demo Technician"), "{text}");
+    assert!(text.contains("temporary password: must change at next logon"), "{text}");
+    assert!(!text.contains(&password), "the note holds the password");
+
+    let entries = app.audit("?ticket=1001").await;
+    assert_eq!(entries.len(), 1);
+    let e = &entries[0];
+    assert_eq!(e["id"], audit_id);
+    assert_eq!(e["technician"], "Demo Technician");
+    assert_eq!(e["ticket_kind"], "service");
+    assert_eq!(e["company"], "Contoso");
+    assert_eq!(e["account"], "jsmith");
+    assert_eq!(e["action"], "reset");
+    assert_eq!(e["temporary"], true);
+    assert_eq!(e["result"], "success");
+    assert_eq!(e["note"], "posted");
+    assert_eq!(e["directory_code"], serde_json::Value::Null);
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_permanent_reset_of_a_project_ticket_notes_the_project_ticket() {
+    let app = TestApp::start().await;
+    let (status, body) = app
+        .post(
+            "/api/v1/tickets/2001/reset?kind=project",
+            json!({"password": good_password("Prj"), "temporary": false, "idempotency_key": "key-prj"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["temporary"], false);
+    let notes = app.notes(TicketKind::Project, 2001);
+    assert_eq!(notes.len(), 1);
+    assert!(notes[0]["text"].as_str().unwrap().contains("permanent password"));
+    assert!(app.notes(TicketKind::Service, 2001).is_empty());
+    assert!(!app.demo.directory.account_by_sam("jsmith").unwrap().must_change);
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_weak_password_is_refused_with_violations_and_nothing_is_reset() {
+    let app = TestApp::start().await;
+    for weak in ["abc", "jsmith2026!", "alllowercase"] {
+        let (status, body) = app.reset(1001, weak, &format!("key-weak-{weak}")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{weak}: {body}");
+        assert_eq!(body["error"]["code"], "POLICY_VIOLATION");
+        let rules: Vec<&str> =
+            body["error"]["violations"].as_array().unwrap().iter().map(|v| v["rule"].as_str().unwrap()).collect();
+        assert!(!rules.is_empty(), "{weak}");
+        assert!(!body.to_string().contains(weak) || weak == "abc", "{weak} echoed: {body}");
+    }
+    let (_, body) = app.reset(1001, "jsmith2026!", "key-weak-x").await;
+    let rules = body["error"]["violations"].to_string();
+    assert!(rules.contains("AD_SAM_NAME"), "{rules}");
+    assert!(app.demo.directory.resets().is_empty());
+    assert!(app.notes(TicketKind::Service, 1001).is_empty());
+    assert!(app.audit("").await.is_empty());
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_same_idempotency_key_never_resets_twice() {
+    let app = TestApp::start().await;
+    let password = good_password("Idem");
+    let (s1, first) = app.reset(1001, &password, "key-idem").await;
+    let (s2, second) = app.reset(1001, &password, "key-idem").await;
+    assert_eq!((s1, s2), (StatusCode::OK, StatusCode::OK));
+    assert_eq!(second["replayed"], true);
+    assert_eq!(second["audit_id"], first["audit_id"]);
+    assert_eq!(first.get("replayed"), None);
+    assert_eq!(app.demo.directory.resets().len(), 1);
+    assert_eq!(app.notes(TicketKind::Service, 1001).len(), 1);
+
+    // Concurrent duplicates: exactly one reset.
+    let p2 = good_password("Conc");
+    let (a, b, c) = tokio::join!(
+        app.reset(1002, &p2, "key-conc"),
+        app.reset(1002, &p2, "key-conc"),
+        app.reset(1002, &p2, "key-conc")
+    );
+    let statuses = [a.0, b.0, c.0];
+    assert!(statuses.iter().all(|s| *s == StatusCode::OK || *s == StatusCode::CONFLICT), "{statuses:?}");
+    assert!(statuses.contains(&StatusCode::OK));
+    assert_eq!(app.demo.directory.resets().len(), 2, "a concurrent duplicate reset twice");
+
+    // Keys are scoped per technician: another technician's same key is a new request.
+    let other = passdesk_server::store::tokens::create(app.demo.services.store.pool(), "Other Tech").await.unwrap();
+    let r = app
+        .http
+        .post(app.url("/api/v1/tickets/1001/reset"))
+        .bearer_auth(&other.token)
+        .json(&json!({"password": good_password("Other"), "temporary": true, "idempotency_key": "key-idem"}))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = api_common::read(r).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body.get("replayed"), None);
+    assert_eq!(app.demo.directory.resets().len(), 3);
+
+    // The same key for another ticket is refused.
+    let (status, body) = app.reset(1002, &password, "key-idem").await;
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("IDEMPOTENCY_KEY_REUSED")));
+    // A key whose request failed validation may be used again.
+    let (status, _) = app.reset(1001, "weak", "key-retry").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, body) = app.reset(1001, &good_password("Retry"), "key-retry").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn blocked_tickets_are_refused_with_their_problems() {
+    let app = TestApp::start().await;
+    for (ticket, code) in [(1003, "NO_CONTACT"), (1004, "ACCOUNT_DISABLED"), (1005, "NO_ACCOUNT"), (1006, "PRIVILEGED_ACCOUNT")] {
+        let (status, body) = app.reset(ticket, &good_password("Blk"), &format!("key-blk-{ticket}")).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{ticket}: {body}");
+        assert_eq!(body["error"]["code"], "RESET_BLOCKED");
+        assert_eq!(body["error"]["problems"][0]["code"], code, "{ticket}");
+        let (status, body) = app.post(&format!("/api/v1/tickets/{ticket}/unlock"), json!({})).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("RESET_BLOCKED")));
+    }
+    let (status, body) = app.reset(999999, &good_password("Blk"), "key-404").await;
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("TICKET_NOT_FOUND")));
+    assert!(app.demo.directory.resets().is_empty());
+    assert!(app.audit("").await.is_empty());
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_directory_refusal_names_the_code_and_the_likely_cause() {
+    let app = TestApp::start().await;
+    let password = good_password("Hist");
+    assert_eq!(app.reset(1001, &password, "key-h1").await.0, StatusCode::OK);
+    // Re-using the password: the sandbox refuses it like AD's history check.
+    let (status, body) = app.reset(1001, &password, "key-h2").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let err = &body["error"];
+    assert_eq!(err["code"], "DIRECTORY_REFUSED");
+    assert_eq!(err["directory_code"], "LDAP 19 (0000052D)");
+    assert_eq!(err["likely_rules"], json!([]));
+    assert!(err["message"].as_str().unwrap().contains("history"), "{err}");
+    // The refusal is audited and replayed for the same key, without a second attempt.
+    let entries = app.audit("?account=JSMITH").await;
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[0]["result"], "refused");
+    assert_eq!(entries[0]["directory_code"], "LDAP 19 (0000052D)");
+    assert_eq!(entries[0]["note"], serde_json::Value::Null);
+    let (status, again) = app.reset(1001, &password, "key-h2").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(again["replayed"], true);
+    assert_eq!(app.audit("?account=jsmith").await.len(), 2);
+    assert_eq!(app.notes(TicketKind::Service, 1001).len(), 1);
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn unlock_clears_the_lockout_and_is_audited() {
+    let app = TestApp::start().await;
+    assert!(app.demo.directory.account_by_sam("mjoneil").unwrap().locked);
+    let (status, body) = app.post("/api/v1/tickets/1002/unlock", json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["result"], "success");
+    assert!(!app.demo.directory.account_by_sam("mjoneil").unwrap().locked);
+    let entries = app.audit("?ticket=1002").await;
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["id"], body["audit_id"]);
+    assert_eq!(entries[0]["action"], "unlock");
+    assert_eq!(entries[0]["temporary"], serde_json::Value::Null);
+    let (_, ctx) = app.get("/api/v1/tickets/1002/context").await;
+    assert_eq!(ctx["can_unlock"], false);
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_audit_filters_by_ticket_account_technician_and_time() {
+    let app = TestApp::start().await;
+    assert_eq!(app.reset(1001, &good_password("A1"), "a1").await.0, StatusCode::OK);
+    assert_eq!(app.reset(1002, &good_password("A2"), "a2").await.0, StatusCode::OK);
+    assert_eq!(app.post("/api/v1/tickets/1002/unlock", json!({})).await.0, StatusCode::OK);
+    assert_eq!(app.audit("").await.len(), 3);
+    assert_eq!(app.audit("?ticket=1002").await.len(), 2);
+    assert_eq!(app.audit("?ticket=&account=").await.len(), 3);
+    assert_eq!(app.audit("?account=mjoneil").await.len(), 2);
+    assert_eq!(app.audit("?technician=demo%20technician").await.len(), 3);
+    assert_eq!(app.audit("?technician=Nobody").await.len(), 0);
+    assert_eq!(app.audit("?limit=1").await.len(), 1);
+    assert_eq!(app.audit("?limit=1").await[0]["action"], "unlock", "newest first");
+    assert_eq!(app.audit("?since=2000-01-01").await.len(), 3);
+    assert_eq!(app.audit("?until=2000-01-01").await.len(), 0);
+    assert_eq!(app.audit("?since=2999-01-01T00:00:00Z").await.len(), 0);
+    let (status, body) = app.get("/api/v1/audit?since=yesterday").await;
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("BAD_REQUEST")));
+    app.shutdown().await;
+}
