@@ -60,6 +60,23 @@ async fn auth_headers_are_checked() {
     let (sb, client, base) = demo().await;
     let info = client.system_info().await.unwrap();
     assert!(info.get("version").is_some(), "{info}");
+    let headers = sb.last_headers();
+    let h = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    assert_eq!(h("clientid"), Some(creds().client_id));
+    assert_eq!(
+        h("accept").as_deref(),
+        Some("application/vnd.connectwise.com+json; version=2025.8")
+    );
+    assert_eq!(h("content-type").as_deref(), Some("application/json"));
+    assert!(
+        h("authorization").is_none(),
+        "the sandbox must not keep the secret header"
+    );
 
     let mut wrong = config(&base);
     wrong.private_key = Some("wrong-private".into());
@@ -641,4 +658,45 @@ async fn generated_sandbox_credentials_work_and_differ() {
         .await
         .unwrap();
     assert_eq!(t.contact.map(|c| c.name), Some("Pat Gone".into()));
+}
+
+#[tokio::test]
+async fn contact_search_on_demo_data() {
+    let (sb, client, _) = demo().await;
+    let found = client
+        .contacts_by_email("JOHN.SMITH@contoso.example")
+        .await
+        .unwrap();
+    assert_eq!(found.iter().map(|c| c.id).collect::<Vec<_>>(), vec![17]);
+    assert_eq!(found[0].name(), "John Smith");
+    assert_eq!(
+        found[0]
+            .company
+            .as_ref()
+            .and_then(|c| c.identifier.as_deref()),
+        Some("Contoso")
+    );
+    // The non-default address of the same contact matches too; a prefix does not.
+    assert_eq!(
+        client
+            .contacts_by_email("j.smith@old.contoso.example")
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(client
+        .contacts_by_email("john.smith@contoso")
+        .await
+        .unwrap()
+        .is_empty());
+    // Apostrophes and ampersands survive the URL.
+    sb.add_contact(
+        SandboxContact::new(77, "Sean", "O'Neil", 250).email("o'neil&co@contoso.example", true),
+    );
+    let found = client
+        .contacts_by_email("o'neil&co@contoso.example")
+        .await
+        .unwrap();
+    assert_eq!(found.iter().map(|c| c.id).collect::<Vec<_>>(), vec![77]);
 }

@@ -116,6 +116,8 @@ pub(crate) struct State {
     pub(crate) down: bool,
     pub(crate) requests: usize,
     pub(crate) next_note_id: u64,
+    /// Headers of the last request, `Authorization` left out.
+    pub(crate) last_headers: Vec<(String, String)>,
 }
 
 /// Map key for a ticket kind (`TicketKind` has no order of its own).
@@ -139,6 +141,7 @@ impl Sandbox {
             down: false,
             requests: 0,
             next_note_id: 5001,
+            last_headers: Vec::new(),
         };
         Self {
             state: Arc::new(Mutex::new(state)),
@@ -207,6 +210,12 @@ impl Sandbox {
     /// Requests received so far (including refused ones).
     pub fn request_count(&self) -> usize {
         self.lock().requests
+    }
+
+    /// Headers of the most recent request (names lower-case), without `Authorization`: lets tests
+    /// check `clientId`, the pinned `Accept` and `Content-Type` without handling the secret.
+    pub fn last_headers(&self) -> Vec<(String, String)> {
+        self.lock().last_headers.clone()
     }
 
     /// The API routes, relative to the API root (`/system/info`, `/service/tickets/{id}`, …).

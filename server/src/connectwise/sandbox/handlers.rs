@@ -149,6 +149,17 @@ async fn gate(State(sb): State<Sandbox>, req: Request, next: Next) -> Response {
     let refused = {
         let mut st = sb.lock();
         st.requests += 1;
+        st.last_headers = req
+            .headers()
+            .iter()
+            .filter(|(k, _)| *k != header::AUTHORIZATION)
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
         if st.down {
             Some(unavailable())
         } else if let Some(f) = st.faults.pop_front() {
