@@ -13,6 +13,9 @@ const handlers = {
     if (typeof password !== 'string' || !password) throw new BackendError('BAD_REQUEST', 'No password was given.');
     return (await client()).reset(ticket, kind, { password, temporary, idempotency_key });
   },
+  async [MSG.UNLOCK]({ ticket, kind }) {
+    return (await client()).unlock(ticket, kind);
+  },
   async [MSG.ME]({ backendUrl, token }) {
     const saved = await loadSettings();
     return new BackendClient({ backendUrl: backendUrl ?? saved.backendUrl, token: token ?? saved.token }).me();

@@ -82,6 +82,10 @@ export class BackendClient {
       idempotency_key,
     });
   }
+
+  unlock(ticket, kind) {
+    return this.request('POST', `/api/v1/tickets/${ticketId(ticket)}/unlock?kind=${ticketKind(kind)}`, {});
+  }
 }
 
 function ticketId(raw) {

@@ -4,6 +4,7 @@
 export const MSG = Object.freeze({
   CONTEXT: 'passdesk:context', // {ticket, kind} -> ticket context (docs/api.md)
   RESET: 'passdesk:reset', //     {ticket, kind, password, temporary, idempotency_key} -> reset result
+  UNLOCK: 'passdesk:unlock', //   {ticket, kind} -> {result, audit_id}
   ME: 'passdesk:me', //           {backendUrl?, token?} -> {technician}; overrides test unsaved settings
   SYNC_HOSTS: 'passdesk:sync-hosts', // re-register the content script for on-premise hosts
   OPEN_OPTIONS: 'passdesk:open-options',

@@ -29,7 +29,7 @@ export async function syncOnpremContentScripts() {
   if (existing.length) await ext.scripting.unregisterContentScripts({ ids: [SCRIPT_ID] });
   if (granted.length) {
     await ext.scripting.registerContentScripts([
-      { id: SCRIPT_ID, matches: granted, js: ['content.js'], runAt: 'document_idle', allFrames: false },
+      { id: SCRIPT_ID, matches: granted, js: ['content.js'], runAt: 'document_end', allFrames: false },
     ]);
   }
   return { registered: granted };

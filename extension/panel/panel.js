@@ -44,6 +44,7 @@ async function loadContext() {
     state.checker = makeChecker(ctx.policy, ctx.policy_account);
   }
   $('reset-area').hidden = !ctx.can_reset || !state.checker;
+  $('unlock').hidden = !(ctx.can_unlock && ctx.account?.locked);
   passwordBox.revalidate();
   setStatus('');
 }
@@ -93,6 +94,19 @@ $('reset').addEventListener('click', async () => {
   } finally {
     state.busy = false;
     updateResetButton();
+  }
+});
+
+$('unlock').addEventListener('click', async () => {
+  $('unlock').disabled = true;
+  try {
+    await callBackground(MSG.UNLOCK, { ticket, kind });
+    await loadContext();
+    $('result').replaceChildren(Object.assign(document.createElement('p'), { className: 'ok', id: 'unlock-success', textContent: t('unlocked') }));
+  } catch (err) {
+    showResetError(err);
+  } finally {
+    $('unlock').disabled = false;
   }
 });
 

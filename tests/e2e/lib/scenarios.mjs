@@ -62,14 +62,14 @@ export function endToEnd(browserName, driver) {
       assert.match(await text(frame, '#account'), /John Smith \(jsmith\)/);
       assert.match(await text(frame, '#account-status'), /enabled/);
       assert.equal(await frame.evaluate(() => document.querySelectorAll('#problems li').length), 0);
-      const panels = await waitFor(page, () => document.querySelector('[data-passdesk-panel][data-state="ready"]') && 1);
+      const panels = await waitFor(page, () => Boolean(document.querySelector('[data-passdesk-panel][data-state="ready"]')));
       assert.ok(panels);
       const [p] = await hostPanels(page);
       assert.deepEqual([p.ticket, p.kind, p.state], ['1001', 'service', 'ready']);
       figures['DOM ready -> interactive panel (classic #1001, first load incl. wasm)'] = `${p.readyMs.toFixed(0)} ms`;
       // Second load: the usual case once the browser has the extension's files warm.
       await page.goto(urls.classic(1001));
-      await waitFor(page, () => document.querySelector('[data-passdesk-panel][data-state="ready"]') && 1, undefined, { what: 'ready again' });
+      await waitFor(page, () => Boolean(document.querySelector('[data-passdesk-panel][data-state="ready"]')), undefined, { what: 'ready again' });
       figures['DOM ready -> interactive panel (classic #1001, reload)'] = `${(await hostPanels(page))[0].readyMs.toFixed(0)} ms`;
     });
 
@@ -208,11 +208,16 @@ export function endToEnd(browserName, driver) {
       await waitPanelReady(frame);
       assert.equal(await text(frame, '#contact'), "Mary-Jane O'Neil");
       assert.match(await text(frame, '#account-status'), /locked out/);
+      // #1002's account is locked: Unlock clears it and the refreshed context says so.
+      await frame.click('#unlock');
+      await waitFor(frame, () => Boolean(document.getElementById('unlock-success')), undefined, { what: 'unlocked' });
+      assert.match(await text(frame, '#account-status'), /not locked/);
+      assert.equal(await frame.evaluate(() => document.getElementById('unlock').hidden), true);
       const panels = await hostPanels(page);
       assert.deepEqual(panels.map((p) => p.ticket), ['1002']);
       assert.ok(!page.url().includes('1002'), 'the SPA URL does not carry the ticket id: found from the DOM');
       await page.click('a[data-board]');
-      await waitFor(page, () => document.querySelector('.srboard-grid') && document.querySelectorAll('[data-passdesk-panel]').length === 0, undefined, { what: 'panel gone on the board' });
+      await waitFor(page, () => Boolean(document.querySelector('.srboard-grid')) && document.querySelectorAll('[data-passdesk-panel]').length === 0, undefined, { what: 'panel gone on the board' });
       await page.click('#open-1001');
       await waitPanelReady(await panelFrame(page, 1001));
       assert.deepEqual((await hostPanels(page)).map((p) => p.ticket), ['1001']);
