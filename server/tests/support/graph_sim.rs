@@ -7,6 +7,7 @@
 //! - `PATCH /v1.0/users/{id}` with exactly `{"passwordProfile":{password, forceChangePasswordNextSignIn,
 //!   forceChangePasswordNextSignInWithMfa?}}` → 204; a weak password → the documented 400 body;
 //! - 401 for a missing / unknown / expired bearer token, and queued 429s with `Retry-After`.
+//!
 //! Everything it receives is recorded for the tests to assert on.
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
