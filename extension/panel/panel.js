@@ -19,7 +19,12 @@ const state = { ctx: null, checker: null, verdict: null, idempotencyKey: null, k
 function post(message) {
   if (window.parent !== window) window.parent.postMessage({ source: PANEL_EVENT, ...message }, '*');
 }
-new ResizeObserver(() => post({ height: document.documentElement.scrollHeight })).observe(document.body);
+// The panel's own height (documentElement.scrollHeight never shrinks below the iframe's viewport).
+const panelHeight = () => {
+  const main = document.getElementById('panel');
+  return main.offsetTop + main.offsetHeight + 2; // layout size, independent of scrolling
+};
+new ResizeObserver(() => post({ height: panelHeight() })).observe(document.getElementById('panel'));
 
 function setStatus(text, isError = false) {
   const s = $('status');
@@ -129,11 +134,11 @@ $('ticket-label').textContent = t(kind === 'project' ? 'projectTicketLabel' : 's
 loadContext()
   .then(() => {
     document.body.dataset.ready = 'true';
-    post({ state: 'ready', height: document.documentElement.scrollHeight });
+    post({ state: 'ready', height: panelHeight() });
   })
   .catch((err) => {
     showLoadError(err);
     document.body.dataset.ready = 'error';
-    post({ state: 'error', height: document.documentElement.scrollHeight });
+    post({ state: 'error', height: panelHeight() });
   })
   .finally(() => $('panel').setAttribute('aria-busy', 'false'));

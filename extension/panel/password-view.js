@@ -24,6 +24,7 @@ export function setupPasswordBox({ getChecker, onVerdict }) {
     eye.setAttribute('aria-pressed', String(show));
     eye.setAttribute('aria-label', t(show ? 'hidePassword' : 'showPassword'));
     eye.title = eye.getAttribute('aria-label');
+    eye.textContent = t(show ? 'hide' : 'show');
     renderVerdict(input.value, verdict, show);
   });
 

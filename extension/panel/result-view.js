@@ -19,6 +19,7 @@ export function showResetSuccess(res) {
     ...(temp ? [el('p', { className: 'muted' }, temp)] : []),
   );
   $('result').dataset.outcome = 'success';
+  delete $('result').dataset.code;
   $('result').dataset.note = res.note;
 }
 

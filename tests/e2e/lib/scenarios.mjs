@@ -148,6 +148,17 @@ export function endToEnd(browserName, driver) {
       const added = notes.slice(before.length);
       assert.ok(added.some((n) => /PassDesk/.test(n.text) && n.internalAnalysisFlag === true), JSON.stringify(added));
       assert.ok(!JSON.stringify(notes).includes(complex), 'the note never contains the password');
+
+      // The same password again: the directory refuses it (history). The panel says so in plain
+      // words with the directory's code; no rule of ours fails, so it names history/age/filters.
+      await typePassword(frame, complex);
+      await waitFor(frame, () => !document.getElementById('reset').disabled, undefined, { what: 'reset enabled again' });
+      await frame.evaluate(() => delete document.getElementById('result').dataset.outcome);
+      await frame.click('#reset');
+      await waitFor(frame, () => document.getElementById('result').dataset.outcome, undefined, { what: 'second outcome', timeout: 30_000 });
+      assert.equal(await frame.evaluate(() => document.getElementById('result').dataset.code), 'DIRECTORY_REFUSED', await text(frame, '#result'));
+      assert.match(await text(frame, '#reset-error'), /refused this password \(LDAP 19 \(0000052D\)\)/);
+      assert.match(await text(frame, '#result'), /history/);
     });
 
     it('keyboard only: Tab walks into the panel; Enter opens Reset Password and Generate; RESET is reachable', async (t) => {
