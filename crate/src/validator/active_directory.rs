@@ -21,17 +21,37 @@ pub(crate) struct AdRules {
     complexity: bool,
     sam: Option<NameToken>,
     tokens: Vec<NameToken>,
+    met: MetMessages,
+}
+
+/// Checklist wording of met rules, built once (each call only copies them).
+#[derive(Debug, Clone)]
+struct MetMessages {
+    max_len: String,
+    min_len: String,
+    sam: String,
+    display_name: String,
 }
 
 impl AdRules {
     pub(crate) fn new(policy: &ActiveDirectoryPolicy, account: &Account) -> Self {
-        Self {
-            dc: policy.dc,
-            min_length: policy.min_length,
-            complexity: policy.complexity,
-            sam: sam_token(account.sam_account_name.as_deref()),
-            tokens: display_name_tokens(account.display_name.as_deref()),
-        }
+        let sam = sam_token(account.sam_account_name.as_deref());
+        let tokens = display_name_tokens(account.display_name.as_deref());
+        let met = MetMessages {
+            max_len: format!("At most {AD_MAX_LEN} characters"),
+            min_len: format!("At least {} characters", policy.min_length),
+            sam: match &sam {
+                Some(sam) => format!("Does not contain the logon name \"{}\"", sam.shown),
+                None => "Does not contain the logon name (none of 3+ characters to check)".to_string(),
+            },
+            display_name: if tokens.is_empty() {
+                "Does not contain a part of the display name (none of 3+ characters)".to_string()
+            } else {
+                let shown: Vec<&str> = tokens.iter().map(|t| t.shown.as_str()).collect();
+                format!("Does not contain a part of the display name ({})", quoted(&shown).join(", "))
+            },
+        };
+        Self { dc: policy.dc, min_length: policy.min_length, complexity: policy.complexity, sam, tokens, met }
     }
 
     /// Windows checks names only with complexity on [D policy.md §1.2]; Samba never does (§2).
@@ -40,19 +60,19 @@ impl AdRules {
     }
 
     pub(crate) fn check(&self, password: &str) -> Verdict {
-        let mut list = Checklist::new();
-        let folded = FoldedPassword::new(password);
-        let len16 = folded.len16();
-        let wide = len16 as usize != password.chars().count();
+        let mut list = Checklist::new(5);
+        let units = password.encode_utf16().count();
+        let len16 = u32::try_from(units).unwrap_or(u32::MAX);
+        let wide = units != password.chars().count();
 
         if len16 <= AD_MAX_LEN {
-            list.pass(RuleId::AdMaxLen, format!("At most {AD_MAX_LEN} characters"));
+            list.pass(RuleId::AdMaxLen, &self.met.max_len);
         } else {
             list.fail(RuleId::AdMaxLen, format!("Too long: {len16} characters, the most is {AD_MAX_LEN}"), None);
         }
 
         if len16 >= self.min_length {
-            list.pass(RuleId::AdMinLen, format!("At least {} characters", self.min_length));
+            list.pass(RuleId::AdMinLen, &self.met.min_len);
         } else {
             let note = if wide { " (emoji and some rare characters count as 2)" } else { "" };
             let msg = format!("Too short: {len16} characters, needs at least {}{note}", self.min_length);
@@ -60,6 +80,7 @@ impl AdRules {
         }
 
         if self.checks_names() {
+            let folded = FoldedPassword::new(password);
             self.check_sam(&folded, &mut list);
             self.check_display_name(&folded, &mut list);
         } else if self.dc == DcKind::Windows && (self.sam.is_some() || !self.tokens.is_empty()) {
@@ -77,7 +98,7 @@ impl AdRules {
 
     fn check_sam(&self, folded: &FoldedPassword, list: &mut Checklist) {
         let Some(sam) = &self.sam else {
-            list.pass(RuleId::AdSamName, "Does not contain the logon name (none of 3+ characters to check)");
+            list.pass(RuleId::AdSamName, &self.met.sam);
             return;
         };
         match folded.find(&sam.folded) {
@@ -86,21 +107,15 @@ impl AdRules {
                 format!("Contains the user's logon name \"{}\"", sam.shown),
                 Some(folded.span16(at, at + sam.folded.len())),
             ),
-            None => list.pass(RuleId::AdSamName, format!("Does not contain the logon name \"{}\"", sam.shown)),
+            None => list.pass(RuleId::AdSamName, &self.met.sam),
         }
     }
 
     fn check_display_name(&self, folded: &FoldedPassword, list: &mut Checklist) {
-        if self.tokens.is_empty() {
-            list.pass(RuleId::AdDisplayNameToken, "Does not contain a part of the display name (none of 3+ characters)");
-            return;
-        }
         let mut hits: Vec<(&NameToken, usize)> =
             self.tokens.iter().filter_map(|t| folded.find(&t.folded).map(|at| (t, at))).collect();
-        let shown_all: Vec<&str> = self.tokens.iter().map(|t| t.shown.as_str()).collect();
         if hits.is_empty() {
-            let msg = format!("Does not contain a part of the display name ({})", quoted(&shown_all).join(", "));
-            list.pass(RuleId::AdDisplayNameToken, msg);
+            list.pass(RuleId::AdDisplayNameToken, &self.met.display_name);
             return;
         }
         hits.sort_by_key(|(_, at)| *at);

@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use zeroize::Zeroizing;
 
 use super::normalize::normalize_term;
@@ -39,28 +39,49 @@ pub(crate) struct Occurrence {
     pub(crate) start: usize,
     pub(crate) end: usize,
     pub(crate) term: u32,
+    /// Which index found it (the caller's tag).
+    pub(crate) list: u8,
     /// No mismatch (preferred when several terms occur at the same place).
     pub(crate) exact: bool,
 }
 
-/// FNV-1a: the keys are short byte strings, where SipHash's setup cost dominates.
+/// A multiply-rotate hasher over 8-byte words (FxHash-style): keys are short byte strings looked
+/// up on every keystroke, where SipHash's per-byte cost dominates. Not DoS-resistant, which does
+/// not matter here: the keys come from the tenant's own policy.
 #[derive(Default)]
-struct Fnv(u64);
+struct WordHasher(u64);
 
-impl Hasher for Fnv {
+impl WordHasher {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(Self::K);
+    }
+}
+
+impl Hasher for WordHasher {
     fn finish(&self) -> u64 {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.mix(u64::from_le_bytes(word));
         }
-        self.0 = h;
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.mix(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 59));
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.mix(n as u64);
     }
 }
 
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
 
 #[derive(Debug, Clone)]
 pub(crate) struct BannedIndex {
@@ -72,6 +93,9 @@ pub(crate) struct BannedIndex {
     substitutions: FastMap<Box<[u8]>, u32>,
     min_len: usize,
     max_len: usize,
+    /// `lengths[n]`: some term has n code points; `fuzzy_lengths[n]`: some fuzzy term has.
+    lengths: Vec<bool>,
+    fuzzy_lengths: Vec<bool>,
     halves: Option<AhoCorasick>,
     /// For each automaton pattern: the terms it is part of, and its offset inside each.
     half_owners: Vec<Vec<(u32, u32)>>,
@@ -100,6 +124,9 @@ impl BannedIndex {
         let mut patterns: Vec<Vec<u8>> = Vec::new();
         let mut half_owners: Vec<Vec<(u32, u32)>> = Vec::new();
         let (mut min_len, mut max_len) = (usize::MAX, 0);
+        let longest = terms.iter().map(|t| t.normalized.len()).max().unwrap_or(0);
+        let mut lengths = vec![false; longest + 1];
+        let mut fuzzy_lengths = vec![false; longest + 1];
 
         for (id, term) in terms.iter().enumerate() {
             let id = id as u32;
@@ -107,6 +134,8 @@ impl BannedIndex {
             min_len = min_len.min(t.len());
             max_len = max_len.max(t.len());
             exact.entry(t.clone()).or_insert(id);
+            lengths[t.len()] = true;
+            fuzzy_lengths[t.len()] |= t.len() >= FUZZY_MIN_LEN;
             let pieces: Vec<(usize, usize)> = if t.len() >= FUZZY_MIN_LEN {
                 for i in 0..t.len() {
                     let variant = delete_at(t, i);
@@ -133,7 +162,13 @@ impl BannedIndex {
         let halves = if patterns.is_empty() {
             None
         } else {
-            AhoCorasick::builder().match_kind(MatchKind::Standard).build(&patterns).ok()
+            // A DFA: the fastest search, and its size is modest for halves of ≤ 1000 short terms.
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(&patterns)
+                .or_else(|_| AhoCorasick::builder().match_kind(MatchKind::Standard).build(&patterns))
+                .ok()
         };
         Self {
             terms,
@@ -142,6 +177,8 @@ impl BannedIndex {
             substitutions,
             min_len: if min_len == usize::MAX { 0 } else { min_len },
             max_len,
+            lengths,
+            fuzzy_lengths,
             halves,
             half_owners,
         }
@@ -160,27 +197,50 @@ impl BannedIndex {
         if self.terms.is_empty() || pw.len() + 1 < self.min_len || pw.len() > self.max_len + 1 {
             return None;
         }
-        if let Some(&id) = self.exact.get(pw) {
-            return Some(id);
+        let n = pw.len();
+        // Only lengths some term has can match; this skips most lookups.
+        let has = |table: &[bool], len: usize| table.get(len).copied().unwrap_or(false);
+        if has(&self.lengths, n) {
+            if let Some(&id) = self.exact.get(pw) {
+                return Some(id);
+            }
         }
-        if let Some(&id) = self.deletions.get(pw) {
-            return Some(id); // one insertion into the password gives the term
+        if has(&self.fuzzy_lengths, n + 1) {
+            if let Some(&id) = self.deletions.get(pw) {
+                return Some(id); // one insertion into the password gives the term
+            }
         }
-        let mut scratch = Zeroizing::new(Vec::with_capacity(pw.len() + 1));
-        for i in 0..pw.len() {
-            scratch.clear();
-            scratch.extend_from_slice(&pw[..i]);
-            scratch.extend_from_slice(&pw[i + 1..]);
-            // One extra code point in the password.
-            if let Some(&id) = self.exact.get(scratch.as_slice()) {
-                if self.terms[id as usize].normalized.len() >= FUZZY_MIN_LEN {
-                    return Some(id);
+        let try_extra = n >= 1 && has(&self.fuzzy_lengths, n - 1);
+        let try_substitution = has(&self.fuzzy_lengths, n);
+        if !try_extra && !try_substitution {
+            return None;
+        }
+        // The password minus one code point (+ a position tag): on the stack for typical lengths.
+        let mut stack = Zeroizing::new([0u8; 64]);
+        let mut heap = Zeroizing::new(Vec::new());
+        let scratch: &mut [u8] = if n + 1 <= stack.len() {
+            &mut stack[..n + 1]
+        } else {
+            heap.resize(n + 1, 0);
+            &mut heap[..]
+        };
+        for i in 0..n {
+            scratch[..i].copy_from_slice(&pw[..i]);
+            scratch[i..n - 1].copy_from_slice(&pw[i + 1..]);
+            if try_extra {
+                // One extra code point in the password.
+                if let Some(&id) = self.exact.get(&scratch[..n - 1]) {
+                    if self.terms[id as usize].normalized.len() >= FUZZY_MIN_LEN {
+                        return Some(id);
+                    }
                 }
             }
-            // One substituted code point.
-            scratch.push(position_tag(i));
-            if let Some(&id) = self.substitutions.get(scratch.as_slice()) {
-                return Some(id);
+            if try_substitution {
+                // One substituted code point.
+                scratch[n - 1] = position_tag(i);
+                if let Some(&id) = self.substitutions.get(&scratch[..n]) {
+                    return Some(id);
+                }
             }
         }
         None
@@ -188,7 +248,7 @@ impl BannedIndex {
 
     /// Appends every (start, term) where the term occurs with at most one mismatch (exactly, for
     /// short terms).
-    pub(crate) fn occurrences(&self, pw: &[u8], out: &mut Vec<Occurrence>) {
+    pub(crate) fn occurrences(&self, pw: &[u8], list: u8, out: &mut Vec<Occurrence>) {
         let Some(ac) = &self.halves else { return };
         for m in ac.find_overlapping_iter(pw) {
             for &(term_id, offset) in &self.half_owners[m.pattern().as_usize()] {
@@ -200,7 +260,7 @@ impl BannedIndex {
                 }
                 let allowed = usize::from(t.len() >= FUZZY_MIN_LEN);
                 if let Some(mismatches) = mismatches_within(&pw[start..end], t, allowed) {
-                    out.push(Occurrence { start, end, term: term_id, exact: mismatches == 0 });
+                    out.push(Occurrence { start, end, term: term_id, list, exact: mismatches == 0 });
                 }
             }
         }
@@ -262,12 +322,12 @@ mod tests {
     fn occurrences_allow_one_mismatch_but_no_insertion() {
         let ix = index(&["contoso", "blank"]);
         let mut out = Vec::new();
-        ix.occurrences(b"blankcon7oso!zz", &mut out);
+        ix.occurrences(b"blankcon7oso!zz", 0, &mut out);
         out.sort_by_key(|o| o.start);
         out.dedup_by_key(|o| (o.start, o.end));
         assert_eq!(out.iter().map(|o| (o.start, o.end)).collect::<Vec<_>>(), [(0, 5), (5, 12)]);
         out.clear();
-        ix.occurrences(b"blaxnk", &mut out); // an insertion inside is not an occurrence
+        ix.occurrences(b"blaxnk", 0, &mut out); // an insertion inside is not an occurrence
         assert!(out.is_empty());
     }
 
@@ -275,9 +335,9 @@ mod tests {
     fn short_terms_match_exactly_only() {
         let ix = index(&["abc"]);
         let mut out = Vec::new();
-        ix.occurrences(b"xabdx", &mut out);
+        ix.occurrences(b"xabdx", 0, &mut out);
         assert!(out.is_empty());
-        ix.occurrences(b"xabcx", &mut out);
+        ix.occurrences(b"xabcx", 0, &mut out);
         assert_eq!(out.len(), 1);
         assert!(ix.whole_match(b"abd").is_none());
         assert!(ix.whole_match(b"abc").is_some());

@@ -9,8 +9,9 @@ pub(crate) struct Checklist {
 }
 
 impl Checklist {
-    pub(crate) fn new() -> Self {
-        Self::default()
+    /// `rules`: how many rules the profile has (sizes the checklist once).
+    pub(crate) fn new(rules: usize) -> Self {
+        Self { violations: Vec::new(), satisfied: Vec::with_capacity(rules), doubts: Vec::new() }
     }
 
     pub(crate) fn pass(&mut self, rule: RuleId, requirement: impl Into<String>) {

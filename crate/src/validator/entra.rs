@@ -33,6 +33,8 @@ pub(crate) struct EntraRules {
     /// Custom terms plus the account's names (M1 counts names in the score too).
     local: BannedIndex,
     names: Vec<EntraName>,
+    /// Checklist wording of the met name rule (built once).
+    met_names: String,
 }
 
 impl EntraRules {
@@ -58,20 +60,26 @@ impl EntraRules {
                 .map(|t| (t.as_str(), TermSource::Custom))
                 .chain(names.iter().map(|n| (n.shown.as_str(), n.source))),
         );
-        Self { global, local, names }
+        let shown: Vec<&str> = names.iter().map(|n| n.shown.as_str()).collect();
+        let met_names = if shown.is_empty() {
+            "Does not contain the user's names or the organisation name (none of 4+ characters)".to_string()
+        } else {
+            format!("Does not contain the user's names or the organisation name ({})", quoted(&shown).join(", "))
+        };
+        Self { global, local, names, met_names }
     }
 
     pub(crate) fn check(&self, password: &str) -> Verdict {
-        let mut list = Checklist::new();
+        let mut list = Checklist::new(6);
         check_charset(password, &mut list);
         let len16 = u32::try_from(password.encode_utf16().count()).unwrap_or(u32::MAX);
         if len16 >= ENTRA_MIN_LEN {
-            list.pass(RuleId::EntraMinLen, format!("At least {ENTRA_MIN_LEN} characters"));
+            list.pass(RuleId::EntraMinLen, MET_MIN_LEN);
         } else {
             list.fail(RuleId::EntraMinLen, format!("Too short: {len16} characters, needs at least {ENTRA_MIN_LEN}"), None);
         }
         if len16 <= ENTRA_MAX_LEN {
-            list.pass(RuleId::EntraMaxLen, format!("At most {ENTRA_MAX_LEN} characters"));
+            list.pass(RuleId::EntraMaxLen, MET_MAX_LEN);
         } else {
             list.fail(RuleId::EntraMaxLen, format!("Too long: {len16} characters, the most is {ENTRA_MAX_LEN}"), None);
         }
@@ -86,13 +94,22 @@ impl EntraRules {
         list.finish()
     }
 
-    fn indexes(&self) -> impl Iterator<Item = &BannedIndex> {
-        self.global.as_deref().into_iter().chain(std::iter::once(&self.local)).filter(|ix| !ix.is_empty())
+    /// The indexes to search, with the tag their occurrences carry.
+    fn indexes(&self) -> impl Iterator<Item = (u8, &BannedIndex)> {
+        let global = self.global.as_deref().map(|ix| (GLOBAL, ix));
+        global.into_iter().chain(std::iter::once((LOCAL, &self.local))).filter(|(_, ix)| !ix.is_empty())
+    }
+
+    fn index(&self, tag: u8) -> &BannedIndex {
+        match (tag, self.global.as_deref()) {
+            (GLOBAL, Some(global)) => global,
+            _ => &self.local,
+        }
     }
 
     /// Returns whether the rule is met.
     fn check_banned(&self, password: &str, pw: &[u8], list: &mut Checklist) -> bool {
-        let whole = self.indexes().find_map(|ix| ix.whole_match(pw).map(|id| ix.term(id)));
+        let whole = self.indexes().find_map(|(_, ix)| ix.whole_match(pw).map(|id| ix.term(id)));
         if let Some(term) = whole {
             let msg = format!("Too close to {} \"{}\" (score 1 of the {MIN_SCORE} points needed)", describe(term.source), term.shown);
             list.fail(RuleId::EntraBanned, msg, Some(utf16_span(password, 0, pw.len())));
@@ -100,29 +117,24 @@ impl EntraRules {
             return false;
         }
 
-        // Occurrences of every index, tagged with which index they came from.
-        let mut occurrences: Vec<(Occurrence, &BannedIndex)> = Vec::new();
-        let mut found = Vec::new();
-        for ix in self.indexes() {
-            found.clear();
-            ix.occurrences(pw, &mut found);
-            occurrences.extend(found.iter().map(|o| (*o, ix)));
+        let mut occurrences: Vec<Occurrence> = Vec::new();
+        for (tag, ix) in self.indexes() {
+            ix.occurrences(pw, tag, &mut occurrences);
         }
         // Exact occurrences first, so the one kept for a place names the term actually typed.
-        occurrences.sort_unstable_by_key(|(o, _)| (o.start, o.end, !o.exact));
-        occurrences.dedup_by_key(|(o, _)| (o.start, o.end));
-        let spans: Vec<(usize, usize)> = occurrences.iter().map(|(o, _)| (o.start, o.end)).collect();
-        let (score, chosen) = min_score(pw.len(), &spans);
+        occurrences.sort_unstable_by_key(|o| (o.start, o.end, !o.exact));
+        occurrences.dedup_by_key(|o| (o.start, o.end));
+        let score = min_score(pw.len(), &occurrences, None);
         if score >= MIN_SCORE {
-            list.pass(RuleId::EntraBanned, format!("Not mostly made of common or blocked words (score {MIN_SCORE}+)"));
+            list.pass(RuleId::EntraBanned, MET_BANNED);
             return true;
         }
 
+        let mut chosen = Vec::new();
+        min_score(pw.len(), &occurrences, Some(&mut chosen));
         let mut shown: Vec<String> = Vec::new();
-        for &i in &chosen {
-            let (o, ix) = occurrences[i];
-            let term = ix.term(o.term);
-            let q = format!("\"{}\"", term.shown);
+        for o in &chosen {
+            let q = format!("\"{}\"", self.index(o.list).term(o.term).shown);
             if !shown.contains(&q) {
                 shown.push(q);
             }
@@ -136,10 +148,7 @@ impl EntraRules {
                 and_list(&refs)
             )
         };
-        let span = chosen.first().map(|&i| {
-            let (o, _) = occurrences[i];
-            utf16_span(password, o.start, o.end)
-        });
+        let span = chosen.first().map(|o| utf16_span(password, o.start, o.end));
         list.fail(RuleId::EntraBanned, msg, span);
         list.doubt(LIKELY_REFUSED);
         false
@@ -150,13 +159,7 @@ impl EntraRules {
         let mut hits: Vec<(usize, &EntraName)> =
             self.names.iter().filter_map(|n| find_bytes(pw, &n.normalized).map(|at| (at, n))).collect();
         if hits.is_empty() {
-            let shown: Vec<&str> = self.names.iter().map(|n| n.shown.as_str()).collect();
-            let msg = if shown.is_empty() {
-                "Does not contain the user's names or the tenant name (none of 4+ characters)".to_string()
-            } else {
-                format!("Does not contain the user's names or the organisation name ({})", quoted(&shown).join(", "))
-            };
-            list.pass(RuleId::EntraNameSubstring, msg);
+            list.pass(RuleId::EntraNameSubstring, &self.met_names);
             return true;
         }
         hits.sort_by_key(|(at, _)| *at);
@@ -171,6 +174,12 @@ impl EntraRules {
         false
     }
 }
+
+const GLOBAL: u8 = 0;
+const LOCAL: u8 = 1;
+const MET_MIN_LEN: &str = "At least 8 characters";
+const MET_MAX_LEN: &str = "At most 256 characters";
+const MET_BANNED: &str = "Not mostly made of common or blocked words (score 5+)";
 
 const LIKELY_REFUSED: &str = "Banned-word check: Microsoft's global list is secret, so this uses PassDesk's own list \
                               and Microsoft's documented scoring: likely, not certainly, refused";
@@ -232,46 +241,50 @@ fn check_complexity(password: &str, list: &mut Checklist) {
 }
 
 /// M1 score: the minimum over non-overlapping sets of occurrences of (#occurrences + uncovered
-/// code points), by DP over positions. `spans` must be sorted by start. Returns the score and the
-/// indexes (into `spans`) of one optimal set, in password order.
-pub(crate) fn min_score(len: usize, spans: &[(usize, usize)]) -> (u32, Vec<usize>) {
+/// code points), by DP over positions. `occurrences` must be sorted by start. With `path`, also
+/// collects one optimal set of occurrences, in password order.
+pub(crate) fn min_score(len: usize, occurrences: &[Occurrence], path: Option<&mut Vec<Occurrence>>) -> u32 {
+    if occurrences.is_empty() {
+        return u32::try_from(len).unwrap_or(u32::MAX);
+    }
     let mut best = vec![u32::MAX; len + 1];
     // For each position: the occurrence that ends there on the best path, if any.
-    let mut via: Vec<Option<usize>> = vec![None; len + 1];
+    let mut via: Vec<Option<usize>> = if path.is_some() { vec![None; len + 1] } else { Vec::new() };
     best[0] = 0;
     let mut next = 0;
     for i in 0..=len {
         let here = best[i];
         if i < len && here + 1 < best[i + 1] {
             best[i + 1] = here + 1;
-            via[i + 1] = None;
+            if let Some(v) = via.get_mut(i + 1) {
+                *v = None;
+            }
         }
-        while next < spans.len() && spans[next].0 == i {
-            let end = spans[next].1;
-            if end <= len && end > i && here + 1 < best[end] {
-                best[end] = here + 1;
-                via[end] = Some(next);
+        while next < occurrences.len() && occurrences[next].start <= i {
+            let o = occurrences[next];
+            if o.start == i && o.end <= len && o.end > i && here + 1 < best[o.end] {
+                best[o.end] = here + 1;
+                if let Some(v) = via.get_mut(o.end) {
+                    *v = Some(next);
+                }
             }
             next += 1;
         }
-        // Skip spans whose start was passed (cannot happen with sorted input; defensive).
-        while next < spans.len() && spans[next].0 < i {
-            next += 1;
-        }
     }
-    let mut chosen = Vec::new();
-    let mut at = len;
-    while at > 0 {
-        match via[at] {
-            Some(k) => {
-                chosen.push(k);
-                at = spans[k].0;
+    if let Some(path) = path {
+        let mut at = len;
+        while at > 0 {
+            match via[at] {
+                Some(k) => {
+                    path.push(occurrences[k]);
+                    at = occurrences[k].start;
+                }
+                None => at -= 1,
             }
-            None => at -= 1,
         }
+        path.reverse();
     }
-    chosen.reverse();
-    (best[len], chosen)
+    best[len]
 }
 
 fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -285,15 +298,19 @@ fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
 mod tests {
     use super::*;
 
+    fn occ(start: usize, end: usize) -> Occurrence {
+        Occurrence { start, end, term: 0, list: 0, exact: true }
+    }
+
     #[test]
     fn score_prefers_covering_terms() {
         // "contosoblanklz": [contoso][blank] + l + z = 4
-        let (score, chosen) = min_score(14, &[(0, 7), (7, 12)]);
-        assert_eq!(score, 4);
-        assert_eq!(chosen, [0, 1]);
+        let mut path = Vec::new();
+        assert_eq!(min_score(14, &[occ(0, 7), occ(7, 12)], Some(&mut path)), 4);
+        assert_eq!(path, [occ(0, 7), occ(7, 12)]);
         // Overlapping occurrences: only one of them can be used.
-        assert_eq!(min_score(6, &[(0, 4), (2, 6)]).0, 3);
-        assert_eq!(min_score(0, &[]).0, 0);
-        assert_eq!(min_score(3, &[]).0, 3);
+        assert_eq!(min_score(6, &[occ(0, 4), occ(2, 6)], None), 3);
+        assert_eq!(min_score(0, &[], None), 0);
+        assert_eq!(min_score(3, &[], None), 3);
     }
 }

@@ -58,6 +58,7 @@ impl FoldedPassword {
     }
 
     /// Length in UTF-16 code units.
+    #[cfg(test)]
     pub(crate) fn len16(&self) -> u32 {
         self.len16
     }

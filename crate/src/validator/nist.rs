@@ -21,7 +21,7 @@ impl NistRules {
     }
 
     pub(crate) fn check(&self, password: &str) -> Verdict {
-        let mut list = Checklist::new();
+        let mut list = Checklist::new(2);
         let chars = password.chars().count();
         let len = u32::try_from(chars).unwrap_or(u32::MAX);
         if len >= self.min_length {
