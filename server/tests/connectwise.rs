@@ -700,3 +700,74 @@ async fn contact_search_on_demo_data() {
         .unwrap();
     assert_eq!(found.iter().map(|c| c.id).collect::<Vec<_>>(), vec![77]);
 }
+
+#[tokio::test]
+async fn rate_limit_that_persists_is_returned_after_retries() {
+    let (sb, client, _) = demo().await;
+    // Retry-After: 0 keeps the test fast; every attempt is throttled.
+    sb.fail_next(
+        3,
+        Fault::RateLimited {
+            retry_after_secs: 0,
+        },
+    );
+    let before = sb.request_count();
+    let e = client.contact_email(17).await.unwrap_err();
+    assert!(
+        matches!(e, CwError::RateLimited { retry_after: Some(d) } if d.is_zero()),
+        "{e:?}"
+    );
+    assert_eq!(sb.request_count() - before, 3);
+}
+
+#[tokio::test]
+async fn sandbox_error_bodies_have_the_documented_shape() {
+    let (_sb, _client, base) = demo().await;
+    let http = reqwest::Client::new();
+    let send = |req: reqwest::RequestBuilder| {
+        req.header("Authorization", creds().authorization())
+            .header("clientId", creds().client_id)
+            .send()
+    };
+    let check = |status: u16, code: &'static str| {
+        move |r: reqwest::Response| async move {
+            assert_eq!(r.status(), status);
+            let v: Value = r.json().await.unwrap();
+            assert_eq!(v["code"], code, "{v}");
+            assert!(v["message"].is_string() && v.get("errors").is_some(), "{v}");
+            v
+        }
+    };
+    check(404, "NotFound")(
+        send(http.get(format!("{base}/no/such/route")))
+            .await
+            .unwrap(),
+    )
+    .await;
+    check(404, "NotFound")(
+        send(http.get(format!("{base}/service/tickets/424242")))
+            .await
+            .unwrap(),
+    )
+    .await;
+    check(400, "InvalidObject")(
+        send(http.get(format!("{base}/service/tickets/abc")))
+            .await
+            .unwrap(),
+    )
+    .await;
+    let url = format!("{base}/company/contacts?conditions=id%20%3D%20%22open");
+    check(400, "InvalidCondition")(send(http.get(url)).await.unwrap()).await;
+    let form = http
+        .post(format!("{base}/service/tickets/1001/notes"))
+        .header("Content-Type", "text/plain")
+        .body("text=x");
+    check(415, "UnsupportedMediaType")(send(form).await.unwrap()).await;
+    let no_text = http
+        .post(format!("{base}/service/tickets/1001/notes"))
+        .header("Content-Type", "application/json")
+        .body(r#"{"internalAnalysisFlag":true}"#);
+    let v = check(400, "InvalidObject")(send(no_text).await.unwrap()).await;
+    assert_eq!(v["errors"][0]["field"], "text");
+    assert_eq!(v["errors"][0]["resource"], "serviceNote");
+}
