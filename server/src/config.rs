@@ -14,6 +14,7 @@ use serde::Deserialize;
 use crate::{
     connectwise::client::ConnectWiseConfig,
     directory::{
+        graph::{GraphDirectory, GraphDirectoryConfig},
         ldap::{LdapDirectory, LdapDirectoryConfig},
         sandbox::SandboxDirectory,
     },
@@ -68,25 +69,9 @@ pub enum ConnectorConfig {
     /// Active Directory / Samba over LDAPS or StartTLS.
     Ldap(LdapDirectoryConfig),
     /// Entra ID over Microsoft Graph.
-    Graph(GraphPlaceholder),
+    Graph(GraphDirectoryConfig),
     /// The in-memory demo directory (seeded with the Contoso accounts).
     Sandbox(SandboxDirectoryConfig),
-}
-
-/// Keys of a `kind = "graph"` entry until the Graph connector is wired in (kept opaque: it holds
-/// a client secret, so `Debug` prints only the name).
-#[derive(Deserialize)]
-pub struct GraphPlaceholder {
-    /// Directory name.
-    pub name: String,
-    #[serde(flatten)]
-    _rest: toml::Table,
-}
-
-impl std::fmt::Debug for GraphPlaceholder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GraphPlaceholder").field("name", &self.name).finish_non_exhaustive()
-    }
 }
 
 /// `kind = "sandbox"`.
@@ -162,7 +147,7 @@ pub fn build_directories(configs: &[DirectoryConfig]) -> anyhow::Result<Director
                     ("ldap", Arc::new(dir))
                 }
                 ConnectorConfig::Graph(c) => {
-                    anyhow::bail!("directory {}: the graph connector is not available in this build yet", c.name)
+                    ("graph", Arc::new(GraphDirectory::new(c.clone()).map_err(|e| anyhow::anyhow!("{e}"))?))
                 }
                 ConnectorConfig::Sandbox(c) => (
                     "sandbox",

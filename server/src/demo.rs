@@ -8,7 +8,6 @@ use std::{
 };
 
 use anyhow::Context as _;
-use rand::RngCore as _;
 use serde_json::json;
 use tokio::{sync::oneshot, task::JoinHandle};
 
@@ -108,12 +107,6 @@ pub struct RunningDemo {
     worker: OutboxWorker,
 }
 
-fn random_hex(bytes: usize) -> String {
-    let mut b = vec![0u8; bytes];
-    rand::rng().fill_bytes(&mut b);
-    hex::encode(b)
-}
-
 /// Starts the demo and returns once it answers requests.
 pub async fn start(opts: DemoOptions) -> anyhow::Result<RunningDemo> {
     std::fs::create_dir_all(&opts.data_dir).with_context(|| format!("cannot create {}", opts.data_dir.display()))?;
@@ -124,15 +117,9 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<RunningDemo> {
     let api = format!("http://{reach}");
     let connectwise_base = format!("{api}{CONNECTWISE_MOUNT}");
 
-    let sandbox = opts.sandbox.clone().unwrap_or_else(|| {
-        // Fresh API-member keys per run: nothing to leak between runs.
-        Sandbox::seeded_demo(SandboxCredentials {
-            company_id: "passdesk_demo".to_string(),
-            public_key: random_hex(8),
-            private_key: random_hex(16),
-            client_id: random_hex(16),
-        })
-    });
+    // Fresh API-member keys per run: nothing to leak between runs.
+    let sandbox =
+        opts.sandbox.clone().unwrap_or_else(|| Sandbox::seeded_demo(SandboxCredentials::generate("passdesk_demo")));
     let creds = sandbox.credentials();
     let client = ConnectWiseClient::new(&ConnectWiseConfig {
         base_url: connectwise_base.clone(),
@@ -161,7 +148,7 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<RunningDemo> {
     let worker = OutboxWorker::spawn(services.clone());
 
     let app = crate::http::app(services.clone())
-        // DEMO_PAGES_MERGE
+        .merge(crate::demo_pages::router())
         .nest(CONNECTWISE_MOUNT, sandbox.router());
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {
