@@ -297,3 +297,37 @@ async fn bad_service_password_and_foreign_ids() {
     assert!(matches!(dir.get_account("CN=Someone,DC=elsewhere,DC=lan").await, Err(DirectoryError::NotFound(_))));
     assert!(matches!(dir.get_account("CN=Nobody,OU=Staff,DC=test,DC=lan").await, Err(DirectoryError::NotFound(_))));
 }
+
+#[tokio::test]
+async fn danger_accept_invalid_certs_skips_verification_and_env_passwords_work() {
+    let mut cfg = config("TEST\\svc-reset");
+    cfg.ca_file = Some(samba::dc().other_ca_file.clone());
+    cfg.danger_accept_invalid_certs = true;
+    cfg.bind_password = None;
+    cfg.bind_password_env = Some("PASSDESK_TEST_LDAP_BIND_PW".into());
+    std::env::set_var("PASSDESK_TEST_LDAP_BIND_PW", SVC_PASSWORD);
+    let dir = LdapDirectory::new(cfg).unwrap();
+    one(&dir, "john.smith@test.lan").await;
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_times_out() {
+    // Accepts TCP but never speaks TLS: the operation timeout must end the wait.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((sock, _)) = listener.accept().await {
+            held.push(sock);
+        }
+    });
+    let cfg: LdapDirectoryConfig = toml::from_str(&format!(
+        "name = 'mute'\nurl = 'ldaps://127.0.0.1:{port}'\nbind_dn = 'x'\nbind_password = 'Secret!1'\n\
+         base_dn = 'DC=test,DC=lan'\ntimeout_secs = 1"
+    ))
+    .unwrap();
+    let dir = LdapDirectory::new(cfg).unwrap();
+    let t = std::time::Instant::now();
+    assert!(matches!(dir.find_by_email("a@b").await, Err(DirectoryError::Unavailable(_))));
+    assert!(t.elapsed() < std::time::Duration::from_secs(3), "{:?}", t.elapsed());
+}
