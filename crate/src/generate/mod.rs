@@ -16,6 +16,7 @@ mod draw;
 mod entropy;
 mod feasibility;
 mod options;
+mod os_rng;
 mod passphrase;
 mod password;
 mod requirements;
@@ -144,9 +145,9 @@ pub enum GenerateError {
     },
 }
 
-/// Generates a complex password with the OS CSPRNG.
+/// Generates a complex password with the OS CSPRNG (read in blocks: one OS call per generation).
 pub fn generate_password(opts: &PasswordOptions, validator: &Validator) -> Result<Generated, GenerateError> {
-    generate_password_with_rng(&mut rand::TryRngCore::unwrap_err(rand::rngs::OsRng), opts, validator)
+    generate_password_with_rng(&mut os_rng::BlockOsRng::new(), opts, validator)
 }
 
 /// Generates a complex password with the given RNG (tests seed it).
@@ -158,9 +159,9 @@ pub fn generate_password_with_rng<R: rand::Rng + ?Sized>(
     password::generate(rng, opts, validator)
 }
 
-/// Generates a passphrase with the OS CSPRNG.
+/// Generates a passphrase with the OS CSPRNG (read in blocks: one OS call per generation).
 pub fn generate_passphrase(opts: &PassphraseOptions, validator: &Validator) -> Result<Generated, GenerateError> {
-    generate_passphrase_with_rng(&mut rand::TryRngCore::unwrap_err(rand::rngs::OsRng), opts, validator)
+    generate_passphrase_with_rng(&mut os_rng::BlockOsRng::new(), opts, validator)
 }
 
 /// Generates a passphrase with the given RNG (tests seed it).
