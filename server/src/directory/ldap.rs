@@ -304,6 +304,30 @@ mod tests {
     }
 
     #[test]
+    fn readme_example_parses() {
+        let c: LdapDirectoryConfig = toml::from_str(
+            r#"
+            kind = "ldap"
+            companies = ["Contoso"]
+            name = "contoso-ad"
+            url = "ldaps://dc1.contoso.example"
+            bind_dn = "CONTOSO\\svc-passdesk"
+            bind_password_env = "CONTOSO_BIND_PW"
+            base_dn = "DC=contoso,DC=example"
+            dc = "windows"
+            ca_file = "/etc/passdesk/contoso-ca.pem"
+            privileged_groups = ["CN=Domain Admins,CN=Users,DC=contoso,DC=example"]
+            assumed_policy = { min_length = 12, complexity = true }
+            "#,
+        )
+        .unwrap();
+        assert_eq!(c.bind_dn, "CONTOSO\\svc-passdesk");
+        assert_eq!(c.assumed_policy.unwrap().min_length, 12);
+        assert_eq!(c.timeout_secs, 15);
+        assert!(!c.allow_privileged && !c.danger_accept_invalid_certs && !c.starttls);
+    }
+
+    #[test]
     fn debug_redacts_the_bind_password() {
         let c = cfg("ldaps://dc1", false);
         assert!(!format!("{c:?}").contains("S3cret"));
