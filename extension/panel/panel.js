@@ -130,6 +130,7 @@ function showLoadError(err) {
 }
 
 localize();
+loadCore().catch(() => {}); // compile the wasm while the context request is in flight
 $('ticket-label').textContent = t(kind === 'project' ? 'projectTicketLabel' : 'serviceTicketLabel', [ticket]);
 loadContext()
   .then(() => {
