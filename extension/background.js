@@ -52,6 +52,9 @@ ext.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   return true; // answer asynchronously
 });
 
+// The toolbar button opens the options (backend URL, token, on-premise hosts).
+ext.action?.onClicked?.addListener(() => void ext.runtime.openOptionsPage());
+
 // On-premise ConnectWise hosts: re-register after startup, install, and whenever a grant changes.
 ext.runtime.onStartup?.addListener(() => void syncOnpremContentScripts());
 ext.runtime.onInstalled?.addListener(() => void syncOnpremContentScripts());
