@@ -103,6 +103,12 @@ impl TestApp {
     pub async fn shutdown(self) {
         self.demo.shutdown().await;
     }
+
+    /// Shuts down but keeps the temporary data folder (returned) for inspection.
+    pub async fn shutdown_keeping_data(self) -> Option<tempfile::TempDir> {
+        self.demo.shutdown().await;
+        self._tmp
+    }
 }
 
 /// Status + JSON body (Null when the body is not JSON).

@@ -1,0 +1,183 @@
+//! SECRET-LEAK test: a reset with a known unique password while every tracing event (TRACE, all
+//! crates, span open/close with their fields) is captured; the password and the technician token
+//! must appear in no log line, no row of any table, no byte of the SQLite files (incl. -wal), no
+//! note and no API answer.
+mod api_common;
+
+use std::{
+    io::Write,
+    path::Path,
+    sync::{Arc, Mutex},
+};
+
+use api_common::TestApp;
+use passdesk_server::{connectwise::TicketKind, reset::password::ResetRequest};
+use reqwest::StatusCode;
+use sqlx::Row as _;
+
+/// Everything the subscriber writes.
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
+    type Writer = Capture;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+fn unique(prefix: &str) -> String {
+    format!("{prefix}{:016x}", rand::random::<u64>())
+}
+
+fn utf16le(s: &str) -> Vec<u8> {
+    s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect()
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Every value of every column of every table, as bytes.
+async fn every_cell(pool: &sqlx::SqlitePool) -> (Vec<u8>, usize) {
+    let tables: Vec<String> = sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    let mut corpus = Vec::new();
+    let mut cells = 0;
+    for table in &tables {
+        let columns: Vec<String> =
+            sqlx::query_scalar("SELECT name FROM pragma_table_info(?)").bind(table).fetch_all(pool).await.unwrap();
+        for column in &columns {
+            let rows = sqlx::query(&format!("SELECT CAST(\"{column}\" AS BLOB) AS v FROM \"{table}\""))
+                .fetch_all(pool)
+                .await
+                .unwrap();
+            for row in rows {
+                if let Some(v) = row.get::<Option<Vec<u8>>, _>("v") {
+                    corpus.extend_from_slice(&v);
+                    corpus.push(b'\n');
+                    cells += 1;
+                }
+            }
+        }
+    }
+    (corpus, cells)
+}
+
+/// The raw bytes of the SQLite file and its -wal / -shm companions.
+fn raw_db_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    ["passdesk.db", "passdesk.db-wal", "passdesk.db-shm"]
+        .iter()
+        .filter_map(|name| std::fs::read(dir.join(name)).ok().map(|b| (name.to_string(), b)))
+        .collect()
+}
+
+fn assert_absent(what: &str, hay: &[u8], secrets: &[(&str, &str)]) {
+    for (label, secret) in secrets {
+        assert!(!contains(hay, secret.as_bytes()), "{label} found in {what}");
+        assert!(!contains(hay, &utf16le(secret)), "{label} (UTF-16) found in {what}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_password_or_token_in_logs_database_notes_or_answers() {
+    let capture = Capture::default();
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
+        .with_ansi(false)
+        .with_writer(capture.clone())
+        .try_init()
+        .expect("the only subscriber of this test binary");
+
+    let app = TestApp::start().await;
+    let token = app.token().to_string();
+    let password = unique("Pw#Leak9-");
+    let weak = unique("weakleak");
+    let mut answers = String::new();
+
+    // Success, the same password refused by the directory (history), a policy violation, and a
+    // request body that is malformed around a password.
+    let (status, body) = app.reset(1001, &password, "leak-1").await;
+    assert_eq!((status, body["note"].as_str()), (StatusCode::OK, Some("posted")), "{body}");
+    answers.push_str(&body.to_string());
+    let (status, body) = app.reset(1001, &password, "leak-2").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    answers.push_str(&body.to_string());
+    let (status, body) = app.reset(1002, &weak, "leak-3").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    answers.push_str(&body.to_string());
+    let r = app
+        .http
+        .post(app.url("/api/v1/tickets/1001/reset"))
+        .bearer_auth(&token)
+        .body(format!("{{\"password\": \"{password}\", \"temporary\": \"{password}\", \"idempotency_key\": 7}}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    answers.push_str(&r.text().await.unwrap());
+    let (status, _) = app.post("/api/v1/tickets/1002/unlock", serde_json::json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+
+    let secrets = [("the password", password.as_str()), ("the weak password", weak.as_str()), ("the token", token.as_str())];
+    assert_absent("the API answers", answers.as_bytes(), &secrets);
+
+    // The request body's Debug never shows the password.
+    let parsed: ResetRequest = serde_json::from_str(&format!(
+        "{{\"password\": \"{password}\", \"temporary\": true, \"idempotency_key\": \"k\"}}"
+    ))
+    .unwrap();
+    assert!(!format!("{parsed:?}").contains(&password));
+
+    // Notes.
+    for kind in [TicketKind::Service, TicketKind::Project] {
+        for id in [1001, 1002, 2001] {
+            for note in app.notes(kind, id) {
+                assert_absent("a ConnectWise note", note.to_string().as_bytes(), &secrets);
+            }
+        }
+    }
+    assert_eq!(app.notes(TicketKind::Service, 1001).len(), 1);
+
+    // Every cell of every table, and the raw files while the WAL is live.
+    let (corpus, cells) = every_cell(app.demo.services.store.pool()).await;
+    assert!(cells > 20, "the scan read only {cells} cells");
+    assert!(contains(&corpus, b"jsmith"), "the scan did not see the audit rows");
+    let token_hash = passdesk_server::store::tokens::hash_token(&token);
+    assert!(contains(&corpus, token_hash.as_bytes()), "the scan did not see the tokens table");
+    assert_absent("a database row", &corpus, &secrets);
+    let live = raw_db_files(&app.data_dir);
+    assert!(live.iter().any(|(n, b)| n.ends_with("-wal") && !b.is_empty()), "no live WAL to check");
+    for (name, bytes) in &live {
+        assert_absent(name, bytes, &secrets);
+    }
+
+    // Shut down (checkpoints the WAL into the main file) and check the files again.
+    let dir = app.data_dir.clone();
+    let _kept = app.shutdown_keeping_data().await;
+    let after = raw_db_files(&dir);
+    assert!(after.iter().any(|(_, b)| contains(b, token_hash.as_bytes())), "the files after shutdown were not read");
+    for (name, bytes) in &after {
+        assert_absent(&format!("{name} after shutdown"), bytes, &secrets);
+    }
+
+    // Logs: TRACE from every crate, including span fields.
+    let logs = String::from_utf8_lossy(&capture.0.lock().unwrap()).to_string();
+    assert!(logs.contains("password reset"), "the capture missed the flow's own events");
+    assert!(logs.contains("internal note posted"));
+    assert!(logs.lines().count() > 50, "suspiciously few log lines: {}", logs.lines().count());
+    assert_absent("the logs", logs.as_bytes(), &secrets);
+}
