@@ -84,6 +84,7 @@ fn golden() -> Result<PathBuf, String> {
     if fresh {
         return Ok(golden);
     }
+    remove_old_goldens(&root, &golden);
     let tmp = root.join(format!("samba-golden-tmp-{}", std::process::id()));
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/samba/provision-dc.sh");
     run(Command::new("bash").arg(&script).arg(&tmp).arg(IP))?;
@@ -95,6 +96,21 @@ fn golden() -> Result<PathBuf, String> {
     // smb.conf names the directory it was provisioned in; point it at the golden path.
     relocate(&golden, &tmp)?;
     Ok(golden)
+}
+
+/// Removes golden copies of older provision scripts and half-made ones of dead processes (35 MB each).
+fn remove_old_goldens(root: &Path, keep: &Path) {
+    let Ok(entries) = std::fs::read_dir(root) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let stale = match name.strip_prefix("samba-golden-tmp-") {
+            Some(pid) => !Path::new("/proc").join(pid).exists(),
+            None => name.starts_with("samba-golden-") && e.path() != keep,
+        };
+        if stale {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
 }
 
 /// Rewrites the absolute paths in smb.conf after a copy or move (samba-dc.md §2.3).
