@@ -12,6 +12,18 @@ pub const SYMBOLS: &str = "!#%+-=?@_.:";
 /// Characters that are easily confused when read aloud or in some fonts (`lookalikes: false`).
 pub const LOOKALIKES: &str = "Il1|O0o";
 
+/// `IS_LOOKALIKE[b]` for every ASCII byte (a table: building an alphabet is on the hot path).
+const IS_LOOKALIKE: [bool; 128] = {
+    let mut table = [false; 128];
+    let bytes = LOOKALIKES.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// One class of the alphabet (they are disjoint).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum CharClass {
@@ -56,7 +68,7 @@ impl Alphabet {
     fn push_class(&mut self, class: CharClass, candidates: &[u8], opts: &ValidPasswordOptions) {
         let before = self.len;
         for &c in candidates {
-            if opts.lookalikes || !LOOKALIKES.as_bytes().contains(&c) {
+            if opts.lookalikes || !IS_LOOKALIKE[c as usize] {
                 self.chars[self.len] = c;
                 self.len += 1;
             }

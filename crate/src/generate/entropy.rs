@@ -19,32 +19,40 @@ pub(crate) fn password_bits(alphabet: &Alphabet, length: usize, kinds_needed: u3
 }
 
 /// Share of uniform strings of `length` over `alphabet` that use at least `needed` classes.
+///
+/// Inclusion–exclusion: with `within(T) = (|T|/|A|)^L` the share of strings using only the classes
+/// in `T`, the share using exactly the classes `S` is `Σ_{T⊆S} (-1)^{|S∖T|} within(T)`. Summing over
+/// every `S` with `|S| ≥ needed` and regrouping by `T` gives `Σ_T weight(|T|)·within(T)`, where
+/// `weight(t) = Σ_{s ≥ max(needed, t)} C(m−t, s−t)·(-1)^{s−t}` only depends on `|T|`.
 pub(crate) fn acceptance(alphabet: &Alphabet, length: usize, needed: u32) -> f64 {
     let classes = alphabet.classes();
-    let total = alphabet.chars().len() as f64;
-    let all = (1u32 << classes.len()) - 1;
-    // exactly(S) = Σ_{T⊆S} (-1)^{|S∖T|} (|T|/|A|)^L: share of strings whose set of classes is S.
-    let share_within = |mask: u32| -> f64 {
-        let n: usize = (0..classes.len()).filter(|i| mask & (1 << i) != 0).map(|i| classes[i].1).sum();
-        (n as f64 / total).powi(length as i32)
-    };
-    let mut accepted = 0.0;
-    for set in 1..=all {
-        if set.count_ones() < needed {
-            continue;
-        }
-        let mut exactly = 0.0;
-        let mut sub = set;
-        loop {
-            let sign = if (set.count_ones() - sub.count_ones()) % 2 == 0 { 1.0 } else { -1.0 };
-            exactly += sign * share_within(sub);
-            if sub == 0 {
-                break;
-            }
-            sub = (sub - 1) & set;
-        }
-        accepted += exactly;
+    let m = classes.len();
+    if needed as usize > m {
+        return f64::MIN_POSITIVE;
     }
+    let mut weight = [0f64; 5];
+    for (t, w) in weight.iter_mut().enumerate().take(m + 1) {
+        let mut sign = 1.0;
+        for s in t..=m {
+            if s >= needed as usize {
+                *w += sign * binomial(m - t, s - t);
+            }
+            sign = -sign;
+        }
+    }
+    let total = alphabet.chars().len() as f64;
+    // size[T] built from size[T minus its lowest class]; bits[T] likewise (no popcount needed).
+    let mut size = [0usize; 16];
+    let mut bits = [0usize; 16];
+    let mut accepted = 0.0;
+    for mask in 1..(1usize << m) {
+        let lowest = mask.trailing_zeros() as usize;
+        let rest = mask & (mask - 1);
+        size[mask] = size[rest] + classes[lowest].1;
+        bits[mask] = bits[rest] + 1;
+        accepted += weight[bits[mask]] * (size[mask] as f64 / total).powi(length as i32);
+    }
+    // The empty set only contributes to strings of length 0.
     accepted.clamp(f64::MIN_POSITIVE, 1.0)
 }
 

@@ -2,13 +2,13 @@
 //! `crypto.getRandomValues` on wasm32), fetched in blocks.
 //!
 //! Calling `OsRng` per sample costs one system call (or one JS call on wasm) per character, ~45 µs for
-//! a 16-character password; fetching 512 bytes at once makes it one call per generation. No
+//! a 16-character password; fetching 256 bytes at once makes it one call per generation. No
 //! user-space generator state is kept, and the block is wiped as it is used and on drop.
 use rand::rngs::OsRng;
 use rand::{RngCore, TryRngCore};
 use zeroize::{Zeroize, Zeroizing};
 
-const BLOCK: usize = 512;
+const BLOCK: usize = 256;
 
 /// An [`RngCore`] over blocks of OS randomness.
 pub(crate) struct BlockOsRng {
