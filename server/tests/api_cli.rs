@@ -1,0 +1,209 @@
+//! `passdesk serve --config` and `passdesk token create|list|revoke` as real processes, plus the
+//! config file: the example parses, secrets stay out of `Debug`, bad mappings are refused.
+use std::{path::Path, process::Stdio, time::Duration};
+
+use passdesk_server::{
+    config::{build_directories, Config},
+    connectwise::{
+        sandbox::{Sandbox, SandboxCredentials},
+        TicketKind,
+    },
+};
+use serde_json::{json, Value};
+
+const BIN: &str = env!("CARGO_BIN_EXE_passdesk");
+
+#[test]
+fn the_example_config_parses_with_every_key() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../config.example.toml");
+    let config = Config::load(&path).expect("config.example.toml is valid");
+    assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
+    assert!(config.database_url.ends_with("/../passdesk.db"), "relative to the config file: {}", config.database_url);
+    assert_eq!(config.note_text, "PassDesk password reset - success");
+    let kinds: Vec<&str> = config.directories.iter().map(|d| d.name()).collect();
+    assert_eq!(kinds, ["contoso-ad", "fabrikam-m365", "demo-directory"]);
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn secrets_stay_out_of_debug_and_bad_configs_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "c.toml",
+        r#"
+database_url = "pd.db"
+[connectwise]
+base_url = "https://api-na.myconnectwise.net/v4_6_release/apis/3.0"
+company_id = "contoso"
+public_key = "pub"
+private_key = "cw-private-SECRET-1"
+client_id = "cid"
+[[directories]]
+kind = "ldap"
+name = "ad"
+companies = ["Contoso"]
+url = "ldaps://dc.example"
+bind_dn = "CN=svc"
+bind_password = "bind-SECRET-2"
+base_dn = "DC=example"
+[[directories]]
+kind = "graph"
+name = "m365"
+companies = ["Fabrikam"]
+tenant_id = "t"
+client_id = "c"
+client_secret = "graph-SECRET-3"
+"#,
+    );
+    let config = Config::load(&path).unwrap();
+    assert_eq!(config.database_url, dir.path().join("pd.db").to_string_lossy());
+    let debug = format!("{config:?}");
+    for secret in ["cw-private-SECRET-1", "bind-SECRET-2", "graph-SECRET-3"] {
+        assert!(!debug.contains(secret), "{secret} in Debug: {debug}");
+    }
+    let directories = build_directories(&config.directories).expect("connectors build without network");
+    assert!(!format!("{directories:?}").contains("SECRET"));
+    assert_eq!(directories.for_company("contoso").unwrap().kind, "ldap");
+    assert_eq!(directories.for_company("FABRIKAM").unwrap().name(), "m365");
+    assert!(directories.for_company("Northwind").is_none());
+
+    let twice = write(
+        dir.path(),
+        "twice.toml",
+        r#"
+database_url = "pd.db"
+[connectwise]
+base_url = "https://x.example/v4_6_release/apis/3.0"
+company_id = "c"
+public_key = "p"
+client_id = "i"
+[[directories]]
+kind = "sandbox"
+name = "a"
+companies = ["Contoso"]
+[[directories]]
+kind = "sandbox"
+name = "b"
+companies = ["contoso"]
+"#,
+    );
+    assert!(format!("{:#}", Config::load(&twice).unwrap_err()).contains("mapped to both"));
+    let unknown = write(dir.path(), "unknown.toml", "database_url = \"x\"\nlisten_port = 1\n[connectwise]\nbase_url=\"\"\ncompany_id=\"\"\npublic_key=\"\"\nclient_id=\"\"\n");
+    assert!(Config::load(&unknown).is_err());
+}
+
+fn passdesk(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = std::process::Command::new(BIN);
+    cmd.args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+#[tokio::test]
+async fn serve_and_token_commands_work_together() {
+    // ConnectWise: the sandbox on its own listener, as a remote ConnectWise would be.
+    let sandbox = Sandbox::seeded_demo(SandboxCredentials::generate("cli_test"));
+    let creds = sandbox.credentials();
+    let cw_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let cw_addr = cw_listener.local_addr().unwrap();
+    let router = axum::Router::new().nest("/cw/v4_6_release/apis/3.0", sandbox.router());
+    tokio::spawn(async move { axum::serve(cw_listener, router).await });
+
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let config = write(
+        dir.path(),
+        "passdesk.toml",
+        &format!(
+            r#"
+listen = "127.0.0.1:{port}"
+database_url = "data/passdesk.db"
+note_text = "Reset via PassDesk CLI test"
+[connectwise]
+base_url = "http://{cw_addr}/cw/v4_6_release/apis/3.0"
+company_id = "{}"
+public_key = "{}"
+private_key_env = "PD_TEST_CW_KEY"
+client_id = "{}"
+[[directories]]
+kind = "sandbox"
+name = "contoso-sandbox"
+companies = ["Contoso"]
+"#,
+            creds.company_id, creds.public_key, creds.client_id
+        ),
+    );
+    std::fs::create_dir_all(dir.path().join("data")).unwrap();
+    let cfg = config.to_str().unwrap();
+
+    let out = passdesk(&["token", "create", "--name", "Jane Tech", "--config", cfg], &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    assert!(token.starts_with("pd_") && token.len() > 40, "{token}");
+    let out = passdesk(&["token", "list", "--config", cfg], &[]);
+    let listing = String::from_utf8(out.stdout).unwrap();
+    assert!(listing.contains("Jane Tech"), "{listing}");
+    assert!(!listing.contains(&token), "token list shows the token");
+
+    let mut serve = tokio::process::Command::new(BIN)
+        .args(["serve", "--config", cfg])
+        .env("PD_TEST_CW_KEY", &creds.private_key)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let http = reqwest::Client::new();
+    let api = format!("http://127.0.0.1:{port}");
+    let mut up = false;
+    for _ in 0..200 {
+        if http.get(format!("{api}/api/v1/health")).send().await.is_ok_and(|r| r.status() == 200) {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert!(up, "passdesk serve did not come up");
+
+    let me: Value = http.get(format!("{api}/api/v1/me")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    assert_eq!(me, json!({"technician": "Jane Tech"}));
+    let r = http
+        .post(format!("{api}/api/v1/tickets/1001/reset"))
+        .bearer_auth(&token)
+        .json(&json!({"password": "Cli#Reset-77q", "temporary": false, "idempotency_key": "cli-1"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["note"], "posted", "{body}");
+    let notes = sandbox.notes(TicketKind::Service, 1001);
+    assert_eq!(notes.len(), 1);
+    let text = notes[0]["text"].as_str().unwrap();
+    assert!(text.starts_with("Reset via PassDesk CLI test") && text.contains("Jane Tech") && text.contains("permanent password"), "{text}");
+    assert!(dir.path().join("data/passdesk.db").exists());
+
+    let out = passdesk(&["token", "revoke", "Jane Tech", "--config", cfg], &[]);
+    assert!(out.status.success());
+    let r = http.get(format!("{api}/api/v1/me")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(r.status(), 401);
+    let out = passdesk(&["token", "revoke", "999", "--config", cfg], &[]);
+    assert_eq!(out.status.code(), Some(1));
+
+    let pid = serve.id().unwrap().to_string();
+    assert!(std::process::Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+    let status = tokio::time::timeout(Duration::from_secs(15), serve.wait()).await.expect("serve stops on SIGINT").unwrap();
+    assert!(status.success(), "{status:?}");
+}
