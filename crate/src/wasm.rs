@@ -9,7 +9,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::{Account, GenerateError, Generated, PassphraseOptions, PasswordOptions, Policy, PolicyError};
+use std::cell::RefCell;
+
+use crate::{Account, GenerateError, Generated, PassphraseOptions, PasswordOptions, Policy, PolicyError, Satisfied};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
@@ -66,7 +68,9 @@ export interface Satisfied {
 export interface Verdict {
   ok: boolean;
   violations: Violation[];
-  satisfied: Satisfied[];
+  /** From `Validator.validate`: frozen, and the same array object as long as the checklist is
+   *  unchanged (so a UI can skip re-rendering it by comparing identity). */
+  satisfied: readonly Readonly<Satisfied>[];
   uncertain: string | null;
 }
 /** Complex-password options; missing fields take the defaults shown. */
@@ -135,6 +139,10 @@ extern "C" {
 #[wasm_bindgen(js_name = Validator)]
 pub struct JsValidator {
     inner: crate::Validator,
+    /// The last `satisfied` list and its frozen JS array. The checklist changes only a few times
+    /// while a password is typed, so most keystrokes reuse the array instead of rebuilding ~25 JS
+    /// values across the boundary. Policy texts only, never the password.
+    checklist: RefCell<(Vec<Satisfied>, JsValue)>,
 }
 
 #[wasm_bindgen(js_class = Validator)]
@@ -146,13 +154,34 @@ impl JsValidator {
         let policy = policy_from(&policy)?;
         let account = account_from(account.as_deref())?;
         let inner = crate::Validator::new(&policy, &account).map_err(policy_error)?;
-        Ok(JsValidator { inner })
+        Ok(JsValidator { inner, checklist: RefCell::new((Vec::new(), JsValue::UNDEFINED)) })
     }
 
     /// Every failing rule for `password`, and the rules met.
     pub fn validate(&self, #[wasm_bindgen(unchecked_param_type = "string")] password: JsValue) -> Result<JsVerdict, JsValue> {
         let password = password_from(&password)?;
-        to_js(&self.inner.validate(&password))
+        let mut verdict = self.inner.validate(&password);
+        drop(password);
+        let satisfied = std::mem::take(&mut verdict.satisfied);
+        // Serialised with an empty `satisfied`, then the (possibly cached) array is put in its
+        // place: assigning an existing key keeps the JSON's field order.
+        let out: JsValue = to_js(&verdict)?;
+        let array = self.checklist_array(satisfied)?;
+        js_sys::Reflect::set(&out, &JsValue::from_str("satisfied"), &array)?;
+        Ok(out.unchecked_into())
+    }
+
+    fn checklist_array(&self, satisfied: Vec<Satisfied>) -> Result<JsValue, JsValue> {
+        let mut cache = self.checklist.borrow_mut();
+        if cache.1.is_undefined() || cache.0 != satisfied {
+            let array: JsValue = to_js(&satisfied)?;
+            js_sys::Object::freeze(array.unchecked_ref::<js_sys::Object>());
+            for item in js_sys::Array::from(&array).iter() {
+                js_sys::Object::freeze(item.unchecked_ref::<js_sys::Object>());
+            }
+            *cache = (satisfied, array);
+        }
+        Ok(cache.1.clone())
     }
 }
 

@@ -75,6 +75,16 @@ test('one Validator serves every keystroke; the one-shot function agrees', () =>
   const verdict = v.validate('xJSMITHx9!');
   const sam = verdict.violations.find((x) => x.rule === 'AD_SAM_NAME');
   assert.equal('xJSMITHx9!'.slice(...sam.span), 'JSMITH', 'spans index JS strings directly');
+  // The checklist array is frozen and reused while it does not change, rebuilt when it does.
+  const a = v.validate('Abcdef1x');
+  const b = v.validate('Abcdef1xy');
+  assert.equal(a.satisfied, b.satisfied);
+  assert.ok(Object.isFrozen(a.satisfied) && Object.isFrozen(a.satisfied[0]));
+  assert.throws(() => { 'use strict'; a.satisfied.push({}); });
+  const c = v.validate('abc');
+  assert.notEqual(c.satisfied, a.satisfied);
+  assert.deepEqual(c.satisfied, validate('abc', policy, account).satisfied);
+  assert.deepEqual(v.validate('Abcdef1x').satisfied, a.satisfied);
   v.free();
 });
 
