@@ -14,6 +14,7 @@ const params = new URLSearchParams(location.search);
 const ticket = params.get('ticket') ?? '';
 const kind = params.get('kind') === 'project' ? 'project' : 'service';
 
+const timings = { modules: Math.round(performance.now()) }; // first context / wasm ready, for the measured figures (tests read body[data-timings])
 const state = { ctx: null, checker: null, verdict: null, idempotencyKey: null, keyFor: null, busy: false };
 
 function post(message) {
@@ -40,12 +41,14 @@ function updateResetButton() {
 async function loadContext() {
   setStatus(t('loading'));
   const ctx = await callBackground(MSG.CONTEXT, { ticket, kind });
+  timings.context ??= Math.round(performance.now()); // ms since the panel document started
   state.ctx = ctx;
   state.checker?.free();
   state.checker = null;
   renderContext(ctx);
   if (ctx.policy) {
     await loadCore();
+    timings.wasm ??= Math.round(performance.now());
     state.checker = makeChecker(ctx.policy, ctx.policy_account);
   }
   $('reset-area').hidden = !ctx.can_reset || !state.checker;
@@ -134,6 +137,7 @@ loadCore().catch(() => {}); // compile the wasm while the context request is in 
 $('ticket-label').textContent = t(kind === 'project' ? 'projectTicketLabel' : 'serviceTicketLabel', [ticket]);
 loadContext()
   .then(() => {
+    document.body.dataset.timings = JSON.stringify({ ...timings, ready: Math.round(performance.now()) });
     document.body.dataset.ready = 'true';
     post({ state: 'ready', height: panelHeight() });
   })

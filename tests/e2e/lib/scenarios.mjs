@@ -67,10 +67,17 @@ export function endToEnd(browserName, driver) {
       const [p] = await hostPanels(page);
       assert.deepEqual([p.ticket, p.kind, p.state], ['1001', 'service', 'ready']);
       figures['DOM ready -> interactive panel (classic #1001, first load incl. wasm)'] = `${p.readyMs.toFixed(0)} ms`;
-      // Second load: the usual case once the browser has the extension's files warm.
-      await page.goto(urls.classic(1001));
-      await waitFor(page, () => Boolean(document.querySelector('[data-passdesk-panel][data-state="ready"]')), undefined, { what: 'ready again' });
-      figures['DOM ready -> interactive panel (classic #1001, reload)'] = `${(await hostPanels(page))[0].readyMs.toFixed(0)} ms`;
+      // Reloads: the usual case once the browser has the extension's files warm; report the median.
+      const warm = [];
+      for (let i = 0; i < 7; i++) {
+        await page.goto(urls.classic(1001));
+        await waitFor(page, () => Boolean(document.querySelector('[data-passdesk-panel][data-state="ready"]')), undefined, { what: 'ready again' });
+        warm.push((await hostPanels(page))[0].readyMs);
+      }
+      warm.sort((x, y) => x - y);
+      const inPanel = JSON.parse(await (await panelFrame(page, 1001)).evaluate(() => document.body.dataset.timings));
+      figures['inside the panel (ms from its own start), last reload'] = `modules loaded ${inPanel.modules}, context ${inPanel.context}, wasm ${inPanel.wasm}, ready ${inPanel.ready}`;
+      figures['DOM ready -> interactive panel (classic #1001, 7 reloads)'] = `median ${warm[3].toFixed(0)} ms, min ${warm[0].toFixed(0)}, max ${warm[6].toFixed(0)}`;
     });
 
     it('warnings appear while typing and clear for a compliant password; RESET is enabled only then', async () => {
@@ -253,6 +260,22 @@ export function endToEnd(browserName, driver) {
       assert.match(await text(frame, '#problems'), /no contact/i);
       assert.equal(await frame.evaluate(() => document.getElementById('reset-area').hidden), true);
     });
+
+    for (const [ticket, code, words] of [
+      [1004, 'ACCOUNT_DISABLED', /disabled/i],
+      [1005, 'NO_ACCOUNT', /no account/i],
+      [1006, 'PRIVILEGED_ACCOUNT', /privileged/i],
+    ]) {
+      it(`ticket #${ticket} shows ${code} in plain words and offers no reset`, async () => {
+        await page.goto(urls.classic(ticket));
+        const frame = await panelFrame(page, ticket);
+        await waitPanelReady(frame);
+        const codes = await frame.evaluate(() => [...document.querySelectorAll('#problems li')].map((l) => l.dataset.code));
+        assert.ok(codes.includes(code), `${code} in ${codes}`);
+        assert.match(await text(frame, '#problems'), words);
+        assert.equal(await frame.evaluate(() => document.getElementById('reset-area').hidden), true);
+      });
+    }
 
     it('a page with a strict CSP still gets a working panel', async () => {
       await page.goto(urls.strictCsp(1001));
