@@ -184,3 +184,14 @@ async fn cors_answers_extension_origins_only() {
     }
     app.shutdown().await;
 }
+
+#[test]
+fn the_openapi_document_lists_every_route() {
+    let spec = include_str!("../openapi.yaml");
+    assert!(spec.starts_with("openapi: 3.1"));
+    let mut routes: Vec<String> = PROTECTED_ROUTES.iter().map(|(_, p)| p.replace("1001", "{id}")).collect();
+    routes.push("/api/v1/health".into());
+    for route in routes {
+        assert!(spec.contains(&format!("\n  {route}:\n")), "{route} missing from openapi.yaml");
+    }
+}
