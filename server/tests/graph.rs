@@ -36,7 +36,9 @@ async fn setup() -> (GraphSim, GraphDirectory) {
 #[tokio::test]
 async fn token_is_fetched_once_and_reused() {
     let (sim, dir) = setup().await;
-    dir.find_by_email("john.smith@contoso.example").await.unwrap();
+    dir.find_by_email("john.smith@contoso.example")
+        .await
+        .unwrap();
     dir.get_account(JOHN).await.unwrap();
     dir.find_by_email("nobody@contoso.example").await.unwrap();
     assert_eq!(dir.tokens_fetched(), 1);
@@ -70,7 +72,10 @@ async fn wrong_client_secret_is_unavailable_without_leaking_it() {
     let dir = GraphDirectory::new(cfg).unwrap();
     match dir.get_account(JOHN).await {
         Err(DirectoryError::Unavailable(msg)) => {
-            assert!(msg.contains("401") && msg.contains("invalid_client"), "{msg}");
+            assert!(
+                msg.contains("401") && msg.contains("invalid_client"),
+                "{msg}"
+            );
             assert!(!msg.contains("Wrong~Secret") && !msg.contains(CLIENT_SECRET));
         }
         other => panic!("expected Unavailable, got {other:?}"),
@@ -91,25 +96,53 @@ async fn client_secret_can_come_from_the_environment() {
 #[tokio::test]
 async fn finds_users_by_mail_upn_and_proxy_addresses() {
     let (sim, dir) = setup().await;
-    let found = dir.find_by_email("john.smith@contoso.example").await.unwrap();
+    let found = dir
+        .find_by_email("john.smith@contoso.example")
+        .await
+        .unwrap();
     assert_eq!(found.len(), 1);
     let a = &found[0];
     assert_eq!(a.id, JOHN);
     assert_eq!(a.source, AccountSource::Entra);
     assert_eq!(a.upn.as_deref(), Some("jsmith@contoso.onmicrosoft.com"));
-    assert_eq!((a.given_name.as_deref(), a.surname.as_deref()), (Some("John"), Some("Smith")));
+    assert_eq!(
+        (a.given_name.as_deref(), a.surname.as_deref()),
+        (Some("John"), Some("Smith"))
+    );
     assert_eq!(a.display_name.as_deref(), Some("John Smith"));
     assert!(a.enabled && !a.locked && !a.must_change && !a.privileged);
     assert_eq!(a.password_last_set.as_deref(), Some("2026-11-01T10:00:00Z"));
 
-    assert_eq!(dir.find_by_email("JSMITH@contoso.onmicrosoft.com").await.unwrap()[0].id, JOHN);
-    assert_eq!(dir.find_by_email("johnny@contoso.example").await.unwrap()[0].id, JOHN);
+    assert_eq!(
+        dir.find_by_email("JSMITH@contoso.onmicrosoft.com")
+            .await
+            .unwrap()[0]
+            .id,
+        JOHN
+    );
+    assert_eq!(
+        dir.find_by_email("johnny@contoso.example").await.unwrap()[0].id,
+        JOHN
+    );
     // An apostrophe must be doubled in the OData literal, or the filter breaks / widens.
-    assert_eq!(dir.find_by_email("mary-jane.o'neil@contoso.example").await.unwrap()[0].id, MARY);
-    assert!(dir.find_by_email("nobody@contoso.example").await.unwrap().is_empty());
+    assert_eq!(
+        dir.find_by_email("mary-jane.o'neil@contoso.example")
+            .await
+            .unwrap()[0]
+            .id,
+        MARY
+    );
+    assert!(dir
+        .find_by_email("nobody@contoso.example")
+        .await
+        .unwrap()
+        .is_empty());
 
     let log = sim.with(|s| s.requests.clone());
-    let first = log.iter().find(|l| l.starts_with("GET /v1.0/users $filter")).unwrap();
+    let first = log
+        .iter()
+        .find(|l| l.starts_with("GET /v1.0/users $filter"))
+        .unwrap();
     assert_eq!(
         first,
         "GET /v1.0/users $filter=mail eq 'john.smith@contoso.example' or userPrincipalName eq \
@@ -122,8 +155,12 @@ async fn finds_users_by_mail_upn_and_proxy_addresses() {
 async fn reset_sends_the_documented_body() {
     let (sim, dir) = setup().await;
     let john = dir.get_account(JOHN).await.unwrap();
-    dir.reset_password(&john, "Tempor4ry!Pass", true).await.unwrap();
-    dir.reset_password(&john, "Perman3nt!Pass", false).await.unwrap();
+    dir.reset_password(&john, "Tempor4ry!Pass", true)
+        .await
+        .unwrap();
+    dir.reset_password(&john, "Perman3nt!Pass", false)
+        .await
+        .unwrap();
     let patches = sim.with(|s| s.patches.clone());
     assert_eq!(patches.len(), 2);
     assert_eq!(patches[0].user, JOHN);
@@ -141,7 +178,9 @@ async fn reset_sends_the_documented_body() {
     assert_eq!(u.password, "Perman3nt!Pass");
     assert!(!u.force_change);
     // A temporary reset shows up as must_change on the next read.
-    dir.reset_password(&john, "Tempor4ry!Again", true).await.unwrap();
+    dir.reset_password(&john, "Tempor4ry!Again", true)
+        .await
+        .unwrap();
     assert!(dir.get_account(JOHN).await.unwrap().must_change);
 }
 
@@ -152,7 +191,9 @@ async fn a_refused_password_is_password_refused_with_the_graph_code() {
     let weak = "weakpass";
     match dir.reset_password(&john, weak, false).await {
         Err(e @ DirectoryError::PasswordRefused { .. }) => {
-            let DirectoryError::PasswordRefused { code, message } = &e else { unreachable!() };
+            let DirectoryError::PasswordRefused { code, message } = &e else {
+                unreachable!()
+            };
             assert_eq!(code, "Graph 400 Request_BadRequest");
             assert_eq!(
                 message,
@@ -172,8 +213,14 @@ async fn throttling_honours_retry_after_within_a_bound() {
 
     sim.with(|s| s.throttle.push_back(1));
     let t = Instant::now();
-    dir.get_account(JOHN).await.expect("succeeds after the wait");
-    assert!(t.elapsed() >= Duration::from_secs(1), "waited {:?}", t.elapsed());
+    dir.get_account(JOHN)
+        .await
+        .expect("succeeds after the wait");
+    assert!(
+        t.elapsed() >= Duration::from_secs(1),
+        "waited {:?}",
+        t.elapsed()
+    );
 
     // Longer than max_retry_wait_secs (5): give up at once instead of hanging the technician.
     sim.with(|s| s.throttle.push_back(120));
@@ -186,20 +233,29 @@ async fn throttling_honours_retry_after_within_a_bound() {
 
     // At most 3 retries: the 4th 429 is final.
     sim.with(|s| s.throttle.extend([0, 0, 0, 0]));
-    assert!(matches!(dir.get_account(JOHN).await, Err(DirectoryError::Unavailable(m)) if m.contains("429")));
+    assert!(
+        matches!(dir.get_account(JOHN).await, Err(DirectoryError::Unavailable(m)) if m.contains("429"))
+    );
     assert!(sim.with(|s| s.throttle.is_empty()));
 }
 
 #[tokio::test]
 async fn privileged_and_disabled_users() {
     let (sim, dir) = setup().await;
-    let ada = dir.find_by_email("ada.admin@contoso.example").await.unwrap().remove(0);
+    let ada = dir
+        .find_by_email("ada.admin@contoso.example")
+        .await
+        .unwrap()
+        .remove(0);
     assert!(ada.privileged);
     match dir.reset_password(&ada, "Adm1n!Password", false).await {
         Err(DirectoryError::AccessDenied { code, .. }) => assert_eq!(code, "PRIVILEGED_ACCOUNT"),
         other => panic!("expected AccessDenied, got {other:?}"),
     }
-    assert!(sim.with(|s| s.patches.is_empty()), "nothing was sent for a privileged user");
+    assert!(
+        sim.with(|s| s.patches.is_empty()),
+        "nothing was sent for a privileged user"
+    );
     assert!(!dir.get_account(GONE).await.unwrap().enabled);
 
     // If the app may not read roles, every user counts as privileged (fail closed).
@@ -211,7 +267,9 @@ async fn privileged_and_disabled_users() {
     let mut cfg = config(&sim);
     cfg.allow_privileged = true;
     let dir = GraphDirectory::new(cfg).unwrap();
-    dir.reset_password(&ada, "Adm1n!Password", false).await.unwrap();
+    dir.reset_password(&ada, "Adm1n!Password", false)
+        .await
+        .unwrap();
     assert_eq!(sim.user(ADMIN).password, "Adm1n!Password");
 }
 
@@ -230,8 +288,17 @@ async fn policy_unlock_and_missing_users() {
     );
     assert_eq!(p.source, "Entra tenant Contoso");
     assert!(p.uncertain.unwrap().contains("global banned-password list"));
-    assert!(matches!(dir.unlock(&john).await, Err(DirectoryError::Other { code, .. }) if code == "UNSUPPORTED"));
-    assert!(matches!(dir.get_account("00000000-dead-beef-0000-000000000000").await, Err(DirectoryError::NotFound(_))));
+    assert!(
+        matches!(dir.unlock(&john).await, Err(DirectoryError::Other { code, .. }) if code == "UNSUPPORTED")
+    );
+    assert!(matches!(
+        dir.get_account("00000000-dead-beef-0000-000000000000")
+            .await,
+        Err(DirectoryError::NotFound(_))
+    ));
     // An id cannot smuggle a path: it is one percent-encoded segment.
-    assert!(matches!(dir.get_account("../users").await, Err(DirectoryError::NotFound(_))));
+    assert!(matches!(
+        dir.get_account("../users").await,
+        Err(DirectoryError::NotFound(_))
+    ));
 }

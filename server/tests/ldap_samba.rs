@@ -51,21 +51,37 @@ async fn bind_as(sam: &str, password: &str) -> Result<(), (u32, String)> {
     for c in CertificateDer::pem_slice_iter(&pem) {
         roots.add(c.unwrap()).unwrap();
     }
-    let tls = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
+    let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots)
+    .with_no_client_auth();
     let settings = LdapConnSettings::new().set_config(Arc::new(tls));
-    let (conn, mut ldap) = LdapConnAsync::with_settings(settings, &samba::dc().ldaps_url()).await.unwrap();
+    let (conn, mut ldap) = LdapConnAsync::with_settings(settings, &samba::dc().ldaps_url())
+        .await
+        .unwrap();
     ldap3::drive!(conn);
-    let r = ldap.simple_bind(&format!("TEST\\{sam}"), password).await.unwrap();
+    let r = ldap
+        .simple_bind(&format!("TEST\\{sam}"), password)
+        .await
+        .unwrap();
     let _ = ldap.unbind().await;
-    if r.rc == 0 { Ok(()) } else { Err((r.rc, r.text)) }
+    if r.rc == 0 {
+        Ok(())
+    } else {
+        Err((r.rc, r.text))
+    }
 }
 
 fn ad(min_length: u32, history_length: u32) -> Policy {
-    Policy::ActiveDirectory(ActiveDirectoryPolicy { dc: DcKind::Samba, min_length, complexity: true, history_length })
+    Policy::ActiveDirectory(ActiveDirectoryPolicy {
+        dc: DcKind::Samba,
+        min_length,
+        complexity: true,
+        history_length,
+    })
 }
 
 #[tokio::test]
@@ -76,10 +92,16 @@ async fn finds_accounts_by_mail_upn_and_proxy_addresses() {
     assert_eq!(a.source, AccountSource::ActiveDirectory);
     assert_eq!(a.sam_account_name.as_deref(), Some("jsmith"));
     assert_eq!(a.display_name.as_deref(), Some("John Smith"));
-    assert_eq!((a.given_name.as_deref(), a.surname.as_deref()), (Some("John"), Some("Smith")));
+    assert_eq!(
+        (a.given_name.as_deref(), a.surname.as_deref()),
+        (Some("John"), Some("Smith"))
+    );
     assert_eq!(a.upn.as_deref(), Some("jsmith@test.lan"));
     assert_eq!(a.mail.as_deref(), Some("john.smith@test.lan"));
-    assert!(a.enabled && !a.locked && !a.must_change && !a.privileged, "{a:?}");
+    assert!(
+        a.enabled && !a.locked && !a.must_change && !a.privileged,
+        "{a:?}"
+    );
     let set = a.password_last_set.as_deref().expect("pwdLastSet");
     assert!(chrono::DateTime::parse_from_rfc3339(set).is_ok(), "{set}");
 
@@ -87,10 +109,26 @@ async fn finds_accounts_by_mail_upn_and_proxy_addresses() {
     assert_eq!(one(&dir, "JSmith@TEST.lan").await.id, a.id);
     assert_eq!(one(&dir, "johnny@alias.test.lan").await.id, a.id);
     // One address on two accounts (smtp: on one, primary SMTP: on the other): both come back.
-    let mut both: Vec<String> = dir.find_by_email("dana@shared.test.lan").await.unwrap().into_iter().map(|a| a.id).collect();
+    let mut both: Vec<String> = dir
+        .find_by_email("dana@shared.test.lan")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
     both.sort();
-    assert_eq!(both, ["CN=Dana One,OU=Staff,DC=test,DC=lan", "CN=Dana Two,OU=Staff,DC=test,DC=lan"]);
-    assert!(dir.find_by_email("nobody@test.lan").await.unwrap().is_empty());
+    assert_eq!(
+        both,
+        [
+            "CN=Dana One,OU=Staff,DC=test,DC=lan",
+            "CN=Dana Two,OU=Staff,DC=test,DC=lan"
+        ]
+    );
+    assert!(dir
+        .find_by_email("nobody@test.lan")
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 #[tokio::test]
@@ -101,7 +139,13 @@ async fn filter_values_are_escaped() {
     assert!(dir.find_by_email("*@test.lan").await.unwrap().is_empty());
     assert!(dir.find_by_email("x)(mail=*").await.unwrap().is_empty());
     // A literal '*' in an address still matches exactly that address.
-    assert_eq!(one(&dir, "st*rry@test.lan").await.sam_account_name.as_deref(), Some("starry"));
+    assert_eq!(
+        one(&dir, "st*rry@test.lan")
+            .await
+            .sam_account_name
+            .as_deref(),
+        Some("starry")
+    );
 }
 
 #[tokio::test]
@@ -117,7 +161,10 @@ async fn reads_the_domain_policy_and_a_group_pso() {
     let jstrict = one(&dir, "sam.strict@test.lan").await;
     let p = dir.effective_policy(&jstrict).await.unwrap();
     assert_eq!(p.policy, ad(12, 5));
-    assert_eq!(p.source, "PSO CN=StrictPSO,CN=Password Settings Container,CN=System,DC=test,DC=lan");
+    assert_eq!(
+        p.source,
+        "PSO CN=StrictPSO,CN=Password Settings Container,CN=System,DC=test,DC=lan"
+    );
     assert_eq!(p.uncertain, None);
 }
 
@@ -125,12 +172,20 @@ async fn reads_the_domain_policy_and_a_group_pso() {
 async fn unreadable_pso_gives_the_assumed_policy_marked_uncertain() {
     // svc-limited sees msDS-ResultantPSO but gets the PSO entry with no attributes (samba-dc.md §4).
     let mut cfg = config("TEST\\svc-limited");
-    cfg.assumed_policy = Some(ActiveDirectoryPolicy { dc: DcKind::Windows, min_length: 14, complexity: true, history_length: 0 });
+    cfg.assumed_policy = Some(ActiveDirectoryPolicy {
+        dc: DcKind::Windows,
+        min_length: 14,
+        complexity: true,
+        history_length: 0,
+    });
     let dir = LdapDirectory::new(cfg).unwrap();
     let jstrict = one(&dir, "sam.strict@test.lan").await;
     let p = dir.effective_policy(&jstrict).await.unwrap();
     assert_eq!(p.policy, ad(14, 0), "dc comes from the directory config");
-    assert!(p.uncertain.as_deref().unwrap().contains("cannot read"), "{p:?}");
+    assert!(
+        p.uncertain.as_deref().unwrap().contains("cannot read"),
+        "{p:?}"
+    );
 
     // Without an assumed policy: the domain policy, still uncertain.
     let dir = LdapDirectory::new(config("TEST\\svc-limited")).unwrap();
@@ -155,7 +210,10 @@ async fn temporary_reset_sets_the_password_and_forces_a_change() {
     assert_eq!(rc, 49);
     assert!(text.contains("data 773"), "{text}");
     let (rc, text) = bind_as("jtemp", USER_PASSWORD).await.unwrap_err();
-    assert!(rc == 49 && text.contains("data 52e"), "old password must be gone: {text}");
+    assert!(
+        rc == 49 && text.contains("data 52e"),
+        "old password must be gone: {text}"
+    );
 }
 
 #[tokio::test]
@@ -163,14 +221,18 @@ async fn permanent_reset_sets_the_password_without_forcing_a_change() {
     let dir = svc();
     let before = one(&dir, "percy.perm@test.lan").await;
     // Temporary first, then permanent: pwdLastSet -1 must clear the must-change state again.
-    dir.reset_password(&before, "F1rst!Temporary", true).await.unwrap();
+    dir.reset_password(&before, "F1rst!Temporary", true)
+        .await
+        .unwrap();
     assert!(dir.get_account(&before.id).await.unwrap().must_change);
     let new_pw = "Perm4nent!Pass";
     dir.reset_password(&before, new_pw, false).await.unwrap();
     let after = dir.get_account(&before.id).await.unwrap();
     assert!(!after.must_change, "{after:?}");
     assert!(after.password_last_set.unwrap() >= before.password_last_set.unwrap());
-    bind_as("jperm", new_pw).await.expect("bind with the new password");
+    bind_as("jperm", new_pw)
+        .await
+        .expect("bind with the new password");
     assert!(bind_as("jperm", USER_PASSWORD).await.is_err());
 }
 
@@ -181,11 +243,16 @@ async fn unlock_clears_a_real_lockout() {
     let a = one(&dir, "lola.locked@test.lan").await;
     assert!(a.locked, "{a:?}");
     let (rc, text) = bind_as("jlocked", USER_PASSWORD).await.unwrap_err();
-    assert!(rc == 49 && text.contains("data 775"), "locked account: {text}");
+    assert!(
+        rc == 49 && text.contains("data 775"),
+        "locked account: {text}"
+    );
 
     dir.unlock(&a).await.unwrap();
     assert!(!dir.get_account(&a.id).await.unwrap().locked);
-    bind_as("jlocked", USER_PASSWORD).await.expect("bind after unlock");
+    bind_as("jlocked", USER_PASSWORD)
+        .await
+        .expect("bind after unlock");
 }
 
 #[tokio::test]
@@ -202,7 +269,10 @@ async fn disabled_and_privileged_accounts_are_flagged() {
     let no_groups = LdapDirectory::new(cfg).unwrap();
     assert!(!one(&no_groups, "dom.admin@test.lan").await.privileged);
     // Administrator has adminCount=1 from provisioning: privileged without any group config.
-    let administrator = no_groups.get_account("CN=Administrator,CN=Users,DC=test,DC=lan").await.unwrap();
+    let administrator = no_groups
+        .get_account("CN=Administrator,CN=Users,DC=test,DC=lan")
+        .await
+        .unwrap();
     assert!(administrator.privileged);
 
     // The connector itself refuses to reset a privileged account unless allowed.
@@ -210,7 +280,9 @@ async fn disabled_and_privileged_accounts_are_flagged() {
         Err(DirectoryError::AccessDenied { code, .. }) => assert_eq!(code, "PRIVILEGED_ACCOUNT"),
         other => panic!("expected AccessDenied, got {other:?}"),
     }
-    bind_as("dadmin", USER_PASSWORD).await.expect("dadmin's password is unchanged");
+    bind_as("dadmin", USER_PASSWORD)
+        .await
+        .expect("dadmin's password is unchanged");
 }
 
 #[tokio::test]
@@ -221,10 +293,15 @@ async fn dc_refusals_map_to_password_refused_with_the_dc_code() {
     for (pw, why) in [("Ab1!x", "too short"), ("abcdefghij12", "complexity")] {
         match dir.reset_password(&rita, pw, false).await {
             Err(e @ DirectoryError::PasswordRefused { .. }) => {
-                let DirectoryError::PasswordRefused { code, message } = &e else { unreachable!() };
+                let DirectoryError::PasswordRefused { code, message } = &e else {
+                    unreachable!()
+                };
                 assert_eq!(code, "LDAP 19 (0000052D)");
                 assert!(message.contains(why), "{message}");
-                assert!(!format!("{e:?} {e}").contains(pw), "the password leaked into the error");
+                assert!(
+                    !format!("{e:?} {e}").contains(pw),
+                    "the password leaked into the error"
+                );
             }
             other => panic!("{pw}: expected PasswordRefused, got {other:?}"),
         }
@@ -238,7 +315,9 @@ async fn dc_refusals_map_to_password_refused_with_the_dc_code() {
         }
         other => panic!("expected PasswordRefused, got {other:?}"),
     }
-    bind_as("jstrict", USER_PASSWORD).await.expect("a refused reset changes nothing");
+    bind_as("jstrict", USER_PASSWORD)
+        .await
+        .expect("a refused reset changes nothing");
 }
 
 #[tokio::test]
@@ -246,10 +325,15 @@ async fn service_account_without_the_right_is_access_denied() {
     let dir = LdapDirectory::new(config("TEST\\svc-limited")).unwrap();
     let rita = one(&dir, "rita.refuse@test.lan").await;
     match dir.reset_password(&rita, "Val1d!Password", false).await {
-        Err(DirectoryError::AccessDenied { code, .. }) => assert!(code.starts_with("LDAP 50"), "{code}"),
+        Err(DirectoryError::AccessDenied { code, .. }) => {
+            assert!(code.starts_with("LDAP 50"), "{code}")
+        }
         other => panic!("expected AccessDenied, got {other:?}"),
     }
-    assert!(matches!(dir.unlock(&rita).await, Err(DirectoryError::AccessDenied { .. })));
+    assert!(matches!(
+        dir.unlock(&rita).await,
+        Err(DirectoryError::AccessDenied { .. })
+    ));
 }
 
 #[tokio::test]
@@ -259,8 +343,12 @@ async fn starttls_works_for_search_and_reset() {
     cfg.starttls = true;
     let dir = LdapDirectory::connect(cfg).await.expect("StartTLS connect");
     let a = one(&dir, "rita.refuse@test.lan").await;
-    dir.reset_password(&a, "Start!TLS2026", false).await.unwrap();
-    bind_as("jrefuse", "Start!TLS2026").await.expect("bind with the password set over StartTLS");
+    dir.reset_password(&a, "Start!TLS2026", false)
+        .await
+        .unwrap();
+    bind_as("jrefuse", "Start!TLS2026")
+        .await
+        .expect("bind with the password set over StartTLS");
 }
 
 #[tokio::test]
@@ -275,11 +363,17 @@ async fn tls_verification_is_on() {
         }
         other => panic!("expected Unavailable, got {other:?}"),
     }
-    assert!(matches!(LdapDirectory::connect(cfg).await, Err(DirectoryError::Unavailable(_))));
+    assert!(matches!(
+        LdapDirectory::connect(cfg).await,
+        Err(DirectoryError::Unavailable(_))
+    ));
     // The system trust store does not know the test CA either.
     let mut cfg = config("TEST\\svc-reset");
     cfg.ca_file = None;
-    assert!(matches!(LdapDirectory::connect(cfg).await, Err(DirectoryError::Unavailable(_))));
+    assert!(matches!(
+        LdapDirectory::connect(cfg).await,
+        Err(DirectoryError::Unavailable(_))
+    ));
 }
 
 #[tokio::test]
@@ -294,8 +388,14 @@ async fn bad_service_password_and_foreign_ids() {
         other => panic!("expected Unavailable, got {other:?}"),
     }
     let dir = svc();
-    assert!(matches!(dir.get_account("CN=Someone,DC=elsewhere,DC=lan").await, Err(DirectoryError::NotFound(_))));
-    assert!(matches!(dir.get_account("CN=Nobody,OU=Staff,DC=test,DC=lan").await, Err(DirectoryError::NotFound(_))));
+    assert!(matches!(
+        dir.get_account("CN=Someone,DC=elsewhere,DC=lan").await,
+        Err(DirectoryError::NotFound(_))
+    ));
+    assert!(matches!(
+        dir.get_account("CN=Nobody,OU=Staff,DC=test,DC=lan").await,
+        Err(DirectoryError::NotFound(_))
+    ));
 }
 
 #[tokio::test]
@@ -328,6 +428,13 @@ async fn a_server_that_never_answers_times_out() {
     .unwrap();
     let dir = LdapDirectory::new(cfg).unwrap();
     let t = std::time::Instant::now();
-    assert!(matches!(dir.find_by_email("a@b").await, Err(DirectoryError::Unavailable(_))));
-    assert!(t.elapsed() < std::time::Duration::from_secs(3), "{:?}", t.elapsed());
+    assert!(matches!(
+        dir.find_by_email("a@b").await,
+        Err(DirectoryError::Unavailable(_))
+    ));
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(3),
+        "{:?}",
+        t.elapsed()
+    );
 }

@@ -85,9 +85,15 @@ impl GraphDirectoryConfig {
     /// Checks what can be checked without a network.
     pub fn validate(&self) -> Result<(), String> {
         let ok_tenant = !self.tenant_id.is_empty()
-            && self.tenant_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+            && self
+                .tenant_id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
         if !ok_tenant {
-            return Err(format!("tenant_id {:?} is not a tenant id or domain", self.tenant_id));
+            return Err(format!(
+                "tenant_id {:?} is not a tenant id or domain",
+                self.tenant_id
+            ));
         }
         if self.client_id.trim().is_empty() {
             return Err("client_id is required".into());
@@ -114,12 +120,17 @@ pub struct GraphDirectory {
 
 impl std::fmt::Debug for GraphDirectory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GraphDirectory").field("cfg", &self.cfg).finish_non_exhaustive()
+        f.debug_struct("GraphDirectory")
+            .field("cfg", &self.cfg)
+            .finish_non_exhaustive()
     }
 }
 
 fn config_error(name: &str, msg: String) -> DirectoryError {
-    DirectoryError::Other { code: "CONFIG".into(), message: format!("directory {name}: {msg}") }
+    DirectoryError::Other {
+        code: "CONFIG".into(),
+        message: format!("directory {name}: {msg}"),
+    }
 }
 
 impl GraphDirectory {
@@ -127,8 +138,12 @@ impl GraphDirectory {
     pub fn new(cfg: GraphDirectoryConfig) -> Result<Self, DirectoryError> {
         let fail = |m: String| config_error(&cfg.name, m);
         cfg.validate().map_err(fail)?;
-        let secret = Secret::resolve(cfg.client_secret.as_ref(), cfg.client_secret_env.as_deref(), "client_secret")
-            .map_err(fail)?;
+        let secret = Secret::resolve(
+            cfg.client_secret.as_ref(),
+            cfg.client_secret_env.as_deref(),
+            "client_secret",
+        )
+        .map_err(fail)?;
         let mut token_url = parse_endpoint("authority_url", &cfg.authority_url).map_err(fail)?;
         token_url
             .path_segments_mut()
@@ -141,7 +156,15 @@ impl GraphDirectory {
             .timeout(Duration::from_secs(cfg.timeout_secs))
             .build()
             .map_err(|e| fail(format!("HTTP client: {e}")))?;
-        Ok(Self { cfg, secret, http, token_url, graph, scope, tokens: TokenCache::default() })
+        Ok(Self {
+            cfg,
+            secret,
+            http,
+            token_url,
+            graph,
+            scope,
+            tokens: TokenCache::default(),
+        })
     }
 
     /// The config this directory was built from.
@@ -196,26 +219,33 @@ impl GraphDirectory {
                 req = req.query(query);
             }
             if let Some(b) = body {
-                req = req.header("Content-Type", "application/json").body(b.to_vec());
+                req = req
+                    .header("Content-Type", "application/json")
+                    .body(b.to_vec());
             }
-            let resp = req
-                .send()
-                .await
-                .map_err(|e| DirectoryError::Unavailable(format!("Graph unreachable: {}", e.without_url())))?;
+            let resp = req.send().await.map_err(|e| {
+                DirectoryError::Unavailable(format!("Graph unreachable: {}", e.without_url()))
+            })?;
             let status = resp.status();
             let retry_after = resp
                 .headers()
                 .get(reqwest::header::RETRY_AFTER)
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.trim().parse::<u64>().ok());
-            let bytes = resp.bytes().await.map_err(|e| DirectoryError::Unavailable(format!("Graph: {e}")))?.to_vec();
+            let bytes = resp
+                .bytes()
+                .await
+                .map_err(|e| DirectoryError::Unavailable(format!("Graph: {e}")))?
+                .to_vec();
             match status {
                 StatusCode::UNAUTHORIZED if !renewed => {
                     // The cached token may have been revoked or expired early.
                     self.tokens.invalidate().await;
                     renewed = true;
                 }
-                StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE if retries < MAX_RETRIES => {
+                StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
+                    if retries < MAX_RETRIES =>
+                {
                     let wait = retry_after.unwrap_or(1);
                     if wait > self.cfg.max_retry_wait_secs {
                         return Err(DirectoryError::Unavailable(format!(
@@ -233,18 +263,33 @@ impl GraphDirectory {
         }
     }
 
-    async fn get_json<T: serde::de::DeserializeOwned>(&self, url: url::Url, query: &[(&str, &str)]) -> Result<T, DirectoryError> {
+    async fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        url: url::Url,
+        query: &[(&str, &str)],
+    ) -> Result<T, DirectoryError> {
         let (status, body) = self.call(Method::GET, url, query, None).await?;
         if !status.is_success() {
             return Err(graph_error(status, &body, Op::Read));
         }
-        serde_json::from_slice(&body).map_err(|e| DirectoryError::Other { code: "GRAPH_BODY".into(), message: e.to_string() })
+        serde_json::from_slice(&body).map_err(|e| DirectoryError::Other {
+            code: "GRAPH_BODY".into(),
+            message: e.to_string(),
+        })
     }
 
     /// A user holding any directory role counts as privileged. If the app may not read roles, fail closed.
     async fn privileged(&self, id: &str) -> Result<bool, DirectoryError> {
-        let url = self.url(&["users", id, "transitiveMemberOf", "microsoft.graph.directoryRole"]);
-        match self.get_json::<user::RoleList>(url, &[("$select", "id,displayName")]).await {
+        let url = self.url(&[
+            "users",
+            id,
+            "transitiveMemberOf",
+            "microsoft.graph.directoryRole",
+        ]);
+        match self
+            .get_json::<user::RoleList>(url, &[("$select", "id,displayName")])
+            .await
+        {
             Ok(roles) => Ok(!roles.value.is_empty()),
             Err(DirectoryError::AccessDenied { .. }) => {
                 tracing::warn!(directory = %self.cfg.name, "cannot read directory roles; treating the user as privileged");
@@ -255,7 +300,9 @@ impl GraphDirectory {
     }
 
     async fn read_user(&self, id: &str) -> Result<DirectoryAccount, DirectoryError> {
-        let u: user::GraphUser = self.get_json(self.url(&["users", id]), &[("$select", user::SELECT)]).await?;
+        let u: user::GraphUser = self
+            .get_json(self.url(&["users", id]), &[("$select", user::SELECT)])
+            .await?;
         let privileged = self.privileged(id).await?;
         Ok(u.into_account(privileged))
     }
@@ -290,7 +337,11 @@ impl Directory for GraphDirectory {
         let filter = user::email_filter(email);
         // `$count=true` + `ConsistencyLevel: eventual` (sent on every call) enable the advanced query with
         // `or` and the `any()` lambda on proxyAddresses.
-        let query = [("$filter", filter.as_str()), ("$select", user::SELECT), ("$count", "true")];
+        let query = [
+            ("$filter", filter.as_str()),
+            ("$select", user::SELECT),
+            ("$count", "true"),
+        ];
         let list: user::UserList = self.get_json(self.url(&["users"]), &query).await?;
         let mut out = Vec::with_capacity(list.value.len());
         for u in list.value {
@@ -304,7 +355,10 @@ impl Directory for GraphDirectory {
         self.read_user(id).await
     }
 
-    async fn effective_policy(&self, _account: &DirectoryAccount) -> Result<EffectivePolicy, DirectoryError> {
+    async fn effective_policy(
+        &self,
+        _account: &DirectoryAccount,
+    ) -> Result<EffectivePolicy, DirectoryError> {
         let policy = EntraPolicy {
             custom_terms: self.cfg.custom_terms.clone(),
             global_list: true,
@@ -338,7 +392,14 @@ impl Directory for GraphDirectory {
         // Our serialized copy is wiped on drop; the `Value` above and reqwest's buffer are best effort.
         let bytes = Zeroizing::new(serde_json::to_vec(&body).expect("JSON of strings and bools"));
         drop(body);
-        let (status, resp) = self.call(Method::PATCH, self.url(&["users", &target.id]), &[], Some(&bytes)).await?;
+        let (status, resp) = self
+            .call(
+                Method::PATCH,
+                self.url(&["users", &target.id]),
+                &[],
+                Some(&bytes),
+            )
+            .await?;
         if status.is_success() {
             Ok(())
         } else {
@@ -349,7 +410,8 @@ impl Directory for GraphDirectory {
     async fn unlock(&self, _account: &DirectoryAccount) -> Result<(), DirectoryError> {
         Err(DirectoryError::Other {
             code: "UNSUPPORTED".into(),
-            message: "Entra ID has no lockout that Graph can clear; smart lockout ends on its own".into(),
+            message: "Entra ID has no lockout that Graph can clear; smart lockout ends on its own"
+                .into(),
         })
     }
 }
@@ -372,9 +434,15 @@ mod tests {
         assert!(!format!("{c:?}").contains("Sup3r"));
         let d = GraphDirectory::new(c).unwrap();
         assert!(!format!("{d:?}").contains("Sup3r"));
-        assert_eq!(d.token_url.as_str(), "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token");
+        assert_eq!(
+            d.token_url.as_str(),
+            "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token"
+        );
         assert_eq!(d.scope, "https://graph.microsoft.com/.default");
-        assert_eq!(d.url(&["users", "a/b"]).as_str(), "https://graph.microsoft.com/v1.0/users/a%2Fb");
+        assert_eq!(
+            d.url(&["users", "a/b"]).as_str(),
+            "https://graph.microsoft.com/v1.0/users/a%2Fb"
+        );
     }
 
     #[test]

@@ -72,14 +72,27 @@ fn default_timeout_secs() -> u64 {
 impl LdapDirectoryConfig {
     /// Checks what can be checked without a network: TLS is mandatory.
     pub fn validate(&self) -> Result<(), String> {
-        let scheme = self.url.split("://").next().unwrap_or("").to_ascii_lowercase();
+        let scheme = self
+            .url
+            .split("://")
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         match scheme.as_str() {
-            "ldaps" if self.starttls => Err("starttls applies to ldap:// URLs; ldaps:// is already TLS".into()),
+            "ldaps" if self.starttls => {
+                Err("starttls applies to ldap:// URLs; ldaps:// is already TLS".into())
+            }
             "ldaps" => Ok(()),
             "ldap" if self.starttls => Ok(()),
             // Passwords go over this connection: plain LDAP would expose them (and the DC refuses anyway).
-            "ldap" => Err(format!("{}: plain ldap:// is refused; use ldaps:// or set starttls = true", self.url)),
-            _ => Err(format!("{}: the URL must start with ldaps:// or ldap://", self.url)),
+            "ldap" => Err(format!(
+                "{}: plain ldap:// is refused; use ldaps:// or set starttls = true",
+                self.url
+            )),
+            _ => Err(format!(
+                "{}: the URL must start with ldaps:// or ldap://",
+                self.url
+            )),
         }?;
         if self.base_dn.trim().is_empty() || self.bind_dn.trim().is_empty() {
             return Err("base_dn and bind_dn are required".into());
@@ -100,22 +113,35 @@ pub struct LdapDirectory {
 
 impl std::fmt::Debug for LdapDirectory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LdapDirectory").field("cfg", &self.cfg).finish_non_exhaustive()
+        f.debug_struct("LdapDirectory")
+            .field("cfg", &self.cfg)
+            .finish_non_exhaustive()
     }
 }
 
 fn config_error(name: &str, msg: String) -> DirectoryError {
-    DirectoryError::Other { code: "CONFIG".into(), message: format!("directory {name}: {msg}") }
+    DirectoryError::Other {
+        code: "CONFIG".into(),
+        message: format!("directory {name}: {msg}"),
+    }
 }
 
 impl LdapDirectory {
     /// Validates the config, resolves the bind password and loads the CA file. No network.
     pub fn new(cfg: LdapDirectoryConfig) -> Result<Self, DirectoryError> {
         cfg.validate().map_err(|m| config_error(&cfg.name, m))?;
-        let password = Secret::resolve(cfg.bind_password.as_ref(), cfg.bind_password_env.as_deref(), "bind_password")
-            .map_err(|m| config_error(&cfg.name, m))?;
+        let password = Secret::resolve(
+            cfg.bind_password.as_ref(),
+            cfg.bind_password_env.as_deref(),
+            "bind_password",
+        )
+        .map_err(|m| config_error(&cfg.name, m))?;
         let verify = conn::verifier(&cfg).map_err(|m| config_error(&cfg.name, m))?;
-        Ok(Self { cfg, password, verify })
+        Ok(Self {
+            cfg,
+            password,
+            verify,
+        })
     }
 
     /// `new` plus one connect + bind, so a wrong URL, CA or password shows up at start.
@@ -147,17 +173,36 @@ impl LdapDirectory {
         &self,
         op: impl std::future::Future<Output = Result<T, DirectoryError>>,
     ) -> Result<T, DirectoryError> {
-        tokio::time::timeout(self.timeout(), op).await.unwrap_or_else(|_| {
-            Err(DirectoryError::Unavailable(format!("{}: no answer within {} s", self.cfg.url, self.cfg.timeout_secs)))
-        })
+        tokio::time::timeout(self.timeout(), op)
+            .await
+            .unwrap_or_else(|_| {
+                Err(DirectoryError::Unavailable(format!(
+                    "{}: no answer within {} s",
+                    self.cfg.url, self.cfg.timeout_secs
+                )))
+            })
     }
 
     /// Reads one user entry by DN (refusing DNs outside `base_dn`).
-    async fn read_account(&self, ldap: &mut ldap3::Ldap, dn: &str) -> Result<DirectoryAccount, DirectoryError> {
+    async fn read_account(
+        &self,
+        ldap: &mut ldap3::Ldap,
+        dn: &str,
+    ) -> Result<DirectoryAccount, DirectoryError> {
         if !entry::under_base(dn, &self.cfg.base_dn) {
-            return Err(DirectoryError::NotFound(format!("{dn} is outside {}", self.cfg.base_dn)));
+            return Err(DirectoryError::NotFound(format!(
+                "{dn} is outside {}",
+                self.cfg.base_dn
+            )));
         }
-        let res = ldap.search(dn, Scope::Base, entry::USER_FILTER, entry::ACCOUNT_ATTRS.to_vec()).await;
+        let res = ldap
+            .search(
+                dn,
+                Scope::Base,
+                entry::USER_FILTER,
+                entry::ACCOUNT_ATTRS.to_vec(),
+            )
+            .await;
         let (entries, _) = res.and_then(|r| r.success()).map_err(ldap_error)?;
         let e = entries
             .into_iter()
@@ -168,8 +213,19 @@ impl LdapDirectory {
     }
 
     /// Subtree search from `base_dn`. Continuation references (e.g. to CN=Configuration) are skipped, never chased.
-    async fn search_accounts(&self, ldap: &mut ldap3::Ldap, filter: &str) -> Result<Vec<DirectoryAccount>, DirectoryError> {
-        let res = ldap.search(&self.cfg.base_dn, Scope::Subtree, filter, entry::ACCOUNT_ATTRS.to_vec()).await;
+    async fn search_accounts(
+        &self,
+        ldap: &mut ldap3::Ldap,
+        filter: &str,
+    ) -> Result<Vec<DirectoryAccount>, DirectoryError> {
+        let res = ldap
+            .search(
+                &self.cfg.base_dn,
+                Scope::Subtree,
+                filter,
+                entry::ACCOUNT_ATTRS.to_vec(),
+            )
+            .await;
         let (entries, _) = res.and_then(|r| r.success()).map_err(ldap_error)?;
         let mut out = Vec::new();
         for e in entries.into_iter().filter(|e| !e.is_ref()) {
@@ -179,7 +235,11 @@ impl LdapDirectory {
     }
 
     /// Maps an entry and adds transitive privileged-group membership.
-    async fn finish_account(&self, ldap: &mut ldap3::Ldap, e: SearchEntry) -> Result<DirectoryAccount, DirectoryError> {
+    async fn finish_account(
+        &self,
+        ldap: &mut ldap3::Ldap,
+        e: SearchEntry,
+    ) -> Result<DirectoryAccount, DirectoryError> {
         let mut account = entry::to_account(&e, &self.cfg.privileged_groups);
         if !account.privileged && !self.cfg.privileged_groups.is_empty() {
             let filter = entry::in_chain_filter(&self.cfg.privileged_groups);
@@ -191,12 +251,18 @@ impl LdapDirectory {
     }
 
     /// Re-reads the account and refuses privileged ones unless allowed: enforced here too, not only in the flow.
-    async fn writable_account(&self, ldap: &mut ldap3::Ldap, id: &str) -> Result<DirectoryAccount, DirectoryError> {
+    async fn writable_account(
+        &self,
+        ldap: &mut ldap3::Ldap,
+        id: &str,
+    ) -> Result<DirectoryAccount, DirectoryError> {
         let account = self.read_account(ldap, id).await?;
         if account.privileged && !self.cfg.allow_privileged {
             return Err(DirectoryError::AccessDenied {
                 code: "PRIVILEGED_ACCOUNT".into(),
-                message: "privileged accounts are not reset by PassDesk unless the directory allows it".into(),
+                message:
+                    "privileged accounts are not reset by PassDesk unless the directory allows it"
+                        .into(),
             });
         }
         Ok(account)
@@ -237,10 +303,20 @@ impl Directory for LdapDirectory {
         .await
     }
 
-    async fn effective_policy(&self, account: &DirectoryAccount) -> Result<EffectivePolicy, DirectoryError> {
-        let fb = policy::Fallback { dc: self.cfg.dc, base_dn: &self.cfg.base_dn, assumed: self.cfg.assumed_policy.as_ref() };
+    async fn effective_policy(
+        &self,
+        account: &DirectoryAccount,
+    ) -> Result<EffectivePolicy, DirectoryError> {
+        let fb = policy::Fallback {
+            dc: self.cfg.dc,
+            base_dn: &self.cfg.base_dn,
+            assumed: self.cfg.assumed_policy.as_ref(),
+        };
         if !entry::under_base(&account.id, &self.cfg.base_dn) {
-            return Err(DirectoryError::NotFound(format!("{} is outside {}", account.id, self.cfg.base_dn)));
+            return Err(DirectoryError::NotFound(format!(
+                "{} is outside {}",
+                account.id, self.cfg.base_dn
+            )));
         }
         self.timed(async {
             let mut s = self.session().await?;
@@ -296,7 +372,10 @@ mod tests {
 
     #[test]
     fn plain_ldap_without_starttls_is_refused() {
-        assert!(cfg("ldap://dc1", false).validate().unwrap_err().contains("plain ldap"));
+        assert!(cfg("ldap://dc1", false)
+            .validate()
+            .unwrap_err()
+            .contains("plain ldap"));
         assert!(cfg("ldap://dc1", true).validate().is_ok());
         assert!(cfg("ldaps://dc1", false).validate().is_ok());
         assert!(cfg("http://dc1", false).validate().is_err());

@@ -17,7 +17,11 @@ impl Secret {
         &self.0
     }
     /// Inline value if set, else the named environment variable. `what` names the setting in errors.
-    pub fn resolve(inline: Option<&Secret>, env: Option<&str>, what: &str) -> Result<Secret, String> {
+    pub fn resolve(
+        inline: Option<&Secret>,
+        env: Option<&str>,
+        what: &str,
+    ) -> Result<Secret, String> {
         match (inline, env) {
             (Some(s), None) if !s.expose().is_empty() => Ok(s.clone()),
             (None, Some(var)) => match std::env::var(var) {
@@ -58,8 +62,18 @@ mod tests {
         let s = Secret::new("x");
         assert!(Secret::resolve(Some(&s), Some("V"), "bind_password").is_err());
         assert!(Secret::resolve(None, None, "bind_password").is_err());
-        assert_eq!(Secret::resolve(Some(&s), None, "bind_password").unwrap().expose(), "x");
-        let err = Secret::resolve(None, Some("PASSDESK_TEST_SURELY_UNSET_VAR"), "bind_password").unwrap_err();
+        assert_eq!(
+            Secret::resolve(Some(&s), None, "bind_password")
+                .unwrap()
+                .expose(),
+            "x"
+        );
+        let err = Secret::resolve(
+            None,
+            Some("PASSDESK_TEST_SURELY_UNSET_VAR"),
+            "bind_password",
+        )
+        .unwrap_err();
         assert!(err.contains("PASSDESK_TEST_SURELY_UNSET_VAR"));
     }
 }

@@ -74,12 +74,19 @@ pub struct GraphSim {
 impl GraphSim {
     /// Starts on 127.0.0.1:0 on the current tokio runtime, with the fixture users.
     pub async fn start() -> GraphSim {
-        let state = Arc::new(Mutex::new(SimState { users: fixture_users(), expires_in: 3599, ..Default::default() }));
+        let state = Arc::new(Mutex::new(SimState {
+            users: fixture_users(),
+            expires_in: 3599,
+            ..Default::default()
+        }));
         let app = Router::new()
             .route("/{tenant}/oauth2/v2.0/token", post(token))
             .route("/v1.0/users", get(list_users))
             .route("/v1.0/users/{id}", get(get_user).patch(patch_user))
-            .route("/v1.0/users/{id}/transitiveMemberOf/microsoft.graph.directoryRole", get(roles))
+            .route(
+                "/v1.0/users/{id}/transitiveMemberOf/microsoft.graph.directoryRole",
+                get(roles),
+            )
             .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
@@ -96,7 +103,14 @@ impl GraphSim {
     }
 }
 
-fn user(id: &str, given: &str, surname: &str, upn: &str, mail: Option<&str>, proxies: &[&str]) -> SimUser {
+fn user(
+    id: &str,
+    given: &str,
+    surname: &str,
+    upn: &str,
+    mail: Option<&str>,
+    proxies: &[&str],
+) -> SimUser {
     SimUser {
         id: id.into(),
         display_name: format!("{given} {surname}"),
@@ -118,14 +132,44 @@ pub const ADMIN: &str = "6f1c2d3e-0000-4000-8000-000000000003";
 pub const GONE: &str = "6f1c2d3e-0000-4000-8000-000000000004";
 
 fn fixture_users() -> Vec<SimUser> {
-    let mut admin = user(ADMIN, "Ada", "Admin", "ada.admin@contoso.example", Some("ada.admin@contoso.example"), &[]);
+    let mut admin = user(
+        ADMIN,
+        "Ada",
+        "Admin",
+        "ada.admin@contoso.example",
+        Some("ada.admin@contoso.example"),
+        &[],
+    );
     admin.roles = vec!["Global Administrator".into()];
-    let mut gone = user(GONE, "Pat", "Gone", "pat.gone@contoso.example", Some("pat.gone@contoso.example"), &[]);
+    let mut gone = user(
+        GONE,
+        "Pat",
+        "Gone",
+        "pat.gone@contoso.example",
+        Some("pat.gone@contoso.example"),
+        &[],
+    );
     gone.account_enabled = false;
     vec![
-        user(JOHN, "John", "Smith", "jsmith@contoso.onmicrosoft.com", Some("john.smith@contoso.example"),
-            &["SMTP:john.smith@contoso.example", "smtp:johnny@contoso.example"]),
-        user(MARY, "Mary-Jane", "O'Neil", "mjoneil@contoso.onmicrosoft.com", Some("mary-jane.o'neil@contoso.example"), &[]),
+        user(
+            JOHN,
+            "John",
+            "Smith",
+            "jsmith@contoso.onmicrosoft.com",
+            Some("john.smith@contoso.example"),
+            &[
+                "SMTP:john.smith@contoso.example",
+                "smtp:johnny@contoso.example",
+            ],
+        ),
+        user(
+            MARY,
+            "Mary-Jane",
+            "O'Neil",
+            "mjoneil@contoso.onmicrosoft.com",
+            Some("mary-jane.o'neil@contoso.example"),
+            &[],
+        ),
         admin,
         gone,
     ]
@@ -146,46 +190,92 @@ async fn token(
     let mut s = st.lock().unwrap();
     s.token_requests += 1;
     let err = |status: StatusCode, error: &str, desc: &str| {
-        (status, Json(json!({"error": error, "error_description": desc, "error_codes": [0]}))).into_response()
+        (
+            status,
+            Json(json!({"error": error, "error_description": desc, "error_codes": [0]})),
+        )
+            .into_response()
     };
     if tenant != TENANT {
-        return err(StatusCode::BAD_REQUEST, "invalid_request", "AADSTS90002: Tenant not found.");
+        return err(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "AADSTS90002: Tenant not found.",
+        );
     }
     if form.get("grant_type").map(String::as_str) != Some("client_credentials") {
-        return err(StatusCode::BAD_REQUEST, "unsupported_grant_type", "AADSTS70003: unsupported grant type");
+        return err(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            "AADSTS70003: unsupported grant type",
+        );
     }
-    if !form.get("scope").is_some_and(|sc| sc.ends_with("/.default")) {
-        return err(StatusCode::BAD_REQUEST, "invalid_scope", "AADSTS1002012: The provided value for scope is not valid.");
+    if !form
+        .get("scope")
+        .is_some_and(|sc| sc.ends_with("/.default"))
+    {
+        return err(
+            StatusCode::BAD_REQUEST,
+            "invalid_scope",
+            "AADSTS1002012: The provided value for scope is not valid.",
+        );
     }
     if form.get("client_id").map(String::as_str) != Some(CLIENT_ID) {
-        return err(StatusCode::BAD_REQUEST, "unauthorized_client", "AADSTS700016: Application not found in the directory.");
+        return err(
+            StatusCode::BAD_REQUEST,
+            "unauthorized_client",
+            "AADSTS700016: Application not found in the directory.",
+        );
     }
     if form.get("client_secret").map(String::as_str) != Some(CLIENT_SECRET) {
-        return err(StatusCode::UNAUTHORIZED, "invalid_client", "AADSTS7000215: Invalid client secret provided.");
+        return err(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "AADSTS7000215: Invalid client secret provided.",
+        );
     }
     let token = format!("sim-token-{}-{}", s.token_requests, rand::random::<u64>());
     let expires_in = s.expires_in;
-    s.tokens.insert(token.clone(), Instant::now() + Duration::from_secs(expires_in));
+    s.tokens.insert(
+        token.clone(),
+        Instant::now() + Duration::from_secs(expires_in),
+    );
     Json(json!({"token_type": "Bearer", "expires_in": expires_in, "ext_expires_in": expires_in, "access_token": token}))
         .into_response()
 }
 
 /// Bearer check, throttle queue and request log shared by every Graph route.
 fn gate(s: &mut SimState, headers: &HeaderMap, line: String) -> Option<Response> {
-    let cl = headers.get("ConsistencyLevel").and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
+    let cl = headers
+        .get("ConsistencyLevel")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_owned();
     s.requests.push(format!("{line} [ConsistencyLevel: {cl}]"));
     let bearer = headers
         .get("Authorization")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or("");
-    let valid = s.tokens.get(bearer).is_some_and(|exp| Instant::now() < *exp);
+    let valid = s
+        .tokens
+        .get(bearer)
+        .is_some_and(|exp| Instant::now() < *exp);
     if !valid {
-        return Some(graph_error(StatusCode::UNAUTHORIZED, "InvalidAuthenticationToken", "Access token validation failure."));
+        return Some(graph_error(
+            StatusCode::UNAUTHORIZED,
+            "InvalidAuthenticationToken",
+            "Access token validation failure.",
+        ));
     }
     if let Some(after) = s.throttle.pop_front() {
-        let mut r = graph_error(StatusCode::TOO_MANY_REQUESTS, "TooManyRequests", "Too many requests.");
-        r.headers_mut().insert("Retry-After", after.to_string().parse().unwrap());
+        let mut r = graph_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "TooManyRequests",
+            "Too many requests.",
+        );
+        r.headers_mut()
+            .insert("Retry-After", after.to_string().parse().unwrap());
         return Some(r);
     }
     None
@@ -228,7 +318,9 @@ fn parse_filter(f: &str) -> Result<Vec<Clause>, String> {
         if rest.is_empty() {
             return Ok(out);
         }
-        rest = rest.strip_prefix("or ").ok_or_else(|| format!("expected 'or' at {rest:?}"))?;
+        rest = rest
+            .strip_prefix("or ")
+            .ok_or_else(|| format!("expected 'or' at {rest:?}"))?;
     }
 }
 
@@ -254,12 +346,17 @@ fn parse_literal(s: &str) -> Result<(String, &str), String> {
 fn parse_clause(s: &str) -> Result<(Clause, &str), String> {
     if let Some(rest) = s.strip_prefix("proxyAddresses/any(") {
         let (var, rest) = rest.split_once(':').ok_or("lambda variable")?;
-        let rest = rest.strip_prefix(var).and_then(|r| r.strip_prefix(" eq ")).ok_or("lambda body")?;
+        let rest = rest
+            .strip_prefix(var)
+            .and_then(|r| r.strip_prefix(" eq "))
+            .ok_or("lambda body")?;
         let (lit, rest) = parse_literal(rest)?;
         let rest = rest.strip_prefix(')').ok_or("closing ')'")?;
         return Ok((Clause::AnyEq("proxyAddresses".into(), lit), rest));
     }
-    let (prop, rest) = s.split_once(" eq ").ok_or_else(|| format!("unsupported clause {s:?}"))?;
+    let (prop, rest) = s
+        .split_once(" eq ")
+        .ok_or_else(|| format!("unsupported clause {s:?}"))?;
     if !["mail", "userPrincipalName"].contains(&prop) {
         return Err(format!("unsupported property {prop}"));
     }
@@ -269,7 +366,9 @@ fn parse_clause(s: &str) -> Result<(Clause, &str), String> {
 
 fn matches(u: &SimUser, c: &Clause) -> bool {
     match c {
-        Clause::Eq(p, v) if p == "mail" => u.mail.as_deref().is_some_and(|m| m.eq_ignore_ascii_case(v)),
+        Clause::Eq(p, v) if p == "mail" => {
+            u.mail.as_deref().is_some_and(|m| m.eq_ignore_ascii_case(v))
+        }
         Clause::Eq(_, v) => u.upn.eq_ignore_ascii_case(v),
         Clause::AnyEq(_, v) => u.proxy_addresses.iter().any(|p| p.eq_ignore_ascii_case(v)),
     }
@@ -281,13 +380,18 @@ async fn list_users(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let mut s = st.lock().unwrap();
-    let line = format!("GET /v1.0/users $filter={}", q.get("$filter").map(String::as_str).unwrap_or(""));
+    let line = format!(
+        "GET /v1.0/users $filter={}",
+        q.get("$filter").map(String::as_str).unwrap_or("")
+    );
     if let Some(r) = gate(&mut s, &headers, line) {
         return r;
     }
     let clauses = match q.get("$filter").map(|f| parse_filter(f)) {
         Some(Ok(c)) => c,
-        Some(Err(e)) => return graph_error(StatusCode::BAD_REQUEST, "Request_UnsupportedQuery", &e),
+        Some(Err(e)) => {
+            return graph_error(StatusCode::BAD_REQUEST, "Request_UnsupportedQuery", &e)
+        }
         None => Vec::new(),
     };
     let select = q.get("$select").map(String::as_str);
@@ -305,7 +409,9 @@ async fn list_users(
 }
 
 fn find<'a>(s: &'a mut SimState, id: &str) -> Option<&'a mut SimUser> {
-    s.users.iter_mut().find(|u| u.id == id || u.upn.eq_ignore_ascii_case(id))
+    s.users
+        .iter_mut()
+        .find(|u| u.id == id || u.upn.eq_ignore_ascii_case(id))
 }
 
 fn not_found(id: &str) -> Response {
@@ -332,13 +438,25 @@ async fn get_user(
     }
 }
 
-async fn roles(State(st): State<Arc<Mutex<SimState>>>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+async fn roles(
+    State(st): State<Arc<Mutex<SimState>>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
     let mut s = st.lock().unwrap();
-    if let Some(r) = gate(&mut s, &headers, format!("GET /v1.0/users/{id}/transitiveMemberOf/microsoft.graph.directoryRole")) {
+    if let Some(r) = gate(
+        &mut s,
+        &headers,
+        format!("GET /v1.0/users/{id}/transitiveMemberOf/microsoft.graph.directoryRole"),
+    ) {
         return r;
     }
     if s.deny_roles {
-        return graph_error(StatusCode::FORBIDDEN, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+        return graph_error(
+            StatusCode::FORBIDDEN,
+            "Authorization_RequestDenied",
+            "Insufficient privileges to complete the operation.",
+        );
     }
     match find(&mut s, &id) {
         Some(u) => {
@@ -372,15 +490,33 @@ fn check_patch(body: &Value) -> Result<(&str, bool), String> {
     if obj.len() != 1 {
         return Err("only passwordProfile may be sent".into());
     }
-    let pp = obj.get("passwordProfile").and_then(Value::as_object).ok_or("passwordProfile missing")?;
+    let pp = obj
+        .get("passwordProfile")
+        .and_then(Value::as_object)
+        .ok_or("passwordProfile missing")?;
     for k in pp.keys() {
-        if !["password", "forceChangePasswordNextSignIn", "forceChangePasswordNextSignInWithMfa"].contains(&k.as_str()) {
+        if ![
+            "password",
+            "forceChangePasswordNextSignIn",
+            "forceChangePasswordNextSignInWithMfa",
+        ]
+        .contains(&k.as_str())
+        {
             return Err(format!("Invalid property '{k}'"));
         }
     }
-    let pw = pp.get("password").and_then(Value::as_str).ok_or("password must be a string")?;
-    let force = pp.get("forceChangePasswordNextSignIn").and_then(Value::as_bool).ok_or("forceChangePasswordNextSignIn must be a bool")?;
-    if pp.get("forceChangePasswordNextSignInWithMfa").is_some_and(|v| !v.is_boolean()) {
+    let pw = pp
+        .get("password")
+        .and_then(Value::as_str)
+        .ok_or("password must be a string")?;
+    let force = pp
+        .get("forceChangePasswordNextSignIn")
+        .and_then(Value::as_bool)
+        .ok_or("forceChangePasswordNextSignIn must be a bool")?;
+    if pp
+        .get("forceChangePasswordNextSignInWithMfa")
+        .is_some_and(|v| !v.is_boolean())
+    {
         return Err("forceChangePasswordNextSignInWithMfa must be a bool".into());
     }
     Ok((pw, force))
@@ -397,12 +533,23 @@ async fn patch_user(
         return r;
     }
     if headers.get("Content-Type").and_then(|v| v.to_str().ok()) != Some("application/json") {
-        return graph_error(StatusCode::BAD_REQUEST, "Request_BadRequest", "Content-Type must be application/json");
+        return graph_error(
+            StatusCode::BAD_REQUEST,
+            "Request_BadRequest",
+            "Content-Type must be application/json",
+        );
     }
     let Ok(json) = serde_json::from_slice::<Value>(&body) else {
-        return graph_error(StatusCode::BAD_REQUEST, "BadRequest", "Unable to read JSON request payload.");
+        return graph_error(
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            "Unable to read JSON request payload.",
+        );
     };
-    s.patches.push(Patch { user: id.clone(), body: json.clone() });
+    s.patches.push(Patch {
+        user: id.clone(),
+        body: json.clone(),
+    });
     let (pw, force) = match check_patch(&json) {
         Ok(v) => v,
         Err(e) => return graph_error(StatusCode::BAD_REQUEST, "Request_BadRequest", &e),

@@ -59,7 +59,11 @@ fn run(cmd: &mut Command) -> Result<(), String> {
     if out.status.success() {
         Ok(())
     } else {
-        Err(format!("{cmd:?} failed: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+        Err(format!(
+            "{cmd:?} failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ))
     }
 }
 
@@ -88,8 +92,7 @@ fn golden() -> Result<PathBuf, String> {
     let tmp = root.join(format!("samba-golden-tmp-{}", std::process::id()));
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/samba/provision-dc.sh");
     run(Command::new("bash").arg(&script).arg(&tmp).arg(IP))?;
-    std::fs::write(tmp.join("READY"), b"")
-        .map_err(|e| format!("{}: {e}", tmp.display()))?;
+    std::fs::write(tmp.join("READY"), b"").map_err(|e| format!("{}: {e}", tmp.display()))?;
     let _ = std::fs::remove_dir_all(&golden);
     // Rename is atomic: a concurrent process sees either no golden copy or a complete one.
     std::fs::rename(&tmp, &golden).map_err(|e| format!("rename golden: {e}"))?;
@@ -100,7 +103,9 @@ fn golden() -> Result<PathBuf, String> {
 
 /// Removes golden copies of older provision scripts and half-made ones of dead processes (35 MB each).
 fn remove_old_goldens(root: &Path, keep: &Path) {
-    let Ok(entries) = std::fs::read_dir(root) else { return };
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         let stale = match name.strip_prefix("samba-golden-tmp-") {
@@ -123,7 +128,9 @@ fn relocate(dir: &Path, from: &Path) -> Result<(), String> {
 
 /// Removes copies left by earlier test processes that are gone.
 fn remove_stale_copies(tmp: &Path) {
-    let Ok(entries) = std::fs::read_dir(tmp) else { return };
+    let Ok(entries) = std::fs::read_dir(tmp) else {
+        return;
+    };
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         if let Some(pid) = name.strip_prefix("passdesk-dc-") {
@@ -142,7 +149,20 @@ fn port_open(port: u16) -> bool {
 fn ldapsearch_ok(ca: &Path, bind: &str, pw: &str) -> bool {
     Command::new("ldapsearch")
         .env("LDAPTLS_CACERT", ca)
-        .args(["-x", "-H", &format!("ldaps://{IP}"), "-D", bind, "-w", pw, "-s", "base", "-b", "", "dnsHostName"])
+        .args([
+            "-x",
+            "-H",
+            &format!("ldaps://{IP}"),
+            "-D",
+            bind,
+            "-w",
+            pw,
+            "-s",
+            "base",
+            "-b",
+            "",
+            "dnsHostName",
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
@@ -166,7 +186,9 @@ fn start() -> Result<Dc, String> {
         std::thread::sleep(Duration::from_millis(200));
     }
     if port_open(636) {
-        return Err(format!("{IP}:636 is taken by another process; only one test DC per IP"));
+        return Err(format!(
+            "{IP}:636 is taken by another process; only one test DC per IP"
+        ));
     }
     let log = std::fs::File::create(dir.join("log/stdout.log")).map_err(|e| e.to_string())?;
     let mut child = Command::new("samba")
@@ -198,7 +220,11 @@ fn start() -> Result<Dc, String> {
     for _ in 0..3 {
         let _ = ldapsearch_ok(&ca_file, "TEST\\jlocked", "wrong-password");
     }
-    eprintln!("samba test DC ready on {IP} in {:.1} s ({})", t0.elapsed().as_secs_f64(), dir.display());
+    eprintln!(
+        "samba test DC ready on {IP} in {:.1} s ({})",
+        t0.elapsed().as_secs_f64(),
+        dir.display()
+    );
     let _ = std::io::stderr().flush();
     Ok(Dc {
         other_ca_file: dir.join("tls/other-ca.pem"),

@@ -26,20 +26,35 @@ pub(super) enum Op {
 }
 
 fn clean(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { ' ' } else { c }).take(400).collect::<String>().trim().to_owned()
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(400)
+        .collect::<String>()
+        .trim()
+        .to_owned()
 }
 
 /// Maps a non-2xx answer. `body` is the raw response body.
 pub(super) fn graph_error(status: StatusCode, body: &[u8], op: Op) -> DirectoryError {
-    let e = serde_json::from_slice::<Envelope>(body).unwrap_or_default().error;
-    let code = format!("Graph {} {}", status.as_u16(), if e.code.is_empty() { "-" } else { &e.code });
+    let e = serde_json::from_slice::<Envelope>(body)
+        .unwrap_or_default()
+        .error;
+    let code = format!(
+        "Graph {} {}",
+        status.as_u16(),
+        if e.code.is_empty() { "-" } else { &e.code }
+    );
     let message = clean(&e.message);
     match status.as_u16() {
         // The documented refusal: "The specified password does not comply with password complexity requirements."
-        400 if op == Op::SetPassword && (e.code == "Request_BadRequest" || message.to_lowercase().contains("password")) => {
+        400 if op == Op::SetPassword
+            && (e.code == "Request_BadRequest" || message.to_lowercase().contains("password")) =>
+        {
             DirectoryError::PasswordRefused { code, message }
         }
-        401 => DirectoryError::Unavailable(format!("{code}: Graph rejected the app's access token: {message}")),
+        401 => DirectoryError::Unavailable(format!(
+            "{code}: Graph rejected the app's access token: {message}"
+        )),
         403 => DirectoryError::AccessDenied { code, message },
         404 => DirectoryError::NotFound(message),
         429 | 500..=599 => DirectoryError::Unavailable(format!("{code}: {message}")),
@@ -62,15 +77,26 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert!(matches!(graph_error(StatusCode::BAD_REQUEST, REFUSED.as_bytes(), Op::Read), DirectoryError::Other { .. }));
+        assert!(matches!(
+            graph_error(StatusCode::BAD_REQUEST, REFUSED.as_bytes(), Op::Read),
+            DirectoryError::Other { .. }
+        ));
     }
 
     #[test]
     fn other_statuses() {
         let denied = br#"{"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges to complete the operation."}}"#;
-        assert!(matches!(graph_error(StatusCode::FORBIDDEN, denied, Op::SetPassword),
-            DirectoryError::AccessDenied { code, .. } if code == "Graph 403 Authorization_RequestDenied"));
-        assert!(matches!(graph_error(StatusCode::NOT_FOUND, b"", Op::Read), DirectoryError::NotFound(_)));
-        assert!(matches!(graph_error(StatusCode::UNAUTHORIZED, b"not json", Op::Read), DirectoryError::Unavailable(_)));
+        assert!(
+            matches!(graph_error(StatusCode::FORBIDDEN, denied, Op::SetPassword),
+            DirectoryError::AccessDenied { code, .. } if code == "Graph 403 Authorization_RequestDenied")
+        );
+        assert!(matches!(
+            graph_error(StatusCode::NOT_FOUND, b"", Op::Read),
+            DirectoryError::NotFound(_)
+        ));
+        assert!(matches!(
+            graph_error(StatusCode::UNAUTHORIZED, b"not json", Op::Read),
+            DirectoryError::Unavailable(_)
+        ));
     }
 }

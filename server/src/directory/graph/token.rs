@@ -55,10 +55,14 @@ impl TokenCache {
             return Ok(cached.token.clone());
         }
         let (token, expires_in) = fetch(c).await?;
-        self.fetched.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.fetched
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         // Renew a minute early (or halfway for very short lifetimes) so a token never expires in flight.
         let margin = Duration::from_secs(60.min(expires_in / 2));
-        *slot = Some(Cached { token: token.clone(), renew_at: Instant::now() + Duration::from_secs(expires_in) - margin });
+        *slot = Some(Cached {
+            token: token.clone(),
+            renew_at: Instant::now() + Duration::from_secs(expires_in) - margin,
+        });
         Ok(token)
     }
 
@@ -81,18 +85,26 @@ async fn fetch(c: &Client<'_>) -> Result<(Secret, u64), DirectoryError> {
         .form(&form)
         .send()
         .await
-        .map_err(|e| DirectoryError::Unavailable(format!("token endpoint unreachable: {}", e.without_url())))?;
+        .map_err(|e| {
+            DirectoryError::Unavailable(format!("token endpoint unreachable: {}", e.without_url()))
+        })?;
     let status = resp.status();
     if status.is_success() {
-        let body: TokenResponse = resp
-            .json()
-            .await
-            .map_err(|e| DirectoryError::Unavailable(format!("token endpoint answered an unexpected body: {e}")))?;
+        let body: TokenResponse = resp.json().await.map_err(|e| {
+            DirectoryError::Unavailable(format!("token endpoint answered an unexpected body: {e}"))
+        })?;
         return Ok((Secret::new(body.access_token), body.expires_in.max(1)));
     }
     // AAD's error body never holds the secret; keep its code and the first line of its description.
     let err: TokenError = resp.json().await.unwrap_or_default();
-    let desc: String = err.error_description.lines().next().unwrap_or("").chars().take(200).collect();
+    let desc: String = err
+        .error_description
+        .lines()
+        .next()
+        .unwrap_or("")
+        .chars()
+        .take(200)
+        .collect();
     Err(DirectoryError::Unavailable(format!(
         "token request for client {} failed: HTTP {} {} {desc}",
         c.client_id,

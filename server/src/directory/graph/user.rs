@@ -78,7 +78,10 @@ impl GraphUser {
             enabled: self.account_enabled.unwrap_or(false),
             // Entra smart lockout is not visible through Graph.
             locked: false,
-            must_change: self.password_profile.unwrap_or_default().force_change_password_next_sign_in,
+            must_change: self
+                .password_profile
+                .unwrap_or_default()
+                .force_change_password_next_sign_in,
             password_last_set: self.last_password_change_date_time,
             privileged,
         }

@@ -31,12 +31,17 @@ pub(super) fn verifier(cfg: &LdapDirectoryConfig) -> Result<Verify, String> {
         );
         return Ok(Verify::Nothing);
     }
-    let Some(path) = &cfg.ca_file else { return Ok(Verify::System) };
-    let pem = std::fs::read(path).map_err(|e| format!("cannot read ca_file {}: {e}", path.display()))?;
+    let Some(path) = &cfg.ca_file else {
+        return Ok(Verify::System);
+    };
+    let pem =
+        std::fs::read(path).map_err(|e| format!("cannot read ca_file {}: {e}", path.display()))?;
     let mut roots = rustls::RootCertStore::empty();
     for cert in CertificateDer::pem_slice_iter(&pem) {
         let cert = cert.map_err(|e| format!("ca_file {} is not PEM: {e}", path.display()))?;
-        roots.add(cert).map_err(|e| format!("ca_file {}: bad certificate: {e}", path.display()))?;
+        roots
+            .add(cert)
+            .map_err(|e| format!("ca_file {}: bad certificate: {e}", path.display()))?;
     }
     if roots.is_empty() {
         return Err(format!("ca_file {} holds no certificate", path.display()));
@@ -65,7 +70,9 @@ impl Session {
         password: &Secret,
         timeout: Duration,
     ) -> Result<Session, DirectoryError> {
-        let mut settings = LdapConnSettings::new().set_conn_timeout(timeout).set_starttls(cfg.starttls);
+        let mut settings = LdapConnSettings::new()
+            .set_conn_timeout(timeout)
+            .set_starttls(cfg.starttls);
         match verify {
             Verify::System => {}
             Verify::CaFile(config) => settings = settings.set_config(config.clone()),
@@ -78,7 +85,10 @@ impl Session {
         // ldap3 keeps its TLS flag private; a peer certificate exists only on a TLS session.
         let encrypted = matches!(ldap.get_peer_certificate().await, Ok(Some(_)));
         ldap.with_timeout(timeout);
-        let bound = ldap.simple_bind(&cfg.bind_dn, password.expose()).await.and_then(|r| r.success());
+        let bound = ldap
+            .simple_bind(&cfg.bind_dn, password.expose())
+            .await
+            .and_then(|r| r.success());
         if let Err(e) = bound {
             // A failed service bind is a configuration / availability problem for the technician.
             let mapped = ldap_error(e);

@@ -35,13 +35,23 @@ pub(super) fn email_filter(email: &str) -> String {
 
 /// Transitive membership in any of `groups` (LDAP_MATCHING_RULE_IN_CHAIN), for a base search on the user.
 pub(super) fn in_chain_filter(groups: &[String]) -> String {
-    let parts: String =
-        groups.iter().map(|g| format!("(memberOf:1.2.840.113556.1.4.1941:={})", ldap_escape(g.as_str()))).collect();
+    let parts: String = groups
+        .iter()
+        .map(|g| {
+            format!(
+                "(memberOf:1.2.840.113556.1.4.1941:={})",
+                ldap_escape(g.as_str())
+            )
+        })
+        .collect();
     format!("(|{parts})")
 }
 
 fn first<'a>(e: &'a SearchEntry, attr: &str) -> Option<&'a str> {
-    e.attrs.get(attr).and_then(|v| v.first()).map(String::as_str)
+    e.attrs
+        .get(attr)
+        .and_then(|v| v.first())
+        .map(String::as_str)
 }
 
 fn first_owned(e: &SearchEntry, attr: &str) -> Option<String> {
@@ -60,7 +70,8 @@ pub(super) fn filetime_to_rfc3339(ft: i64) -> Option<String> {
     }
     let secs = ft / 10_000_000 - EPOCH_DIFF_SECS;
     let nanos = (ft % 10_000_000) as u32 * 100;
-    chrono::DateTime::from_timestamp(secs, nanos).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+    chrono::DateTime::from_timestamp(secs, nanos)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }
 
 /// Maps one entry. `privileged_groups` are compared against the direct `memberOf` values here; the caller
@@ -75,7 +86,9 @@ pub(super) fn to_account(e: &SearchEntry, privileged_groups: &[String]) -> Direc
     };
     let pwd_last_set = number(e, "pwdLastSet");
     let member_of_privileged = e.attrs.get("memberOf").is_some_and(|groups| {
-        groups.iter().any(|g| privileged_groups.iter().any(|p| p.eq_ignore_ascii_case(g)))
+        groups
+            .iter()
+            .any(|g| privileged_groups.iter().any(|p| p.eq_ignore_ascii_case(g)))
     });
     DirectoryAccount {
         id: e.dn.clone(),
@@ -96,7 +109,10 @@ pub(super) fn to_account(e: &SearchEntry, privileged_groups: &[String]) -> Direc
 
 /// `dn` lies under `base` (case-insensitive, on an RDN boundary): ids from a client never leave the base DN.
 pub(super) fn under_base(dn: &str, base: &str) -> bool {
-    let (dn, base) = (dn.trim().to_ascii_lowercase(), base.trim().to_ascii_lowercase());
+    let (dn, base) = (
+        dn.trim().to_ascii_lowercase(),
+        base.trim().to_ascii_lowercase(),
+    );
     dn == base || dn.ends_with(&format!(",{base}"))
 }
 
@@ -108,7 +124,10 @@ mod tests {
     fn entry(attrs: &[(&str, &[&str])]) -> SearchEntry {
         SearchEntry {
             dn: "CN=John Smith,OU=Staff,DC=test,DC=lan".into(),
-            attrs: attrs.iter().map(|(k, v)| (k.to_string(), v.iter().map(|s| s.to_string()).collect())).collect(),
+            attrs: attrs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.iter().map(|s| s.to_string()).collect()))
+                .collect(),
             bin_attrs: HashMap::new(),
         }
     }
@@ -125,7 +144,10 @@ mod tests {
     fn filetime_converts() {
         // 2026-11-01T10:00:00Z = 1793527200 s after 1970
         let ft = (1_793_527_200i64 + 11_644_473_600) * 10_000_000;
-        assert_eq!(filetime_to_rfc3339(ft).as_deref(), Some("2026-11-01T10:00:00Z"));
+        assert_eq!(
+            filetime_to_rfc3339(ft).as_deref(),
+            Some("2026-11-01T10:00:00Z")
+        );
         assert_eq!(filetime_to_rfc3339(0), None);
         assert_eq!(filetime_to_rfc3339(i64::MAX), None);
     }
@@ -141,8 +163,12 @@ mod tests {
         let a = to_account(&e, &["CN=Domain Admins,CN=Users,DC=test,DC=lan".into()]);
         assert!(!a.enabled && a.locked && a.must_change && a.privileged);
         assert_eq!(a.password_last_set, None);
-        let e = entry(&[("userAccountControl", &["512"]), ("lockoutTime", &["134402287208289490"]),
-            ("msDS-User-Account-Control-Computed", &["0"]), ("adminCount", &["0"])]);
+        let e = entry(&[
+            ("userAccountControl", &["512"]),
+            ("lockoutTime", &["134402287208289490"]),
+            ("msDS-User-Account-Control-Computed", &["0"]),
+            ("adminCount", &["0"]),
+        ]);
         let a = to_account(&e, &[]);
         assert!(a.enabled && !a.locked && !a.must_change && !a.privileged);
         assert!(to_account(&entry(&[("adminCount", &["1"])]), &[]).privileged);

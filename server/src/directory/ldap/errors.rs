@@ -21,9 +21,17 @@ fn win32_code(text: &str) -> Option<&str> {
 
 /// Keeps the DC's text readable in a JSON error: no control characters, bounded length.
 fn clean(text: &str) -> String {
-    let t: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).take(400).collect();
+    let t: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(400)
+        .collect();
     let t = t.trim();
-    if t.is_empty() { "(no diagnostic text)".to_owned() } else { t.to_owned() }
+    if t.is_empty() {
+        "(no diagnostic text)".to_owned()
+    } else {
+        t.to_owned()
+    }
 }
 
 /// Maps a non-zero LDAP result of a password / lockout write or a read.
@@ -48,7 +56,9 @@ pub(super) fn result_error(rc: u32, text: &str) -> DirectoryError {
 pub(super) fn ldap_error(e: LdapError) -> DirectoryError {
     match e {
         LdapError::LdapResult { result } => result_error(result.rc, &result.text),
-        LdapError::Timeout { .. } => DirectoryError::Unavailable("the LDAP server did not answer in time".into()),
+        LdapError::Timeout { .. } => {
+            DirectoryError::Unavailable("the LDAP server did not answer in time".into())
+        }
         other => DirectoryError::Unavailable(clean(&other.to_string())),
     }
 }
@@ -79,15 +89,28 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
-        assert!(matches!(result_error(53, "0000052D: SvcErr: problem 5003"), DirectoryError::PasswordRefused { .. }));
+        assert!(matches!(
+            result_error(53, "0000052D: SvcErr: problem 5003"),
+            DirectoryError::PasswordRefused { .. }
+        ));
     }
 
     #[test]
     fn other_codes() {
-        assert!(matches!(result_error(50, "insufficient access rights"), DirectoryError::AccessDenied { code, .. } if code == "LDAP 50"));
-        assert!(matches!(result_error(53, "0000001F: SvcErr"), DirectoryError::Other { code, .. } if code == "LDAP 53 (0000001F)"));
-        assert!(matches!(result_error(32, "00002030: No such Base DN"), DirectoryError::NotFound(_)));
-        assert!(matches!(result_error(49, "80090308: data 52e"), DirectoryError::Unavailable(_)));
+        assert!(
+            matches!(result_error(50, "insufficient access rights"), DirectoryError::AccessDenied { code, .. } if code == "LDAP 50")
+        );
+        assert!(
+            matches!(result_error(53, "0000001F: SvcErr"), DirectoryError::Other { code, .. } if code == "LDAP 53 (0000001F)")
+        );
+        assert!(matches!(
+            result_error(32, "00002030: No such Base DN"),
+            DirectoryError::NotFound(_)
+        ));
+        assert!(matches!(
+            result_error(49, "80090308: data 52e"),
+            DirectoryError::Unavailable(_)
+        ));
     }
 
     #[test]

@@ -7,8 +7,11 @@ use super::errors::ldap_error;
 use crate::directory::{DirectoryError, EffectivePolicy};
 
 const DOMAIN_ATTRS: &[&str] = &["minPwdLength", "pwdProperties", "pwdHistoryLength"];
-const PSO_ATTRS: &[&str] =
-    &["msDS-MinimumPasswordLength", "msDS-PasswordComplexityEnabled", "msDS-PasswordHistoryLength"];
+const PSO_ATTRS: &[&str] = &[
+    "msDS-MinimumPasswordLength",
+    "msDS-PasswordComplexityEnabled",
+    "msDS-PasswordHistoryLength",
+];
 const DOMAIN_PASSWORD_COMPLEX: u32 = 0x1;
 
 fn num(e: &SearchEntry, attr: &str) -> Option<u32> {
@@ -28,7 +31,11 @@ pub(super) fn from_domain(e: &SearchEntry, dc: DcKind) -> Option<ActiveDirectory
 /// PSO attributes → policy. A non-admin often gets the PSO entry back with no attributes (samba-dc.md §4):
 /// that is `None`, not a policy of zeros.
 pub(super) fn from_pso(e: &SearchEntry, dc: DcKind) -> Option<ActiveDirectoryPolicy> {
-    let complexity = e.attrs.get("msDS-PasswordComplexityEnabled")?.first()?.eq_ignore_ascii_case("TRUE");
+    let complexity = e
+        .attrs
+        .get("msDS-PasswordComplexityEnabled")?
+        .first()?
+        .eq_ignore_ascii_case("TRUE");
     Some(ActiveDirectoryPolicy {
         dc,
         min_length: num(e, "msDS-MinimumPasswordLength")?,
@@ -38,9 +45,20 @@ pub(super) fn from_pso(e: &SearchEntry, dc: DcKind) -> Option<ActiveDirectoryPol
 }
 
 /// One base-object read; `Ok(None)` when the entry is not visible or not there.
-async fn read_base(ldap: &mut ldap3::Ldap, dn: &str, attrs: &[&str]) -> Result<Option<SearchEntry>, DirectoryError> {
-    match ldap.search(dn, Scope::Base, "(objectClass=*)", attrs.to_vec()).await.and_then(|r| r.success()) {
-        Ok((entries, _)) => Ok(entries.into_iter().find(|e| !e.is_ref()).map(SearchEntry::construct)),
+async fn read_base(
+    ldap: &mut ldap3::Ldap,
+    dn: &str,
+    attrs: &[&str],
+) -> Result<Option<SearchEntry>, DirectoryError> {
+    match ldap
+        .search(dn, Scope::Base, "(objectClass=*)", attrs.to_vec())
+        .await
+        .and_then(|r| r.success())
+    {
+        Ok((entries, _)) => Ok(entries
+            .into_iter()
+            .find(|e| !e.is_ref())
+            .map(SearchEntry::construct)),
         Err(e) => match ldap_error(e) {
             DirectoryError::NotFound(_) | DirectoryError::AccessDenied { .. } => Ok(None),
             other => Err(other),
@@ -61,15 +79,27 @@ pub(super) async fn effective(
     dn: &str,
     fb: &Fallback<'_>,
 ) -> Result<EffectivePolicy, DirectoryError> {
-    let user = read_base(ldap, dn, &["msDS-ResultantPSO"]).await?.ok_or_else(|| DirectoryError::NotFound(dn.into()))?;
+    let user = read_base(ldap, dn, &["msDS-ResultantPSO"])
+        .await?
+        .ok_or_else(|| DirectoryError::NotFound(dn.into()))?;
     if let Some(pso_dn) = user.attrs.get("msDS-ResultantPSO").and_then(|v| v.first()) {
         let pso = read_base(ldap, pso_dn, PSO_ATTRS).await?;
         if let Some(p) = pso.as_ref().and_then(|e| from_pso(e, fb.dc)) {
-            return Ok(EffectivePolicy { policy: Policy::ActiveDirectory(p), source: format!("PSO {pso_dn}"), uncertain: None });
+            return Ok(EffectivePolicy {
+                policy: Policy::ActiveDirectory(p),
+                source: format!("PSO {pso_dn}"),
+                uncertain: None,
+            });
         }
         // The PSO applies but its settings are hidden from the service account: assume, and say so.
         let (policy, what) = match fb.assumed {
-            Some(a) => (ActiveDirectoryPolicy { dc: fb.dc, ..a.clone() }, "the configured assumed_policy"),
+            Some(a) => (
+                ActiveDirectoryPolicy {
+                    dc: fb.dc,
+                    ..a.clone()
+                },
+                "the configured assumed_policy",
+            ),
             None => (domain(ldap, fb).await?, "the domain policy"),
         };
         return Ok(EffectivePolicy {
@@ -88,12 +118,17 @@ pub(super) async fn effective(
     })
 }
 
-async fn domain(ldap: &mut ldap3::Ldap, fb: &Fallback<'_>) -> Result<ActiveDirectoryPolicy, DirectoryError> {
+async fn domain(
+    ldap: &mut ldap3::Ldap,
+    fb: &Fallback<'_>,
+) -> Result<ActiveDirectoryPolicy, DirectoryError> {
     let e = read_base(ldap, fb.base_dn, DOMAIN_ATTRS).await?;
-    e.as_ref().and_then(|e| from_domain(e, fb.dc)).ok_or_else(|| DirectoryError::Other {
-        code: "LDAP_POLICY_UNREADABLE".into(),
-        message: format!("cannot read minPwdLength / pwdProperties on {}", fb.base_dn),
-    })
+    e.as_ref()
+        .and_then(|e| from_domain(e, fb.dc))
+        .ok_or_else(|| DirectoryError::Other {
+            code: "LDAP_POLICY_UNREADABLE".into(),
+            message: format!("cannot read minPwdLength / pwdProperties on {}", fb.base_dn),
+        })
 }
 
 #[cfg(test)]
@@ -104,16 +139,26 @@ mod tests {
     fn entry(attrs: &[(&str, &str)]) -> SearchEntry {
         SearchEntry {
             dn: "x".into(),
-            attrs: attrs.iter().map(|(k, v)| (k.to_string(), vec![v.to_string()])).collect(),
+            attrs: attrs
+                .iter()
+                .map(|(k, v)| (k.to_string(), vec![v.to_string()]))
+                .collect(),
             bin_attrs: HashMap::new(),
         }
     }
 
     #[test]
     fn domain_attributes() {
-        let e = entry(&[("minPwdLength", "7"), ("pwdProperties", "1"), ("pwdHistoryLength", "24")]);
+        let e = entry(&[
+            ("minPwdLength", "7"),
+            ("pwdProperties", "1"),
+            ("pwdHistoryLength", "24"),
+        ]);
         let p = from_domain(&e, DcKind::Samba).unwrap();
-        assert_eq!((p.dc, p.min_length, p.complexity, p.history_length), (DcKind::Samba, 7, true, 24));
+        assert_eq!(
+            (p.dc, p.min_length, p.complexity, p.history_length),
+            (DcKind::Samba, 7, true, 24)
+        );
         let e = entry(&[("minPwdLength", "0"), ("pwdProperties", "2")]);
         assert!(!from_domain(&e, DcKind::Windows).unwrap().complexity);
     }
@@ -121,9 +166,15 @@ mod tests {
     #[test]
     fn pso_without_attributes_is_unreadable() {
         assert!(from_pso(&entry(&[]), DcKind::Windows).is_none());
-        let e = entry(&[("msDS-MinimumPasswordLength", "12"), ("msDS-PasswordComplexityEnabled", "TRUE"),
-            ("msDS-PasswordHistoryLength", "5")]);
+        let e = entry(&[
+            ("msDS-MinimumPasswordLength", "12"),
+            ("msDS-PasswordComplexityEnabled", "TRUE"),
+            ("msDS-PasswordHistoryLength", "5"),
+        ]);
         let p = from_pso(&e, DcKind::Windows).unwrap();
-        assert_eq!((p.min_length, p.complexity, p.history_length), (12, true, 5));
+        assert_eq!(
+            (p.min_length, p.complexity, p.history_length),
+            (12, true, 5)
+        );
     }
 }

@@ -36,7 +36,10 @@ impl std::fmt::Debug for Value {
 /// The `unicodePwd` value: UTF-16LE of the password in double quotes (policy.md §1.5).
 fn unicode_pwd(password: &str) -> Value {
     let mut v = Zeroizing::new(Vec::with_capacity((password.len() + 2) * 2));
-    for unit in std::iter::once(u16::from(b'"')).chain(password.encode_utf16()).chain(std::iter::once(u16::from(b'"'))) {
+    for unit in std::iter::once(u16::from(b'"'))
+        .chain(password.encode_utf16())
+        .chain(std::iter::once(u16::from(b'"')))
+    {
         v.extend_from_slice(&unit.to_le_bytes());
     }
     Value(v)
@@ -66,7 +69,12 @@ async fn modify(s: &mut Session, dn: &str, mods: Vec<Mod<Value>>) -> Result<(), 
 }
 
 /// Admin reset. `temporary` → pwdLastSet 0 (must change at next logon), else -1 (set to now).
-pub(super) async fn set_password(s: &mut Session, dn: &str, password: &str, temporary: bool) -> Result<(), DirectoryError> {
+pub(super) async fn set_password(
+    s: &mut Session,
+    dn: &str,
+    password: &str,
+    temporary: bool,
+) -> Result<(), DirectoryError> {
     refuse_unencrypted(s)?;
     let pwd_last_set = if temporary { "0" } else { "-1" };
     let mods = vec![
@@ -79,7 +87,15 @@ pub(super) async fn set_password(s: &mut Session, dn: &str, password: &str, temp
 /// Clears a lockout (badPwdCount goes back to 0 with it).
 pub(super) async fn unlock(s: &mut Session, dn: &str) -> Result<(), DirectoryError> {
     refuse_unencrypted(s)?;
-    modify(s, dn, vec![Mod::Replace(plain("lockoutTime"), HashSet::from([plain("0")]))]).await
+    modify(
+        s,
+        dn,
+        vec![Mod::Replace(
+            plain("lockoutTime"),
+            HashSet::from([plain("0")]),
+        )],
+    )
+    .await
 }
 
 #[cfg(test)]
@@ -89,7 +105,10 @@ mod tests {
     #[test]
     fn unicode_pwd_is_quoted_utf16le() {
         let v = unicode_pwd("Ab1!");
-        assert_eq!(v.as_ref(), &[0x22, 0, 0x41, 0, 0x62, 0, 0x31, 0, 0x21, 0, 0x22, 0]);
+        assert_eq!(
+            v.as_ref(),
+            &[0x22, 0, 0x41, 0, 0x62, 0, 0x31, 0, 0x21, 0, 0x22, 0]
+        );
         // Outside the BMP: a surrogate pair.
         assert_eq!(unicode_pwd("😀").as_ref().len(), 2 * 4);
         assert_eq!(format!("{v:?}"), "***");
