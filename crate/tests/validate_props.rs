@@ -215,3 +215,33 @@ proptest! {
         prop_assert_eq!(banned, reference_rejects(&password, &terms), "terms {:?}", terms);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Passwords one edit away from a term (the case random strings rarely hit).
+    #[test]
+    fn one_edit_from_a_term_is_banned(
+        terms in proptest::collection::vec("[a-z]{4,16}", 1..20),
+        pick in any::<prop::sample::Index>(),
+        edit in 0u8..4,
+        at in any::<prop::sample::Index>(),
+        ch in "[a-z0-9]",
+    ) {
+        let term = pick.get(&terms).clone();
+        let mut chars: Vec<char> = term.chars().collect();
+        let i = at.index(chars.len());
+        let c = ch.chars().next().unwrap();
+        match edit {
+            0 => chars[i] = c,
+            1 => chars.insert(i, c),
+            2 => { chars.remove(i); }
+            _ => chars.push(c),
+        }
+        let password: String = chars.into_iter().collect();
+        let policy = Policy::Entra(EntraPolicy { custom_terms: terms.clone(), global_list: false, tenant_name: None });
+        let verdict = Validator::new(&policy, &Account::default()).unwrap().validate(&password);
+        prop_assert!(verdict.violations.iter().any(|v| v.rule == RuleId::EntraBanned), "{} from {:?}", password, term);
+        prop_assert!(reference_rejects(&password, &terms));
+    }
+}

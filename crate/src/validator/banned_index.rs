@@ -1,13 +1,14 @@
 //! An index of normalised banned terms for model M1 (policy.md §3.3):
-//! * whole-password edit distance ≤ 1 through hash sets of exact terms, one-deletion variants and
-//!   position-tagged one-deletion variants (substitutions), so a call costs O(password length) lookups;
+//! * whole-password edit distance ≤ 1: if the password is one edit away from a term of length m,
+//!   its first ⌊m/2⌋ or its last ⌈m/2⌉ code points equal the term's (the edit is in the other
+//!   half). Terms are keyed by (length, half); a call does ≤ 7 lookups, then verifies candidates;
 //! * one-mismatch (Hamming ≤ 1) occurrences through an Aho-Corasick automaton over the two exact
 //!   halves of each term: a window with at most one mismatch matches one half exactly.
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use zeroize::Zeroizing;
+use zeroize::Zeroize;
 
 use super::normalize::normalize_term;
 
@@ -87,10 +88,8 @@ type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
 pub(crate) struct BannedIndex {
     terms: Vec<Term>,
     exact: FastMap<Box<[u8]>, u32>,
-    /// Fuzzy terms with one code point deleted (password one shorter than a term).
-    deletions: FastMap<Box<[u8]>, u32>,
-    /// Fuzzy terms with one code point deleted, the deleted position appended (same-length, one substitution).
-    substitutions: FastMap<Box<[u8]>, u32>,
+    /// Fuzzy terms keyed by `half ++ [length, side]` (side 0: first ⌊m/2⌋, 1: last ⌈m/2⌉).
+    by_half: FastMap<Box<[u8]>, Vec<u32>>,
     min_len: usize,
     max_len: usize,
     /// `lengths[n]`: some term has n code points; `fuzzy_lengths[n]`: some fuzzy term has.
@@ -118,8 +117,7 @@ impl BannedIndex {
 
     fn from_terms(terms: Vec<Term>) -> Self {
         let mut exact = FastMap::default();
-        let mut deletions = FastMap::default();
-        let mut substitutions = FastMap::default();
+        let mut by_half: FastMap<Box<[u8]>, Vec<u32>> = FastMap::default();
         let mut pattern_ids: HashMap<Vec<u8>, usize> = HashMap::new();
         let mut patterns: Vec<Vec<u8>> = Vec::new();
         let mut half_owners: Vec<Vec<(u32, u32)>> = Vec::new();
@@ -137,11 +135,9 @@ impl BannedIndex {
             lengths[t.len()] = true;
             fuzzy_lengths[t.len()] |= t.len() >= FUZZY_MIN_LEN;
             let pieces: Vec<(usize, usize)> = if t.len() >= FUZZY_MIN_LEN {
-                for i in 0..t.len() {
-                    let variant = delete_at(t, i);
-                    deletions.entry(variant.clone().into_boxed_slice()).or_insert(id);
-                    substitutions.entry(tag_position(variant, i).into_boxed_slice()).or_insert(id);
-                }
+                let (prefix, suffix) = edit_halves(t, t.len());
+                by_half.entry(half_key(prefix, t.len(), 0)).or_default().push(id);
+                by_half.entry(half_key(suffix, t.len(), 1)).or_default().push(id);
                 let mid = t.len() / 2;
                 vec![(0, mid), (mid, t.len())]
             } else {
@@ -173,8 +169,7 @@ impl BannedIndex {
         Self {
             terms,
             exact,
-            deletions,
-            substitutions,
+            by_half,
             min_len: if min_len == usize::MAX { 0 } else { min_len },
             max_len,
             lengths,
@@ -198,52 +193,47 @@ impl BannedIndex {
             return None;
         }
         let n = pw.len();
-        // Only lengths some term has can match; this skips most lookups.
         let has = |table: &[bool], len: usize| table.get(len).copied().unwrap_or(false);
         if has(&self.lengths, n) {
             if let Some(&id) = self.exact.get(pw) {
                 return Some(id);
             }
         }
-        if has(&self.fuzzy_lengths, n + 1) {
-            if let Some(&id) = self.deletions.get(pw) {
-                return Some(id); // one insertion into the password gives the term
+        // Terms of length n-1, n, n+1 (only lengths some fuzzy term has: most are skipped).
+        for m in n.saturating_sub(1)..=n + 1 {
+            if m < FUZZY_MIN_LEN || !has(&self.fuzzy_lengths, m) || m / 2 > n || m - m / 2 > n {
+                continue;
             }
-        }
-        let try_extra = n >= 1 && has(&self.fuzzy_lengths, n - 1);
-        let try_substitution = has(&self.fuzzy_lengths, n);
-        if !try_extra && !try_substitution {
-            return None;
-        }
-        // The password minus one code point (+ a position tag): on the stack for typical lengths.
-        let mut stack = Zeroizing::new([0u8; 64]);
-        let mut heap = Zeroizing::new(Vec::new());
-        let scratch: &mut [u8] = if n + 1 <= stack.len() {
-            &mut stack[..n + 1]
-        } else {
-            heap.resize(n + 1, 0);
-            &mut heap[..]
-        };
-        for i in 0..n {
-            scratch[..i].copy_from_slice(&pw[..i]);
-            scratch[i..n - 1].copy_from_slice(&pw[i + 1..]);
-            if try_extra {
-                // One extra code point in the password.
-                if let Some(&id) = self.exact.get(&scratch[..n - 1]) {
-                    if self.terms[id as usize].normalized.len() >= FUZZY_MIN_LEN {
-                        return Some(id);
-                    }
-                }
-            }
-            if try_substitution {
-                // One substituted code point.
-                scratch[n - 1] = position_tag(i);
-                if let Some(&id) = self.substitutions.get(&scratch[..n]) {
+            let (prefix, _) = edit_halves(pw, m);
+            let suffix = &pw[n - (m - m / 2)..];
+            for (side, half) in [(0u8, prefix), (1u8, suffix)] {
+                if let Some(id) = self.half_candidate(pw, half, m, side) {
                     return Some(id);
                 }
             }
         }
         None
+    }
+
+    /// A term of length `m` whose `side` half equals `half` and that is within one edit of `pw`.
+    fn half_candidate(&self, pw: &[u8], half: &[u8], m: usize, side: u8) -> Option<u32> {
+        // The key holds part of the password: build it on the stack and wipe it after the lookup.
+        let mut stack = [0u8; 64];
+        let len = half.len() + 2;
+        let found = if len <= stack.len() {
+            stack[..half.len()].copy_from_slice(half);
+            stack[half.len()] = length_tag(m);
+            stack[half.len() + 1] = side;
+            let found = self.by_half.get(&stack[..len]);
+            stack[..len].zeroize();
+            found
+        } else {
+            let mut key = half_key(half, m, side);
+            let found = self.by_half.get(key.as_ref());
+            key.zeroize();
+            found
+        };
+        found?.iter().copied().find(|&id| within_one_edit(pw, &self.terms[id as usize].normalized))
     }
 
     /// Appends every (start, term) where the term occurs with at most one mismatch (exactly, for
@@ -267,22 +257,40 @@ impl BannedIndex {
     }
 }
 
-fn delete_at(t: &[u8], i: usize) -> Vec<u8> {
-    let mut v = Vec::with_capacity(t.len());
-    v.extend_from_slice(&t[..i]);
-    v.extend_from_slice(&t[i + 1..]);
-    v
+/// The first ⌊m/2⌋ and the last ⌈m/2⌉ code points of a term of length m; for a password, only the
+/// first part is taken this way (its suffix is cut from its own end).
+fn edit_halves(s: &[u8], m: usize) -> (&[u8], &[u8]) {
+    let h = (m / 2).min(s.len());
+    (&s[..h], &s[h..])
 }
 
-fn tag_position(mut v: Vec<u8>, i: usize) -> Vec<u8> {
-    v.push(position_tag(i));
-    v
+fn half_key(half: &[u8], m: usize, side: u8) -> Box<[u8]> {
+    let mut key = Vec::with_capacity(half.len() + 2);
+    key.extend_from_slice(half);
+    key.push(length_tag(m));
+    key.push(side);
+    key.into_boxed_slice()
 }
 
-/// Terms are far shorter than 256 code points in practice; positions wrap rather than panic, which
-/// can only add a spurious key collision for absurdly long terms.
-fn position_tag(i: usize) -> u8 {
-    (i % 256) as u8
+/// Term lengths beyond 255 wrap; that can only add a candidate, which is verified anyway.
+fn length_tag(m: usize) -> u8 {
+    (m % 256) as u8
+}
+
+/// Levenshtein distance ≤ 1, in one pass.
+fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let common_prefix = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    if short.len() == long.len() {
+        // Everything after the first mismatch must be equal.
+        common_prefix == short.len() || short[common_prefix + 1..] == long[common_prefix + 1..]
+    } else {
+        // Skip one code point of the longer one at the first mismatch.
+        short[common_prefix..] == long[common_prefix + 1..]
+    }
 }
 
 /// Number of mismatches, if at most `allowed`.
@@ -329,6 +337,17 @@ mod tests {
         out.clear();
         ix.occurrences(b"blaxnk", 0, &mut out); // an insertion inside is not an occurrence
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn one_edit_check() {
+        assert!(within_one_edit(b"abcdef", b"abcdeg"));
+        assert!(within_one_edit(b"abcdef", b"abcde"));
+        assert!(within_one_edit(b"abcdef", b"xabcdef"));
+        assert!(within_one_edit(b"abcdef", b"abxdef"));
+        assert!(!within_one_edit(b"abcdef", b"abxxef"));
+        assert!(!within_one_edit(b"abcdef", b"abcdefgh"));
+        assert!(within_one_edit(b"", b"a"));
     }
 
     #[test]

@@ -156,16 +156,17 @@ impl EntraRules {
 
     /// Returns whether the rule is met.
     fn check_names(&self, password: &str, pw: &[u8], list: &mut Checklist) -> bool {
-        let mut hits: Vec<(usize, &EntraName)> =
-            self.names.iter().filter_map(|n| find_bytes(pw, &n.normalized).map(|at| (at, n))).collect();
-        if hits.is_empty() {
+        let first = self.names.iter().filter_map(|n| find_bytes(pw, &n.normalized).map(|at| (at, n))).min_by_key(|(at, _)| *at);
+        let Some((at, first)) = first else {
             list.pass(RuleId::EntraNameSubstring, &self.met_names);
             return true;
-        }
+        };
+        // Failing: now it is worth collecting every name found, in password order.
+        let mut hits: Vec<(usize, &EntraName)> =
+            self.names.iter().filter_map(|n| find_bytes(pw, &n.normalized).map(|at| (at, n))).collect();
         hits.sort_by_key(|(at, _)| *at);
         let described: Vec<String> = hits.iter().map(|(_, n)| format!("{} \"{}\"", describe(n.source), n.shown)).collect();
         let refs: Vec<&str> = described.iter().map(String::as_str).collect();
-        let (at, first) = hits[0];
         list.fail(
             RuleId::EntraNameSubstring,
             format!("Contains {}", and_list(&refs)),
@@ -288,10 +289,11 @@ pub(crate) fn min_score(len: usize, occurrences: &[Occurrence], path: Option<&mu
 }
 
 fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() || needle.len() > hay.len() {
+    let (&first, rest) = needle.split_first()?;
+    if needle.len() > hay.len() {
         return None;
     }
-    hay.windows(needle.len()).position(|w| w == needle)
+    (0..=hay.len() - needle.len()).find(|&i| hay[i] == first && hay[i + 1..i + needle.len()] == *rest)
 }
 
 #[cfg(test)]
