@@ -12,7 +12,7 @@ pub const SYMBOLS: &str = "!#%+-=?@_.:";
 /// Characters that are easily confused when read aloud or in some fonts (`lookalikes: false`).
 pub const LOOKALIKES: &str = "Il1|O0o";
 
-/// `IS_LOOKALIKE[b]` for every ASCII byte (a table: building an alphabet is on the hot path).
+/// `IS_LOOKALIKE[b]` for every ASCII byte (usable in `const fn`).
 const IS_LOOKALIKE: [bool; 128] = {
     let mut table = [false; 128];
     let bytes = LOOKALIKES.as_bytes();
@@ -46,37 +46,54 @@ pub(crate) struct Alphabet {
     class_count: usize,
 }
 
+/// Every alphabet, built at compile time, indexed by `numbers | symbols << 1 | lookalikes << 2`.
+static ALPHABETS: [Alphabet; 8] = {
+    let mut all = [Alphabet::EMPTY; 8];
+    let mut i = 0;
+    while i < 8 {
+        all[i] = Alphabet::build(i & 1 != 0, i & 2 != 0, i & 4 != 0);
+        i += 1;
+    }
+    all
+};
+
 impl Alphabet {
-    pub(crate) fn for_options(opts: &ValidPasswordOptions) -> Self {
-        let mut alphabet = Alphabet {
-            chars: [0; MAX_ALPHABET],
-            len: 0,
-            classes: [(CharClass::Upper, 0); 4],
-            class_count: 0,
-        };
-        alphabet.push_class(CharClass::Upper, UPPER.as_bytes(), opts);
-        alphabet.push_class(CharClass::Lower, LOWER.as_bytes(), opts);
-        if opts.numbers {
-            alphabet.push_class(CharClass::Digit, DIGITS.as_bytes(), opts);
+    const EMPTY: Alphabet =
+        Alphabet { chars: [0; MAX_ALPHABET], len: 0, classes: [(CharClass::Upper, 0); 4], class_count: 0 };
+
+    pub(crate) fn for_options(opts: &ValidPasswordOptions) -> &'static Self {
+        &ALPHABETS[usize::from(opts.numbers) | usize::from(opts.symbols) << 1 | usize::from(opts.lookalikes) << 2]
+    }
+
+    const fn build(numbers: bool, symbols: bool, lookalikes: bool) -> Self {
+        let mut alphabet = Alphabet::EMPTY;
+        alphabet = alphabet.with_class(CharClass::Upper, UPPER.as_bytes(), lookalikes);
+        alphabet = alphabet.with_class(CharClass::Lower, LOWER.as_bytes(), lookalikes);
+        if numbers {
+            alphabet = alphabet.with_class(CharClass::Digit, DIGITS.as_bytes(), lookalikes);
         }
-        if opts.symbols {
-            alphabet.push_class(CharClass::Symbol, SYMBOLS.as_bytes(), opts);
+        if symbols {
+            alphabet = alphabet.with_class(CharClass::Symbol, SYMBOLS.as_bytes(), lookalikes);
         }
         alphabet
     }
 
-    fn push_class(&mut self, class: CharClass, candidates: &[u8], opts: &ValidPasswordOptions) {
+    const fn with_class(mut self, class: CharClass, candidates: &[u8], lookalikes: bool) -> Self {
         let before = self.len;
-        for &c in candidates {
-            if opts.lookalikes || !IS_LOOKALIKE[c as usize] {
+        let mut i = 0;
+        while i < candidates.len() {
+            let c = candidates[i];
+            if lookalikes || !IS_LOOKALIKE[c as usize] {
                 self.chars[self.len] = c;
                 self.len += 1;
             }
+            i += 1;
         }
         if self.len > before {
             self.classes[self.class_count] = (class, self.len - before);
             self.class_count += 1;
         }
+        self
     }
 
     /// The characters, in a fixed order (so seeded tests are reproducible).
