@@ -118,6 +118,8 @@ $('unlock').addEventListener('click', async () => {
   }
 });
 
+$('options').addEventListener('click', () => callBackground(MSG.OPEN_OPTIONS).catch(() => {}));
+
 $('refresh').addEventListener('click', () => {
   $('result').replaceChildren();
   loadContext().catch(showLoadError);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { DIST } from './lib/demo.mjs';
-import { endToEnd } from './lib/scenarios.mjs';
+import { endToEnd, ONPREM_HOST } from './lib/scenarios.mjs';
 
 const ext = join(DIST, 'chrome');
 let ctx;
@@ -13,13 +13,15 @@ let profile;
 
 endToEnd('Chromium', {
   keyboardActivatesButtons: true,
+  answersPermissionPrompts: false,
   async launch() {
     profile = mkdtempSync(join(tmpdir(), 'passdesk-chromium-'));
     ctx = await chromium.launchPersistentContext(profile, {
       executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
       headless: true,
       args: [`--disable-extensions-except=${ext}`, `--load-extension=${ext}`, '--no-sandbox', '--disable-gpu', '--disable-quic',
-        '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+        `--host-resolver-rules=MAP ${ONPREM_HOST} 127.0.0.1`],
     });
     if (!ctx.serviceWorkers().length) await ctx.waitForEvent('serviceworker');
   },

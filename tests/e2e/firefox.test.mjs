@@ -3,12 +3,13 @@
 import puppeteer from 'puppeteer-core';
 import { join } from 'node:path';
 import { DIST } from './lib/demo.mjs';
-import { endToEnd } from './lib/scenarios.mjs';
+import { endToEnd, ONPREM_HOST } from './lib/scenarios.mjs';
 
 let browser;
 
 endToEnd('Firefox', {
   keyboardActivatesButtons: false,
+  answersPermissionPrompts: true,
   async launch() {
     browser = await puppeteer.launch({
       browser: 'firefox',
@@ -16,7 +17,8 @@ endToEnd('Firefox', {
       headless: true,
       // Answers the optional-host-permission prompt of the options page with "Allow", as a
       // technician would (headless Firefox cannot show the doorhanger).
-      extraPrefsFirefox: { 'extensions.webextOptionalPermissionPrompts': false },
+      // network.dns.localDomains resolves the stand-in on-premise host name to loopback.
+      extraPrefsFirefox: { 'extensions.webextOptionalPermissionPrompts': false, 'network.dns.localDomains': ONPREM_HOST },
     });
     await browser.installExtension(join(DIST, 'firefox'));
   },

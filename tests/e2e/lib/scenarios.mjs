@@ -4,8 +4,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startDemo, pageUrls } from './demo.mjs';
-import { poll, hostPanels, openResetSection, panelFrame, rules, text, typePassword, waitFor, waitPanelReady } from './panel.mjs';
+import { sleep, poll, hostPanels, openResetSection, panelFrame, rules, text, typePassword, waitFor, waitPanelReady } from './panel.mjs';
 
+/** A name the browsers resolve to 127.0.0.1 (see the drivers), standing in for an on-premise server. */
+export const ONPREM_HOST = 'cw.onprem.test';
 const COMPLIANT = 'Harbor7!Quill'; // no name token of John Smith / jsmith, 3+ categories, 13 chars
 
 /**
@@ -108,6 +110,10 @@ export function endToEnd(browserName, driver) {
       assert.ok((await rules(frame, 'satisfied')).length >= 2, 'checklist of met rules');
       assert.equal(await frame.evaluate(() => document.getElementById('reset').disabled), false);
 
+      await frame.click('#copy');
+      await waitFor(frame, () => document.getElementById('result').textContent, undefined, { what: 'copy outcome' });
+      assert.match(await text(frame, '#result'), /Copied\. The clipboard is cleared in 30 seconds\./);
+
       // The host page's own script cannot reach the password.
       const probe = await page.evaluate((pw) => window.passdeskProbe(pw), COMPLIANT);
       assert.equal(probe.frame, true);
@@ -177,6 +183,8 @@ export function endToEnd(browserName, driver) {
       await page.focus('nav a[href="/demo/"]');
       await page.keyboard.press('Tab');
       await waitFor(frame, () => document.activeElement?.id === 'refresh', undefined, { what: 'Tab into the panel' });
+      await page.keyboard.press('Tab');
+      assert.equal(await active(), 'options');
       await page.keyboard.press('Tab');
       assert.equal(await active(), 'reset-toggle');
       if (!driver.keyboardActivatesButtons) {
@@ -276,6 +284,29 @@ export function endToEnd(browserName, driver) {
         assert.equal(await frame.evaluate(() => document.getElementById('reset-area').hidden), true);
       });
     }
+
+    const noPrompt = driver.answersPermissionPrompts ? false
+      : 'headless Chromium shows the optional-permission prompt and automation cannot answer it (Firefox runs this test)';
+    it('an on-premise ConnectWise host added in the options gets the panel (runtime content script)', { skip: noPrompt }, async () => {
+      const onprem = urls.classic(1001).replace('//127.0.0.1:', `//${ONPREM_HOST}:`);
+      await page.goto(onprem);
+      await sleep(1500);
+      assert.equal((await hostPanels(page)).length, 0, 'no panel before the host is added');
+      await page.goto(urls.classic(1001));
+      const frame = await panelFrame(page, 1001);
+      await waitPanelReady(frame);
+      const options = await driver.waitOptionsPage(() => frame.click('#options'));
+      await options.waitForFunction(() => document.getElementById('token').value.length > 0);
+      await options.type('#onprem', `http://${ONPREM_HOST}`);
+      await options.click('#save');
+      await waitFor(options, () => document.body.dataset.saved, undefined, { what: 'saved' });
+      assert.equal(await text(options, '#status'), 'Saved.');
+      await options.close();
+      await page.goto(onprem);
+      const onpremFrame = await panelFrame(page, 1001);
+      assert.equal(await waitPanelReady(onpremFrame), 'true');
+      assert.equal(await text(onpremFrame, '#contact'), 'John Smith');
+    });
 
     it('a page with a strict CSP still gets a working panel', async () => {
       await page.goto(urls.strictCsp(1001));
