@@ -88,8 +88,10 @@ pub struct SandboxDirectoryConfig {
 impl Config {
     /// Reads and checks a config file.
     pub fn load(path: &Path) -> anyhow::Result<Self> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-        let mut config: Config = toml::from_str(&text).with_context(|| format!("invalid config {}", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let mut config: Config =
+            toml::from_str(&text).with_context(|| format!("invalid config {}", path.display()))?;
         config.database_url = resolve_database_url(&config.database_url, path.parent());
         config.check()?;
         Ok(config)
@@ -102,8 +104,14 @@ impl Config {
         let mut companies = std::collections::HashMap::new();
         for d in &self.directories {
             let name = d.name();
-            anyhow::ensure!(names.insert(name.to_string()), "two directories are named {name}");
-            anyhow::ensure!(!d.companies.is_empty(), "directory {name} lists no companies");
+            anyhow::ensure!(
+                names.insert(name.to_string()),
+                "two directories are named {name}"
+            );
+            anyhow::ensure!(
+                !d.companies.is_empty(),
+                "directory {name} lists no companies"
+            );
             for c in &d.companies {
                 if let Some(other) = companies.insert(c.to_ascii_lowercase(), name.to_string()) {
                     anyhow::bail!("company {c} is mapped to both {other} and {name}");
@@ -140,21 +148,29 @@ impl DirectoryConfig {
 pub fn build_directories(configs: &[DirectoryConfig]) -> anyhow::Result<Directories> {
     let mut entries = Vec::new();
     for d in configs {
-        let (kind, directory): (&'static str, Arc<dyn crate::directory::Directory>) =
-            match &d.connector {
-                ConnectorConfig::Ldap(c) => {
-                    let dir = LdapDirectory::new(c.clone()).map_err(|e| anyhow::anyhow!("{e}"))?;
-                    ("ldap", Arc::new(dir))
-                }
-                ConnectorConfig::Graph(c) => {
-                    ("graph", Arc::new(GraphDirectory::new(c.clone()).map_err(|e| anyhow::anyhow!("{e}"))?))
-                }
-                ConnectorConfig::Sandbox(c) => (
-                    "sandbox",
-                    Arc::new(SandboxDirectory::seeded_demo(&c.name).allowing_privileged(c.allow_privileged)),
+        let (kind, directory): (&'static str, Arc<dyn crate::directory::Directory>) = match &d
+            .connector
+        {
+            ConnectorConfig::Ldap(c) => {
+                let dir = LdapDirectory::new(c.clone()).map_err(|e| anyhow::anyhow!("{e}"))?;
+                ("ldap", Arc::new(dir))
+            }
+            ConnectorConfig::Graph(c) => (
+                "graph",
+                Arc::new(GraphDirectory::new(c.clone()).map_err(|e| anyhow::anyhow!("{e}"))?),
+            ),
+            ConnectorConfig::Sandbox(c) => (
+                "sandbox",
+                Arc::new(
+                    SandboxDirectory::seeded_demo(&c.name).allowing_privileged(c.allow_privileged),
                 ),
-            };
-        entries.push(DirectoryEntry { kind, companies: d.companies.clone(), directory });
+            ),
+        };
+        entries.push(DirectoryEntry {
+            kind,
+            companies: d.companies.clone(),
+            directory,
+        });
     }
     Ok(Directories::new(entries))
 }

@@ -18,7 +18,7 @@ use crate::{
     },
     directory::sandbox::SandboxDirectory,
     reset::{
-        directories::{DirectoryEntry, Directories},
+        directories::{Directories, DirectoryEntry},
         notes::{NoteSettings, OutboxWorker},
         tickets::TicketSystem,
         Services,
@@ -54,7 +54,13 @@ pub struct DemoOptions {
 impl DemoOptions {
     /// Defaults for everything but the address and the data folder.
     pub fn new(listen: SocketAddr, data_dir: PathBuf) -> Self {
-        Self { listen, data_dir, notes: NoteSettings::default(), sandbox: None, tickets_wrapper: None }
+        Self {
+            listen,
+            data_dir,
+            notes: NoteSettings::default(),
+            sandbox: None,
+            tickets_wrapper: None,
+        }
     }
 }
 
@@ -109,17 +115,26 @@ pub struct RunningDemo {
 
 /// Starts the demo and returns once it answers requests.
 pub async fn start(opts: DemoOptions) -> anyhow::Result<RunningDemo> {
-    std::fs::create_dir_all(&opts.data_dir).with_context(|| format!("cannot create {}", opts.data_dir.display()))?;
-    let listener = tokio::net::TcpListener::bind(opts.listen).await.with_context(|| format!("cannot listen on {}", opts.listen))?;
+    std::fs::create_dir_all(&opts.data_dir)
+        .with_context(|| format!("cannot create {}", opts.data_dir.display()))?;
+    let listener = tokio::net::TcpListener::bind(opts.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", opts.listen))?;
     let addr = listener.local_addr()?;
     // The client must reach the listener even when it is bound to all interfaces.
-    let reach = if addr.ip().is_unspecified() { SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), addr.port()) } else { addr };
+    let reach = if addr.ip().is_unspecified() {
+        SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), addr.port())
+    } else {
+        addr
+    };
     let api = format!("http://{reach}");
     let connectwise_base = format!("{api}{CONNECTWISE_MOUNT}");
 
     // Fresh API-member keys per run: nothing to leak between runs.
-    let sandbox =
-        opts.sandbox.clone().unwrap_or_else(|| Sandbox::seeded_demo(SandboxCredentials::generate("passdesk_demo")));
+    let sandbox = opts
+        .sandbox
+        .clone()
+        .unwrap_or_else(|| Sandbox::seeded_demo(SandboxCredentials::generate("passdesk_demo")));
     let creds = sandbox.credentials();
     let client = ConnectWiseClient::new(&ConnectWiseConfig {
         base_url: connectwise_base.clone(),
@@ -139,7 +154,10 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<RunningDemo> {
         directory: directory.clone(),
     }]);
     let store = Store::open(&opts.data_dir.join("passdesk.db").to_string_lossy()).await?;
-    let token = tokens::create(store.pool(), DEMO_TECHNICIAN).await?.token.clone();
+    let token = tokens::create(store.pool(), DEMO_TECHNICIAN)
+        .await?
+        .token
+        .clone();
     let mut tickets: Arc<dyn TicketSystem> = Arc::new(client);
     if let Some(wrap) = &opts.tickets_wrapper {
         tickets = wrap(tickets);
@@ -166,7 +184,16 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<RunningDemo> {
         connectwise_authorization: creds.authorization(),
         connectwise_client_id: creds.client_id,
     };
-    Ok(RunningDemo { info, addr, sandbox, directory, services, stop, server, worker })
+    Ok(RunningDemo {
+        info,
+        addr,
+        sandbox,
+        directory,
+        services,
+        stop,
+        server,
+        worker,
+    })
 }
 
 impl RunningDemo {

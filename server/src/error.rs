@@ -26,18 +26,30 @@ pub struct ApiError {
 impl ApiError {
     /// A new error without extra fields.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), extra: Map::new() }
+        Self {
+            status,
+            code,
+            message: message.into(),
+            extra: Map::new(),
+        }
     }
 
     /// Adds one extra field to the envelope.
     pub fn with(mut self, key: &str, value: impl serde::Serialize) -> Self {
-        self.extra.insert(key.to_string(), serde_json::to_value(value).unwrap_or(Value::Null));
+        self.extra.insert(
+            key.to_string(),
+            serde_json::to_value(value).unwrap_or(Value::Null),
+        );
         self
     }
 
     /// 401: no, unknown or revoked token.
     pub fn unauthorized() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "UNAUTHORIZED", "A valid technician token is required (Authorization: Bearer ...).")
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "UNAUTHORIZED",
+            "A valid technician token is required (Authorization: Bearer ...).",
+        )
     }
 
     /// 400: the request is malformed.
@@ -47,18 +59,30 @@ impl ApiError {
 
     /// 413: the body is larger than the limit.
     pub fn payload_too_large() -> Self {
-        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", "The request body is too large.")
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            "The request body is too large.",
+        )
     }
 
     /// 404 for an unknown route.
     pub fn route_not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "NOT_FOUND", "There is no such API route.")
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            "There is no such API route.",
+        )
     }
 
     /// 500: logs `err` (never a secret) and answers a generic message.
     pub fn internal(err: impl std::fmt::Display) -> Self {
         tracing::error!(error = %err, "internal error");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "Something went wrong in PassDesk; see the server log.")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL",
+            "Something went wrong in PassDesk; see the server log.",
+        )
     }
 
     /// The envelope as JSON (also what the idempotency table stores).
@@ -77,9 +101,10 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = (self.status, Json(self.body())).into_response();
         if self.status == StatusCode::UNAUTHORIZED {
-            response
-                .headers_mut()
-                .insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
         }
         response
     }

@@ -6,12 +6,7 @@ use std::sync::Arc;
 use axum::http::StatusCode;
 use tokio::sync::Notify;
 
-use crate::{
-    connectwise::TicketKind,
-    directory::DirectoryError,
-    error::ApiError,
-    store::Store,
-};
+use crate::{connectwise::TicketKind, directory::DirectoryError, error::ApiError, store::Store};
 
 pub mod connectwise_tickets;
 pub mod context;
@@ -43,7 +38,13 @@ impl Services {
         directories: directories::Directories,
         notes: notes::NoteSettings,
     ) -> Arc<Self> {
-        Arc::new(Self { store, tickets, directories, notes, outbox_wakeup: Notify::new() })
+        Arc::new(Self {
+            store,
+            tickets,
+            directories,
+            notes,
+            outbox_wakeup: Notify::new(),
+        })
     }
 }
 
@@ -75,7 +76,10 @@ pub struct DirectoryFailure {
 }
 
 /// Maps a directory error. `likely_rules` are the core's violations under the effective policy.
-pub fn directory_failure(e: &DirectoryError, likely_rules: &[passdesk_core::Violation]) -> DirectoryFailure {
+pub fn directory_failure(
+    e: &DirectoryError,
+    likely_rules: &[passdesk_core::Violation],
+) -> DirectoryFailure {
     match e {
         DirectoryError::PasswordRefused { code, .. } => {
             let message = if likely_rules.is_empty() {
@@ -88,9 +92,13 @@ pub fn directory_failure(e: &DirectoryError, likely_rules: &[passdesk_core::Viol
                 format!("The directory refused the password ({code}); it most likely broke the rules listed.")
             };
             DirectoryFailure {
-                error: ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "DIRECTORY_REFUSED", message)
-                    .with("directory_code", code)
-                    .with("likely_rules", likely_rules),
+                error: ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "DIRECTORY_REFUSED",
+                    message,
+                )
+                .with("directory_code", code)
+                .with("likely_rules", likely_rules),
                 audit_result: "refused",
                 code: Some(code.clone()),
             }
@@ -106,8 +114,18 @@ pub fn directory_failure(e: &DirectoryError, likely_rules: &[passdesk_core::Viol
             code: Some(code.clone()),
         },
         DirectoryError::NotFound(what) => DirectoryFailure {
-            error: ApiError::new(StatusCode::CONFLICT, "RESET_BLOCKED", format!("The account no longer exists: {what}"))
-                .with("problems", [context::Problem { code: "NO_ACCOUNT", message: "The account no longer exists.".into() }]),
+            error: ApiError::new(
+                StatusCode::CONFLICT,
+                "RESET_BLOCKED",
+                format!("The account no longer exists: {what}"),
+            )
+            .with(
+                "problems",
+                [context::Problem {
+                    code: "NO_ACCOUNT",
+                    message: "The account no longer exists.".into(),
+                }],
+            ),
             audit_result: "error",
             code: None,
         },

@@ -6,13 +6,23 @@ use passdesk_server::{http::PROTECTED_ROUTES, store::tokens};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-async fn call(app: &TestApp, method: &str, path: &str, auth: Option<&str>) -> (StatusCode, serde_json::Value) {
-    let mut req = app.http.request(Method::from_bytes(method.as_bytes()).unwrap(), app.url(path));
+async fn call(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    auth: Option<&str>,
+) -> (StatusCode, serde_json::Value) {
+    let mut req = app.http.request(
+        Method::from_bytes(method.as_bytes()).unwrap(),
+        app.url(path),
+    );
     if let Some(a) = auth {
         req = req.header("Authorization", a);
     }
     if method == "POST" {
-        req = req.json(&json!({"password": "Vx7#qAuth-Lmz", "temporary": true, "idempotency_key": "k-auth"}));
+        req = req.json(
+            &json!({"password": "Vx7#qAuth-Lmz", "temporary": true, "idempotency_key": "k-auth"}),
+        );
     }
     read(req.send().await.unwrap()).await
 }
@@ -20,16 +30,32 @@ async fn call(app: &TestApp, method: &str, path: &str, auth: Option<&str>) -> (S
 #[tokio::test]
 async fn the_route_list_covers_every_protected_route() {
     let paths: Vec<&str> = PROTECTED_ROUTES.iter().map(|(_, p)| *p).collect();
-    for expected in ["/api/v1/me", "/api/v1/tickets/1001/context", "/api/v1/tickets/1001/reset", "/api/v1/tickets/1001/unlock", "/api/v1/audit"] {
-        assert!(paths.contains(&expected), "{expected} missing from PROTECTED_ROUTES");
+    for expected in [
+        "/api/v1/me",
+        "/api/v1/tickets/1001/context",
+        "/api/v1/tickets/1001/reset",
+        "/api/v1/tickets/1001/unlock",
+        "/api/v1/audit",
+    ] {
+        assert!(
+            paths.contains(&expected),
+            "{expected} missing from PROTECTED_ROUTES"
+        );
     }
 }
 
 #[tokio::test]
 async fn every_route_refuses_missing_wrong_and_revoked_tokens() {
     let app = TestApp::start().await;
-    let revoked = tokens::create(app.demo.services.store.pool(), "Gone Tech").await.unwrap();
-    assert_eq!(tokens::revoke(app.demo.services.store.pool(), "Gone Tech").await.unwrap(), 1);
+    let revoked = tokens::create(app.demo.services.store.pool(), "Gone Tech")
+        .await
+        .unwrap();
+    assert_eq!(
+        tokens::revoke(app.demo.services.store.pool(), "Gone Tech")
+            .await
+            .unwrap(),
+        1
+    );
     let revoked_header = format!("Bearer {}", revoked.token);
     let wrong_header = format!("Bearer {}x", app.token());
     let basic_header = format!("Basic {}", app.token());
@@ -43,8 +69,15 @@ async fn every_route_refuses_missing_wrong_and_revoked_tokens() {
     for (method, path) in PROTECTED_ROUTES {
         for (what, auth) in &cases {
             let (status, body) = call(&app, method, path, *auth).await;
-            assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path} with {what}: {body}");
-            assert_eq!(body["error"]["code"], "UNAUTHORIZED", "{method} {path} with {what}");
+            assert_eq!(
+                status,
+                StatusCode::UNAUTHORIZED,
+                "{method} {path} with {what}: {body}"
+            );
+            assert_eq!(
+                body["error"]["code"], "UNAUTHORIZED",
+                "{method} {path} with {what}"
+            );
         }
     }
     // Nothing was reset or audited by all those calls.
@@ -59,16 +92,28 @@ async fn every_route_refuses_missing_wrong_and_revoked_tokens() {
 #[tokio::test]
 async fn health_is_public() {
     let app = TestApp::start().await;
-    let (status, body) = read(app.http.get(app.url("/api/v1/health")).send().await.unwrap()).await;
+    let (status, body) = read(
+        app.http
+            .get(app.url("/api/v1/health"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(body, json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}));
+    assert_eq!(
+        body,
+        json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")})
+    );
     app.shutdown().await;
 }
 
 #[tokio::test]
 async fn oversized_bodies_get_413_with_the_envelope() {
     let app = TestApp::start().await;
-    let big = json!({"password": "A".repeat(20 * 1024), "temporary": true, "idempotency_key": "k-big"}).to_string();
+    let big =
+        json!({"password": "A".repeat(20 * 1024), "temporary": true, "idempotency_key": "k-big"})
+            .to_string();
     let r = app
         .http
         .post(app.url("/api/v1/tickets/1001/reset"))
@@ -102,7 +147,9 @@ async fn raw_chunked_post(app: &TestApp, path: &str, body: &[u8]) -> (u16, serde
     s.write_all(head.as_bytes()).await.unwrap();
     for chunk in body.chunks(1024) {
         // The server may answer and close before the whole body is sent; that is the point.
-        if s.write_all(format!("{:x}\r\n", chunk.len()).as_bytes()).await.is_err()
+        if s.write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
+            .await
+            .is_err()
             || s.write_all(chunk).await.is_err()
             || s.write_all(b"\r\n").await.is_err()
         {
@@ -113,10 +160,15 @@ async fn raw_chunked_post(app: &TestApp, path: &str, body: &[u8]) -> (u16, serde
     let mut out = Vec::new();
     let _ = s.read_to_end(&mut out).await;
     let text = String::from_utf8_lossy(&out).to_string();
-    let status: u16 = text.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let status: u16 = text
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
     let json_start = text.find('{').unwrap_or(text.len());
     let json_end = text.rfind('}').map(|i| i + 1).unwrap_or(text.len());
-    let body = serde_json::from_str(&text[json_start..json_end.max(json_start)]).unwrap_or(serde_json::Value::Null);
+    let body = serde_json::from_str(&text[json_start..json_end.max(json_start)])
+        .unwrap_or(serde_json::Value::Null);
     (status, body)
 }
 
@@ -143,14 +195,26 @@ async fn malformed_requests_get_400_with_the_envelope() {
         let (status, body) = read(r).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{what}: {body}");
         assert_eq!(body["error"]["code"], "BAD_REQUEST", "{what}");
-        assert!(!body.to_string().contains(secretish), "{what}: the error echoes a value: {body}");
+        assert!(
+            !body.to_string().contains(secretish),
+            "{what}: the error echoes a value: {body}"
+        );
     }
     let (status, body) = app.get("/api/v1/tickets/abc/context").await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("BAD_REQUEST")));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("BAD_REQUEST"))
+    );
     let (status, body) = app.get("/api/v1/tickets/1001/context?kind=incident").await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("BAD_REQUEST")));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("BAD_REQUEST"))
+    );
     let (status, body) = app.get("/api/v1/nope").await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("NOT_FOUND")));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("NOT_FOUND"))
+    );
     assert!(app.demo.directory.resets().is_empty());
     app.shutdown().await;
 }
@@ -169,14 +233,23 @@ async fn cors_answers_extension_origins_only() {
             .request(Method::OPTIONS, app.url("/api/v1/tickets/1001/reset"))
             .header("Origin", origin)
             .header("Access-Control-Request-Method", "POST")
-            .header("Access-Control-Request-Headers", "authorization,content-type")
+            .header(
+                "Access-Control-Request-Headers",
+                "authorization,content-type",
+            )
             .send()
             .await
             .unwrap();
-        let allow = r.headers().get("access-control-allow-origin").map(|v| v.to_str().unwrap().to_string());
+        let allow = r
+            .headers()
+            .get("access-control-allow-origin")
+            .map(|v| v.to_str().unwrap().to_string());
         if allowed {
             assert_eq!(allow.as_deref(), Some(origin), "{origin}");
-            let headers = r.headers()["access-control-allow-headers"].to_str().unwrap().to_ascii_lowercase();
+            let headers = r.headers()["access-control-allow-headers"]
+                .to_str()
+                .unwrap()
+                .to_ascii_lowercase();
             assert!(headers.contains("authorization"), "{headers}");
         } else {
             assert_eq!(allow, None, "{origin}");
@@ -189,9 +262,15 @@ async fn cors_answers_extension_origins_only() {
 fn the_openapi_document_lists_every_route() {
     let spec = include_str!("../openapi.yaml");
     assert!(spec.starts_with("openapi: 3.1"));
-    let mut routes: Vec<String> = PROTECTED_ROUTES.iter().map(|(_, p)| p.replace("1001", "{id}")).collect();
+    let mut routes: Vec<String> = PROTECTED_ROUTES
+        .iter()
+        .map(|(_, p)| p.replace("1001", "{id}"))
+        .collect();
     routes.push("/api/v1/health".into());
     for route in routes {
-        assert!(spec.contains(&format!("\n  {route}:\n")), "{route} missing from openapi.yaml");
+        assert!(
+            spec.contains(&format!("\n  {route}:\n")),
+            "{route} missing from openapi.yaml"
+        );
     }
 }

@@ -18,7 +18,11 @@ fn the_example_config_parses_with_every_key() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../config.example.toml");
     let config = Config::load(&path).expect("config.example.toml is valid");
     assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
-    assert!(config.database_url.ends_with("/../passdesk.db"), "relative to the config file: {}", config.database_url);
+    assert!(
+        config.database_url.ends_with("/../passdesk.db"),
+        "relative to the config file: {}",
+        config.database_url
+    );
     assert_eq!(config.note_text, "PassDesk password reset - success");
     let kinds: Vec<&str> = config.directories.iter().map(|d| d.name()).collect();
     assert_eq!(kinds, ["contoso-ad", "fabrikam-m365", "demo-directory"]);
@@ -62,12 +66,16 @@ client_secret = "graph-SECRET-3"
 "#,
     );
     let config = Config::load(&path).unwrap();
-    assert_eq!(config.database_url, dir.path().join("pd.db").to_string_lossy());
+    assert_eq!(
+        config.database_url,
+        dir.path().join("pd.db").to_string_lossy()
+    );
     let debug = format!("{config:?}");
     for secret in ["cw-private-SECRET-1", "bind-SECRET-2", "graph-SECRET-3"] {
         assert!(!debug.contains(secret), "{secret} in Debug: {debug}");
     }
-    let directories = build_directories(&config.directories).expect("connectors build without network");
+    let directories =
+        build_directories(&config.directories).expect("connectors build without network");
     assert!(!format!("{directories:?}").contains("SECRET"));
     assert_eq!(directories.for_company("contoso").unwrap().kind, "ldap");
     assert_eq!(directories.for_company("FABRIKAM").unwrap().name(), "m365");
@@ -108,7 +116,11 @@ fn passdesk(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 #[tokio::test]
@@ -148,8 +160,15 @@ companies = ["Contoso"]
     std::fs::create_dir_all(dir.path().join("data")).unwrap();
     let cfg = config.to_str().unwrap();
 
-    let out = passdesk(&["token", "create", "--name", "Jane Tech", "--config", cfg], &[]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = passdesk(
+        &["token", "create", "--name", "Jane Tech", "--config", cfg],
+        &[],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
     assert!(token.starts_with("pd_") && token.len() > 40, "{token}");
     let out = passdesk(&["token", "list", "--config", cfg], &[]);
@@ -169,7 +188,12 @@ companies = ["Contoso"]
     let api = format!("http://127.0.0.1:{port}");
     let mut up = false;
     for _ in 0..200 {
-        if http.get(format!("{api}/api/v1/health")).send().await.is_ok_and(|r| r.status() == 200) {
+        if http
+            .get(format!("{api}/api/v1/health"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 200)
+        {
             up = true;
             break;
         }
@@ -177,7 +201,15 @@ companies = ["Contoso"]
     }
     assert!(up, "passdesk serve did not come up");
 
-    let me: Value = http.get(format!("{api}/api/v1/me")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    let me: Value = http
+        .get(format!("{api}/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me, json!({"technician": "Jane Tech"}));
     let r = http
         .post(format!("{api}/api/v1/tickets/1001/reset"))
@@ -192,18 +224,35 @@ companies = ["Contoso"]
     let notes = sandbox.notes(TicketKind::Service, 1001);
     assert_eq!(notes.len(), 1);
     let text = notes[0]["text"].as_str().unwrap();
-    assert!(text.starts_with("Reset via PassDesk CLI test") && text.contains("Jane Tech") && text.contains("permanent password"), "{text}");
+    assert!(
+        text.starts_with("Reset via PassDesk CLI test")
+            && text.contains("Jane Tech")
+            && text.contains("permanent password"),
+        "{text}"
+    );
     assert!(dir.path().join("data/passdesk.db").exists());
 
     let out = passdesk(&["token", "revoke", "Jane Tech", "--config", cfg], &[]);
     assert!(out.status.success());
-    let r = http.get(format!("{api}/api/v1/me")).bearer_auth(&token).send().await.unwrap();
+    let r = http
+        .get(format!("{api}/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 401);
     let out = passdesk(&["token", "revoke", "999", "--config", cfg], &[]);
     assert_eq!(out.status.code(), Some(1));
 
     let pid = serve.id().unwrap().to_string();
-    assert!(std::process::Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
-    let status = tokio::time::timeout(Duration::from_secs(15), serve.wait()).await.expect("serve stops on SIGINT").unwrap();
+    assert!(std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let status = tokio::time::timeout(Duration::from_secs(15), serve.wait())
+        .await
+        .expect("serve stops on SIGINT")
+        .unwrap();
     assert!(status.success(), "{status:?}");
 }

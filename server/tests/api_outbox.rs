@@ -45,7 +45,12 @@ impl TicketSystem for TroubleOnFirstNote {
     async fn contact_email(&self, contact_id: u64) -> Result<Option<String>, TicketError> {
         self.inner.contact_email(contact_id).await
     }
-    async fn post_internal_note(&self, kind: TicketKind, ticket_id: u64, text: &str) -> Result<u64, TicketError> {
+    async fn post_internal_note(
+        &self,
+        kind: TicketKind,
+        ticket_id: u64,
+        text: &str,
+    ) -> Result<u64, TicketError> {
         if self.armed.swap(false, Ordering::SeqCst) {
             match self.trouble {
                 Trouble::Outage => self.sandbox.set_down(true),
@@ -59,7 +64,12 @@ impl TicketSystem for TroubleOnFirstNote {
 async fn app_with_trouble(dir: &std::path::Path, sandbox: &Sandbox, trouble: Trouble) -> TestApp {
     let sb = sandbox.clone();
     let wrap = wrapper(move |inner| {
-        Arc::new(TroubleOnFirstNote { inner, sandbox: sb.clone(), trouble, armed: AtomicBool::new(true) })
+        Arc::new(TroubleOnFirstNote {
+            inner,
+            sandbox: sb.clone(),
+            trouble,
+            armed: AtomicBool::new(true),
+        })
     });
     TestApp::start_in(dir, Some(sandbox.clone()), Some(wrap)).await
 }
@@ -70,7 +80,10 @@ fn new_sandbox() -> Sandbox {
 
 async fn audit_note(app: &TestApp, audit_id: i64) -> String {
     let entries = app.audit("").await;
-    let e = entries.iter().find(|e| e["id"] == audit_id).expect("audit row");
+    let e = entries
+        .iter()
+        .find(|e| e["id"] == audit_id)
+        .expect("audit row");
     e["note"].as_str().unwrap_or("").to_string()
 }
 
@@ -84,20 +97,37 @@ async fn connectwise_down_queues_the_note_and_posts_it_after_recovery() {
     assert_eq!(body["note"], "queued");
     let audit_id = body["audit_id"].as_i64().unwrap();
     assert_eq!(audit_note(&app, audit_id).await, "queued");
-    assert_eq!(app.demo.directory.resets().len(), 1, "the reset itself succeeded");
+    assert_eq!(
+        app.demo.directory.resets().len(),
+        1,
+        "the reset itself succeeded"
+    );
 
     // While ConnectWise is down the worker keeps failing (and counting attempts).
     tokio::time::sleep(Duration::from_millis(400)).await;
     assert!(sandbox.notes(TicketKind::Service, 1001).is_empty());
     sandbox.set_down(false);
-    assert!(wait_until(Duration::from_secs(5), || sandbox.notes(TicketKind::Service, 1001).len() == 1).await);
+    assert!(
+        wait_until(Duration::from_secs(5), || sandbox
+            .notes(TicketKind::Service, 1001)
+            .len()
+            == 1)
+        .await
+    );
     assert!(wait_until_async(|| async { audit_note(&app, audit_id).await == "posted" }).await);
 
-    let row = sqlx::query("SELECT attempts, posted_at, last_error FROM outbox").fetch_one(app.demo.services.store.pool()).await.unwrap();
+    let row = sqlx::query("SELECT attempts, posted_at, last_error FROM outbox")
+        .fetch_one(app.demo.services.store.pool())
+        .await
+        .unwrap();
     assert!(row.get::<i64, _>("attempts") >= 2);
     assert!(row.get::<Option<String>, _>("posted_at").is_some());
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(sandbox.notes(TicketKind::Service, 1001).len(), 1, "posted exactly once");
+    assert_eq!(
+        sandbox.notes(TicketKind::Service, 1001).len(),
+        1,
+        "posted exactly once"
+    );
     app.shutdown().await;
 }
 
@@ -119,16 +149,35 @@ where
 async fn a_429_note_waits_for_retry_after() {
     let tmp = tempfile::tempdir().unwrap();
     let sandbox = new_sandbox();
-    let app = app_with_trouble(tmp.path(), &sandbox, Trouble::Fault(Fault::RateLimited { retry_after_secs: 1 })).await;
+    let app = app_with_trouble(
+        tmp.path(),
+        &sandbox,
+        Trouble::Fault(Fault::RateLimited {
+            retry_after_secs: 1,
+        }),
+    )
+    .await;
     let started = Instant::now();
     let (status, body) = app.reset(1001, &good_password("Slow"), "k-429").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["note"], "queued");
     // The backoff base is 50 ms: only Retry-After explains a wait of about a second.
-    assert!(wait_until(Duration::from_secs(5), || sandbox.notes(TicketKind::Service, 1001).len() == 1).await);
+    assert!(
+        wait_until(Duration::from_secs(5), || sandbox
+            .notes(TicketKind::Service, 1001)
+            .len()
+            == 1)
+        .await
+    );
     let waited = started.elapsed();
-    assert!(waited >= Duration::from_millis(950), "posted after {waited:?}, before Retry-After");
-    let row = sqlx::query("SELECT last_error FROM outbox").fetch_one(app.demo.services.store.pool()).await.unwrap();
+    assert!(
+        waited >= Duration::from_millis(950),
+        "posted after {waited:?}, before Retry-After"
+    );
+    let row = sqlx::query("SELECT last_error FROM outbox")
+        .fetch_one(app.demo.services.store.pool())
+        .await
+        .unwrap();
     assert!(row.get::<Option<String>, _>("last_error").is_none());
     app.shutdown().await;
 }
@@ -137,10 +186,24 @@ async fn a_429_note_waits_for_retry_after() {
 async fn a_5xx_note_is_retried() {
     let tmp = tempfile::tempdir().unwrap();
     let sandbox = new_sandbox();
-    let app = app_with_trouble(tmp.path(), &sandbox, Trouble::Fault(Fault::ServerError(500))).await;
+    let app = app_with_trouble(
+        tmp.path(),
+        &sandbox,
+        Trouble::Fault(Fault::ServerError(500)),
+    )
+    .await;
     let (status, body) = app.reset(1001, &good_password("Five"), "k-500").await;
-    assert_eq!((status, body["note"].as_str()), (StatusCode::OK, Some("queued")));
-    assert!(wait_until(Duration::from_secs(5), || sandbox.notes(TicketKind::Service, 1001).len() == 1).await);
+    assert_eq!(
+        (status, body["note"].as_str()),
+        (StatusCode::OK, Some("queued"))
+    );
+    assert!(
+        wait_until(Duration::from_secs(5), || sandbox
+            .notes(TicketKind::Service, 1001)
+            .len()
+            == 1)
+        .await
+    );
     app.shutdown().await;
 }
 
@@ -150,19 +213,35 @@ async fn a_queued_note_survives_a_restart() {
     let sandbox = new_sandbox();
     let first = app_with_trouble(tmp.path(), &sandbox, Trouble::Outage).await;
     let (status, body) = first.reset(1001, &good_password("Boot"), "k-restart").await;
-    assert_eq!((status, body["note"].as_str()), (StatusCode::OK, Some("queued")), "{body}");
+    assert_eq!(
+        (status, body["note"].as_str()),
+        (StatusCode::OK, Some("queued")),
+        "{body}"
+    );
     let audit_id = body["audit_id"].as_i64().unwrap();
     first.shutdown().await; // server, worker and pool gone; ConnectWise still down
 
     sandbox.set_down(false);
     tokio::time::sleep(Duration::from_millis(200)).await;
-    assert!(sandbox.notes(TicketKind::Service, 1001).is_empty(), "nothing posts while no backend runs");
+    assert!(
+        sandbox.notes(TicketKind::Service, 1001).is_empty(),
+        "nothing posts while no backend runs"
+    );
 
     let second = TestApp::start_in(tmp.path(), Some(sandbox.clone()), None).await;
     // The lease of the first run's post attempt may still run; allow for it.
-    assert!(wait_until(Duration::from_secs(70), || sandbox.notes(TicketKind::Service, 1001).len() == 1).await);
+    assert!(
+        wait_until(Duration::from_secs(70), || sandbox
+            .notes(TicketKind::Service, 1001)
+            .len()
+            == 1)
+        .await
+    );
     assert!(wait_until_async(|| async { audit_note(&second, audit_id).await == "posted" }).await);
-    let text = sandbox.notes(TicketKind::Service, 1001)[0]["text"].as_str().unwrap().to_string();
+    let text = sandbox.notes(TicketKind::Service, 1001)[0]["text"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert!(text.contains("Demo Technician"));
     second.shutdown().await;
 }

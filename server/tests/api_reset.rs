@@ -21,16 +21,28 @@ async fn a_reset_writes_the_audit_and_an_internal_note_without_the_password() {
     let resets = app.demo.directory.resets();
     assert_eq!(resets.len(), 1);
     assert!(resets[0].temporary);
-    assert!(app.demo.directory.account_by_sam("jsmith").unwrap().must_change);
+    assert!(
+        app.demo
+            .directory
+            .account_by_sam("jsmith")
+            .unwrap()
+            .must_change
+    );
 
     let notes = app.notes(TicketKind::Service, 1001);
     assert_eq!(notes.len(), 1, "{notes:?}");
     let note = &notes[0];
     assert_eq!(note["internalAnalysisFlag"], true);
     let text = note["text"].as_str().unwrap();
-    assert!(text.starts_with("PassDesk password reset - success"), "{text}");
+    assert!(
+        text.starts_with("PassDesk password reset - success"),
+        "{text}"
+    );
     assert!(text.contains("Demo Technician"), "{text}");
-    assert!(text.contains("temporary password: must change at next logon"), "{text}");
+    assert!(
+        text.contains("temporary password: must change at next logon"),
+        "{text}"
+    );
     assert!(!text.contains(&password), "the note holds the password");
 
     let entries = app.audit("?ticket=1001").await;
@@ -62,9 +74,18 @@ async fn a_permanent_reset_of_a_project_ticket_notes_the_project_ticket() {
     assert_eq!(body["temporary"], false);
     let notes = app.notes(TicketKind::Project, 2001);
     assert_eq!(notes.len(), 1);
-    assert!(notes[0]["text"].as_str().unwrap().contains("permanent password"));
+    assert!(notes[0]["text"]
+        .as_str()
+        .unwrap()
+        .contains("permanent password"));
     assert!(app.notes(TicketKind::Service, 2001).is_empty());
-    assert!(!app.demo.directory.account_by_sam("jsmith").unwrap().must_change);
+    assert!(
+        !app.demo
+            .directory
+            .account_by_sam("jsmith")
+            .unwrap()
+            .must_change
+    );
     app.shutdown().await;
 }
 
@@ -75,10 +96,17 @@ async fn a_weak_password_is_refused_with_violations_and_nothing_is_reset() {
         let (status, body) = app.reset(1001, weak, &format!("key-weak-{weak}")).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{weak}: {body}");
         assert_eq!(body["error"]["code"], "POLICY_VIOLATION");
-        let rules: Vec<&str> =
-            body["error"]["violations"].as_array().unwrap().iter().map(|v| v["rule"].as_str().unwrap()).collect();
+        let rules: Vec<&str> = body["error"]["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["rule"].as_str().unwrap())
+            .collect();
         assert!(!rules.is_empty(), "{weak}");
-        assert!(!body.to_string().contains(weak) || weak == "abc", "{weak} echoed: {body}");
+        assert!(
+            !body.to_string().contains(weak) || weak == "abc",
+            "{weak} echoed: {body}"
+        );
     }
     let (_, body) = app.reset(1001, "jsmith2026!", "key-weak-x").await;
     let rules = body["error"]["violations"].to_string();
@@ -110,12 +138,24 @@ async fn the_same_idempotency_key_never_resets_twice() {
         app.reset(1002, &p2, "key-conc")
     );
     let statuses = [a.0, b.0, c.0];
-    assert!(statuses.iter().all(|s| *s == StatusCode::OK || *s == StatusCode::CONFLICT), "{statuses:?}");
+    assert!(
+        statuses
+            .iter()
+            .all(|s| *s == StatusCode::OK || *s == StatusCode::CONFLICT),
+        "{statuses:?}"
+    );
     assert!(statuses.contains(&StatusCode::OK));
-    assert_eq!(app.demo.directory.resets().len(), 2, "a concurrent duplicate reset twice");
+    assert_eq!(
+        app.demo.directory.resets().len(),
+        2,
+        "a concurrent duplicate reset twice"
+    );
 
     // Keys are scoped per technician: another technician's same key is a new request.
-    let other = passdesk_server::store::tokens::create(app.demo.services.store.pool(), "Other Tech").await.unwrap();
+    let other =
+        passdesk_server::store::tokens::create(app.demo.services.store.pool(), "Other Tech")
+            .await
+            .unwrap();
     let r = app
         .http
         .post(app.url("/api/v1/tickets/1001/reset"))
@@ -131,7 +171,10 @@ async fn the_same_idempotency_key_never_resets_twice() {
 
     // The same key for another ticket is refused.
     let (status, body) = app.reset(1002, &password, "key-idem").await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("IDEMPOTENCY_KEY_REUSED")));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("IDEMPOTENCY_KEY_REUSED"))
+    );
     // A key whose request failed validation may be used again.
     let (status, _) = app.reset(1001, "weak", "key-retry").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -143,16 +186,31 @@ async fn the_same_idempotency_key_never_resets_twice() {
 #[tokio::test]
 async fn blocked_tickets_are_refused_with_their_problems() {
     let app = TestApp::start().await;
-    for (ticket, code) in [(1003, "NO_CONTACT"), (1004, "ACCOUNT_DISABLED"), (1005, "NO_ACCOUNT"), (1006, "PRIVILEGED_ACCOUNT")] {
-        let (status, body) = app.reset(ticket, &good_password("Blk"), &format!("key-blk-{ticket}")).await;
+    for (ticket, code) in [
+        (1003, "NO_CONTACT"),
+        (1004, "ACCOUNT_DISABLED"),
+        (1005, "NO_ACCOUNT"),
+        (1006, "PRIVILEGED_ACCOUNT"),
+    ] {
+        let (status, body) = app
+            .reset(ticket, &good_password("Blk"), &format!("key-blk-{ticket}"))
+            .await;
         assert_eq!(status, StatusCode::CONFLICT, "{ticket}: {body}");
         assert_eq!(body["error"]["code"], "RESET_BLOCKED");
         assert_eq!(body["error"]["problems"][0]["code"], code, "{ticket}");
-        let (status, body) = app.post(&format!("/api/v1/tickets/{ticket}/unlock"), json!({})).await;
-        assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("RESET_BLOCKED")));
+        let (status, body) = app
+            .post(&format!("/api/v1/tickets/{ticket}/unlock"), json!({}))
+            .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (StatusCode::CONFLICT, Some("RESET_BLOCKED"))
+        );
     }
     let (status, body) = app.reset(999999, &good_password("Blk"), "key-404").await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("TICKET_NOT_FOUND")));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("TICKET_NOT_FOUND"))
+    );
     assert!(app.demo.directory.resets().is_empty());
     assert!(app.audit("").await.is_empty());
     app.shutdown().await;
@@ -170,7 +228,10 @@ async fn a_directory_refusal_names_the_code_and_the_likely_cause() {
     assert_eq!(err["code"], "DIRECTORY_REFUSED");
     assert_eq!(err["directory_code"], "LDAP 19 (0000052D)");
     assert_eq!(err["likely_rules"], json!([]));
-    assert!(err["message"].as_str().unwrap().contains("history"), "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("history"),
+        "{err}"
+    );
     // The refusal is audited and replayed for the same key, without a second attempt.
     let entries = app.audit("?account=JSMITH").await;
     assert_eq!(entries.len(), 2);
@@ -206,9 +267,18 @@ async fn unlock_clears_the_lockout_and_is_audited() {
 #[tokio::test]
 async fn the_audit_filters_by_ticket_account_technician_and_time() {
     let app = TestApp::start().await;
-    assert_eq!(app.reset(1001, &good_password("A1"), "a1").await.0, StatusCode::OK);
-    assert_eq!(app.reset(1002, &good_password("A2"), "a2").await.0, StatusCode::OK);
-    assert_eq!(app.post("/api/v1/tickets/1002/unlock", json!({})).await.0, StatusCode::OK);
+    assert_eq!(
+        app.reset(1001, &good_password("A1"), "a1").await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.reset(1002, &good_password("A2"), "a2").await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.post("/api/v1/tickets/1002/unlock", json!({})).await.0,
+        StatusCode::OK
+    );
     assert_eq!(app.audit("").await.len(), 3);
     assert_eq!(app.audit("?ticket=1002").await.len(), 2);
     assert_eq!(app.audit("?ticket=&account=").await.len(), 3);
@@ -216,11 +286,18 @@ async fn the_audit_filters_by_ticket_account_technician_and_time() {
     assert_eq!(app.audit("?technician=demo%20technician").await.len(), 3);
     assert_eq!(app.audit("?technician=Nobody").await.len(), 0);
     assert_eq!(app.audit("?limit=1").await.len(), 1);
-    assert_eq!(app.audit("?limit=1").await[0]["action"], "unlock", "newest first");
+    assert_eq!(
+        app.audit("?limit=1").await[0]["action"],
+        "unlock",
+        "newest first"
+    );
     assert_eq!(app.audit("?since=2000-01-01").await.len(), 3);
     assert_eq!(app.audit("?until=2000-01-01").await.len(), 0);
     assert_eq!(app.audit("?since=2999-01-01T00:00:00Z").await.len(), 0);
     let (status, body) = app.get("/api/v1/audit?since=yesterday").await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("BAD_REQUEST")));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("BAD_REQUEST"))
+    );
     app.shutdown().await;
 }

@@ -50,20 +50,26 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 
 /// Every value of every column of every table, as bytes.
 async fn every_cell(pool: &sqlx::SqlitePool) -> (Vec<u8>, usize) {
-    let tables: Vec<String> = sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'")
-        .fetch_all(pool)
-        .await
-        .unwrap();
+    let tables: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'")
+            .fetch_all(pool)
+            .await
+            .unwrap();
     let mut corpus = Vec::new();
     let mut cells = 0;
     for table in &tables {
-        let columns: Vec<String> =
-            sqlx::query_scalar("SELECT name FROM pragma_table_info(?)").bind(table).fetch_all(pool).await.unwrap();
+        let columns: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info(?)")
+            .bind(table)
+            .fetch_all(pool)
+            .await
+            .unwrap();
         for column in &columns {
-            let rows = sqlx::query(&format!("SELECT CAST(\"{column}\" AS BLOB) AS v FROM \"{table}\""))
-                .fetch_all(pool)
-                .await
-                .unwrap();
+            let rows = sqlx::query(&format!(
+                "SELECT CAST(\"{column}\" AS BLOB) AS v FROM \"{table}\""
+            ))
+            .fetch_all(pool)
+            .await
+            .unwrap();
             for row in rows {
                 if let Some(v) = row.get::<Option<Vec<u8>>, _>("v") {
                     corpus.extend_from_slice(&v);
@@ -80,14 +86,21 @@ async fn every_cell(pool: &sqlx::SqlitePool) -> (Vec<u8>, usize) {
 fn raw_db_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     ["passdesk.db", "passdesk.db-wal", "passdesk.db-shm"]
         .iter()
-        .filter_map(|name| std::fs::read(dir.join(name)).ok().map(|b| (name.to_string(), b)))
+        .filter_map(|name| {
+            std::fs::read(dir.join(name))
+                .ok()
+                .map(|b| (name.to_string(), b))
+        })
         .collect()
 }
 
 fn assert_absent(what: &str, hay: &[u8], secrets: &[(&str, &str)]) {
     for (label, secret) in secrets {
         assert!(!contains(hay, secret.as_bytes()), "{label} found in {what}");
-        assert!(!contains(hay, &utf16le(secret)), "{label} (UTF-16) found in {what}");
+        assert!(
+            !contains(hay, &utf16le(secret)),
+            "{label} (UTF-16) found in {what}"
+        );
     }
 }
 
@@ -111,7 +124,11 @@ async fn no_password_or_token_in_logs_database_notes_or_answers() {
     // Success, the same password refused by the directory (history), a policy violation, and a
     // request body that is malformed around a password.
     let (status, body) = app.reset(1001, &password, "leak-1").await;
-    assert_eq!((status, body["note"].as_str()), (StatusCode::OK, Some("posted")), "{body}");
+    assert_eq!(
+        (status, body["note"].as_str()),
+        (StatusCode::OK, Some("posted")),
+        "{body}"
+    );
     answers.push_str(&body.to_string());
     let (status, body) = app.reset(1001, &password, "leak-2").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
@@ -129,10 +146,16 @@ async fn no_password_or_token_in_logs_database_notes_or_answers() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     answers.push_str(&r.text().await.unwrap());
-    let (status, _) = app.post("/api/v1/tickets/1002/unlock", serde_json::json!({})).await;
+    let (status, _) = app
+        .post("/api/v1/tickets/1002/unlock", serde_json::json!({}))
+        .await;
     assert_eq!(status, StatusCode::OK);
 
-    let secrets = [("the password", password.as_str()), ("the weak password", weak.as_str()), ("the token", token.as_str())];
+    let secrets = [
+        ("the password", password.as_str()),
+        ("the weak password", weak.as_str()),
+        ("the token", token.as_str()),
+    ];
     assert_absent("the API answers", answers.as_bytes(), &secrets);
 
     // The request body's Debug never shows the password.
@@ -155,12 +178,22 @@ async fn no_password_or_token_in_logs_database_notes_or_answers() {
     // Every cell of every table, and the raw files while the WAL is live.
     let (corpus, cells) = every_cell(app.demo.services.store.pool()).await;
     assert!(cells > 20, "the scan read only {cells} cells");
-    assert!(contains(&corpus, b"jsmith"), "the scan did not see the audit rows");
+    assert!(
+        contains(&corpus, b"jsmith"),
+        "the scan did not see the audit rows"
+    );
     let token_hash = passdesk_server::store::tokens::hash_token(&token);
-    assert!(contains(&corpus, token_hash.as_bytes()), "the scan did not see the tokens table");
+    assert!(
+        contains(&corpus, token_hash.as_bytes()),
+        "the scan did not see the tokens table"
+    );
     assert_absent("a database row", &corpus, &secrets);
     let live = raw_db_files(&app.data_dir);
-    assert!(live.iter().any(|(n, b)| n.ends_with("-wal") && !b.is_empty()), "no live WAL to check");
+    assert!(
+        live.iter()
+            .any(|(n, b)| n.ends_with("-wal") && !b.is_empty()),
+        "no live WAL to check"
+    );
     for (name, bytes) in &live {
         assert_absent(name, bytes, &secrets);
     }
@@ -169,15 +202,27 @@ async fn no_password_or_token_in_logs_database_notes_or_answers() {
     let dir = app.data_dir.clone();
     let _kept = app.shutdown_keeping_data().await;
     let after = raw_db_files(&dir);
-    assert!(after.iter().any(|(_, b)| contains(b, token_hash.as_bytes())), "the files after shutdown were not read");
+    assert!(
+        after
+            .iter()
+            .any(|(_, b)| contains(b, token_hash.as_bytes())),
+        "the files after shutdown were not read"
+    );
     for (name, bytes) in &after {
         assert_absent(&format!("{name} after shutdown"), bytes, &secrets);
     }
 
     // Logs: TRACE from every crate, including span fields.
     let logs = String::from_utf8_lossy(&capture.0.lock().unwrap()).to_string();
-    assert!(logs.contains("password reset"), "the capture missed the flow's own events");
+    assert!(
+        logs.contains("password reset"),
+        "the capture missed the flow's own events"
+    );
     assert!(logs.contains("internal note posted"));
-    assert!(logs.lines().count() > 50, "suspiciously few log lines: {}", logs.lines().count());
+    assert!(
+        logs.lines().count() > 50,
+        "suspiciously few log lines: {}",
+        logs.lines().count()
+    );
     assert_absent("the logs", logs.as_bytes(), &secrets);
 }

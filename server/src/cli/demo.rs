@@ -34,7 +34,11 @@ async fn demo_main(args: DemoArgs) -> anyhow::Result<()> {
     let (data_dir, temporary) = match args.data_dir {
         Some(dir) => (dir, false),
         None => {
-            let dir = std::env::temp_dir().join(format!("passdesk-demo-{}-{:08x}", std::process::id(), rand::random::<u32>()));
+            let dir = std::env::temp_dir().join(format!(
+                "passdesk-demo-{}-{:08x}",
+                std::process::id(),
+                rand::random::<u32>()
+            ));
             (dir, true)
         }
     };
@@ -43,7 +47,10 @@ async fn demo_main(args: DemoArgs) -> anyhow::Result<()> {
     if args.json {
         println!("{}", info.to_json());
     } else {
-        println!("PassDesk demo ready in {} ms", started.elapsed().as_millis());
+        println!(
+            "PassDesk demo ready in {} ms",
+            started.elapsed().as_millis()
+        );
         println!("  API:               {}", info.api);
         println!("  technician token:  {}", info.token);
         println!("  demo ticket pages: {}", info.pages);
@@ -53,7 +60,10 @@ async fn demo_main(args: DemoArgs) -> anyhow::Result<()> {
         println!("  database: {}", data_dir.join("passdesk.db").display());
         println!("Ctrl-C stops it.");
     }
-    tracing::info!(ready_ms = started.elapsed().as_millis() as u64, "passdesk demo ready");
+    tracing::info!(
+        ready_ms = started.elapsed().as_millis() as u64,
+        "passdesk demo ready"
+    );
     super::serve::ctrl_c().await;
     running.shutdown().await;
     if temporary {

@@ -35,17 +35,24 @@ pub fn run(args: ServeArgs) -> ExitCode {
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let config = Config::load(&args.config)?;
-    let store = Store::open(&config.database_url).await.context("cannot open the database")?;
+    let store = Store::open(&config.database_url)
+        .await
+        .context("cannot open the database")?;
     let client = ConnectWiseClient::new(&config.connectwise).map_err(|e| anyhow::anyhow!("{e}"))?;
     let directories = build_directories(&config.directories)?;
-    let notes = NoteSettings { text: config.note_text.clone(), ..NoteSettings::default() };
+    let notes = NoteSettings {
+        text: config.note_text.clone(),
+        ..NoteSettings::default()
+    };
     let services = Services::new(store, std::sync::Arc::new(client), directories, notes);
     let worker = OutboxWorker::spawn(services.clone());
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     tracing::info!(listen = %listener.local_addr()?, directories = config.directories.len(), "passdesk serve ready");
-    axum::serve(listener, crate::http::app(services.clone())).with_graceful_shutdown(ctrl_c()).await?;
+    axum::serve(listener, crate::http::app(services.clone()))
+        .with_graceful_shutdown(ctrl_c())
+        .await?;
     worker.shutdown().await;
     services.store.close().await;
     Ok(())
@@ -53,14 +60,17 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
 /// A multi-threaded tokio runtime for the async subcommands.
 pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
 }
 
 /// Resolves on Ctrl-C (or SIGTERM on Unix).
 pub(crate) async fn ctrl_c() {
     #[cfg(unix)]
     {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        let mut term =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
         tokio::select! {
             _ = tokio::signal::ctrl_c() => {}
             _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending().await } } => {}
@@ -74,5 +84,8 @@ pub(crate) async fn ctrl_c() {
 pub(crate) fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }

@@ -1,7 +1,10 @@
 //! `passdesk token create|list|revoke`: technician tokens (printed once, stored as SHA-256).
 use std::{path::PathBuf, process::ExitCode};
 
-use crate::{config::Config, store::{tokens, Store}};
+use crate::{
+    config::Config,
+    store::{tokens, Store},
+};
 
 /// `passdesk token ...`
 #[derive(Debug, clap::Subcommand)]
@@ -51,7 +54,11 @@ async fn token(cmd: TokenCommand) -> anyhow::Result<ExitCode> {
         TokenCommand::Create { name, config } => {
             let store = open(&config).await?;
             let created = tokens::create(store.pool(), &name).await?;
-            eprintln!("Token {} for {} (shown once; store it in the extension's options):", created.id, name.trim());
+            eprintln!(
+                "Token {} for {} (shown once; store it in the extension's options):",
+                created.id,
+                name.trim()
+            );
             println!("{}", created.token);
             store.close().await;
         }
@@ -59,7 +66,13 @@ async fn token(cmd: TokenCommand) -> anyhow::Result<ExitCode> {
             let store = open(&config).await?;
             println!("{:>4}  {:<24}  {:<20}  revoked", "id", "name", "created");
             for t in tokens::list(store.pool()).await? {
-                println!("{:>4}  {:<24}  {:<20}  {}", t.id, t.name, t.created_at, t.revoked_at.as_deref().unwrap_or("-"));
+                println!(
+                    "{:>4}  {:<24}  {:<20}  {}",
+                    t.id,
+                    t.name,
+                    t.created_at,
+                    t.revoked_at.as_deref().unwrap_or("-")
+                );
             }
             store.close().await;
         }

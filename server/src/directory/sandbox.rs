@@ -48,7 +48,9 @@ pub struct SandboxDirectory {
 
 impl std::fmt::Debug for SandboxDirectory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SandboxDirectory").field("name", &self.name).finish_non_exhaustive()
+        f.debug_struct("SandboxDirectory")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
     }
 }
 
@@ -98,11 +100,32 @@ impl SandboxDirectory {
     /// The Contoso accounts of the docs/api.md seed table.
     pub fn seeded_demo(name: &str) -> Self {
         let dir = Self::new(name);
-        dir.add(account("John Smith", "jsmith", "John", "Smith", "john.smith@contoso.example"), &["j.smith@contoso.example"]);
-        let mut mary = account("Mary-Jane O'Neil", "mjoneil", "Mary-Jane", "O'Neil", "mary-jane.oneil@contoso.example");
+        dir.add(
+            account(
+                "John Smith",
+                "jsmith",
+                "John",
+                "Smith",
+                "john.smith@contoso.example",
+            ),
+            &["j.smith@contoso.example"],
+        );
+        let mut mary = account(
+            "Mary-Jane O'Neil",
+            "mjoneil",
+            "Mary-Jane",
+            "O'Neil",
+            "mary-jane.oneil@contoso.example",
+        );
         mary.locked = true;
         dir.add(mary, &[]);
-        let mut pat = account("Pat Gone", "pgone", "Pat", "Gone", "pat.gone@contoso.example");
+        let mut pat = account(
+            "Pat Gone",
+            "pgone",
+            "Pat",
+            "Gone",
+            "pat.gone@contoso.example",
+        );
         pat.enabled = false;
         dir.add(pat, &[]);
         let mut admin = account("Domain Admin", "admin", "", "", "admin@contoso.example");
@@ -140,12 +163,17 @@ impl SandboxDirectory {
     /// The current state of an account by sAMAccountName.
     pub fn account_by_sam(&self, sam: &str) -> Option<DirectoryAccount> {
         let accounts = self.accounts.lock().unwrap();
-        accounts.iter().find(|s| s.account.sam_account_name.as_deref() == Some(sam)).map(|s| s.account.clone())
+        accounts
+            .iter()
+            .find(|s| s.account.sam_account_name.as_deref() == Some(sam))
+            .map(|s| s.account.clone())
     }
 
     fn check_up(&self) -> Result<(), DirectoryError> {
         if *self.unavailable.lock().unwrap() {
-            return Err(DirectoryError::Unavailable("the sandbox directory is switched off".into()));
+            return Err(DirectoryError::Unavailable(
+                "the sandbox directory is switched off".into(),
+            ));
         }
         Ok(())
     }
@@ -176,8 +204,13 @@ impl Directory for SandboxDirectory {
             .iter()
             .filter(|s| {
                 let a = &s.account;
-                [a.mail.as_deref(), a.upn.as_deref()].into_iter().flatten().any(|v| v.eq_ignore_ascii_case(email))
-                    || s.proxy_addresses.iter().any(|p| p.eq_ignore_ascii_case(email))
+                [a.mail.as_deref(), a.upn.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .any(|v| v.eq_ignore_ascii_case(email))
+                    || s.proxy_addresses
+                        .iter()
+                        .any(|p| p.eq_ignore_ascii_case(email))
             })
             .map(|s| s.account.clone())
             .collect())
@@ -193,7 +226,10 @@ impl Directory for SandboxDirectory {
             .ok_or_else(|| DirectoryError::NotFound(id.to_string()))
     }
 
-    async fn effective_policy(&self, _account: &DirectoryAccount) -> Result<EffectivePolicy, DirectoryError> {
+    async fn effective_policy(
+        &self,
+        _account: &DirectoryAccount,
+    ) -> Result<EffectivePolicy, DirectoryError> {
         self.check_up()?;
         Ok(self.policy.clone())
     }
@@ -215,7 +251,8 @@ impl Directory for SandboxDirectory {
             // What AD answers for a password in the history (ERROR_PASSWORD_RESTRICTION).
             return Err(DirectoryError::PasswordRefused {
                 code: "LDAP 19 (0000052D)".to_string(),
-                message: "Constraint violation: the password does not meet the password policy".to_string(),
+                message: "Constraint violation: the password does not meet the password policy"
+                    .to_string(),
             });
         }
         stored.history.push(fingerprint);
@@ -226,7 +263,11 @@ impl Directory for SandboxDirectory {
         stored.account.must_change = temporary;
         stored.account.password_last_set = Some(now.clone());
         drop(accounts);
-        self.resets.lock().unwrap().push(SandboxReset { account_id: account.id.clone(), temporary, at: now });
+        self.resets.lock().unwrap().push(SandboxReset {
+            account_id: account.id.clone(),
+            temporary,
+            at: now,
+        });
         Ok(())
     }
 

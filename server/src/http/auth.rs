@@ -11,14 +11,20 @@ use crate::{error::ApiError, store::tokens};
 
 /// Middleware for every route but health: puts the [`tokens::Technician`] into the request's
 /// extensions, or answers 401. The token itself is never logged.
-pub async fn require_technician(State(state): State<AppState>, mut req: Request, next: Next) -> Result<Response, ApiError> {
+pub async fn require_technician(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
     let token = req
         .headers()
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(bearer_token)
         .ok_or_else(ApiError::unauthorized)?;
-    let technician = tokens::authenticate(state.store.pool(), token).await?.ok_or_else(ApiError::unauthorized)?;
+    let technician = tokens::authenticate(state.store.pool(), token)
+        .await?
+        .ok_or_else(ApiError::unauthorized)?;
     req.extensions_mut().insert(technician);
     Ok(next.run(req).await)
 }

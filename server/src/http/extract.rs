@@ -28,7 +28,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         let mut raw: Vec<u8> = bytes.into();
         let parsed = serde_json::from_slice::<T>(&raw);
         raw.zeroize();
-        parsed.map(ApiJson).map_err(|e| ApiError::bad_request(describe_json_error(&e)))
+        parsed
+            .map(ApiJson)
+            .map_err(|e| ApiError::bad_request(describe_json_error(&e)))
     }
 }
 
@@ -38,14 +40,22 @@ fn describe_json_error(e: &serde_json::Error) -> String {
     let text = e.to_string();
     if text.starts_with("missing field") || text.starts_with("unknown field") {
         let field = text.split('`').nth(1).unwrap_or("?");
-        let what = if text.starts_with("missing") { "missing" } else { "unknown" };
+        let what = if text.starts_with("missing") {
+            "missing"
+        } else {
+            "unknown"
+        };
         return format!("The request body has a {what} field: {field}.");
     }
     match e.classify() {
         serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
             "The request body is not valid JSON.".to_string()
         }
-        _ => format!("The request body has a field of the wrong type (line {}, column {}).", e.line(), e.column()),
+        _ => format!(
+            "The request body has a field of the wrong type (line {}, column {}).",
+            e.line(),
+            e.column()
+        ),
     }
 }
 
@@ -58,7 +68,9 @@ impl<S: Send + Sync> FromRequestParts<S> for TicketId {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         match Path::<u64>::from_request_parts(parts, state).await {
             Ok(Path(id)) if id > 0 => Ok(TicketId(id)),
-            _ => Err(ApiError::bad_request("The ticket id must be a positive whole number.")),
+            _ => Err(ApiError::bad_request(
+                "The ticket id must be a positive whole number.",
+            )),
         }
     }
 }

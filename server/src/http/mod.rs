@@ -51,7 +51,10 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/tickets/{id}/reset", post(reset::reset))
         .route("/api/v1/tickets/{id}/unlock", post(unlock::unlock))
         .route("/api/v1/audit", get(audit::list))
-        .route_layer(middleware::from_fn_with_state(state.clone(), auth::require_technician));
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_technician,
+        ));
     Router::new()
         .route("/api/v1/health", get(health::health))
         .merge(protected)

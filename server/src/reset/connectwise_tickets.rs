@@ -11,7 +11,10 @@ impl From<CwError> for TicketError {
     fn from(e: CwError) -> Self {
         match e {
             CwError::NotFound => TicketError::NotFound,
-            e if e.is_retryable() => TicketError::Retryable { retry_after: e.retry_after(), message: e.to_string() },
+            e if e.is_retryable() => TicketError::Retryable {
+                retry_after: e.retry_after(),
+                message: e.to_string(),
+            },
             e => TicketError::Failed(e.to_string()),
         }
     }
@@ -27,7 +30,12 @@ impl TicketSystem for ConnectWiseClient {
         Ok(ConnectWiseClient::contact_email(self, contact_id).await?)
     }
 
-    async fn post_internal_note(&self, kind: TicketKind, ticket_id: u64, text: &str) -> Result<u64, TicketError> {
+    async fn post_internal_note(
+        &self,
+        kind: TicketKind,
+        ticket_id: u64,
+        text: &str,
+    ) -> Result<u64, TicketError> {
         Ok(ConnectWiseClient::post_internal_note(self, kind, ticket_id, text).await?)
     }
 }

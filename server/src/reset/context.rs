@@ -23,7 +23,10 @@ pub struct Problem {
 
 impl Problem {
     fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+        Self {
+            code,
+            message: message.into(),
+        }
     }
 }
 
@@ -86,7 +89,12 @@ impl TicketContext {
     pub fn account_label(&self) -> String {
         self.account
             .as_ref()
-            .map(|a| a.sam_account_name.clone().or_else(|| a.upn.clone()).unwrap_or_else(|| a.id.clone()))
+            .map(|a| {
+                a.sam_account_name
+                    .clone()
+                    .or_else(|| a.upn.clone())
+                    .unwrap_or_else(|| a.id.clone())
+            })
             .unwrap_or_default()
     }
 }
@@ -94,9 +102,11 @@ impl TicketContext {
 /// Maps a ConnectWise failure while reading the ticket.
 pub fn ticket_error(e: TicketError) -> ApiError {
     match e {
-        TicketError::NotFound => {
-            ApiError::new(StatusCode::NOT_FOUND, "TICKET_NOT_FOUND", "ConnectWise has no such ticket.")
-        }
+        TicketError::NotFound => ApiError::new(
+            StatusCode::NOT_FOUND,
+            "TICKET_NOT_FOUND",
+            "ConnectWise has no such ticket.",
+        ),
         other => ApiError::new(
             StatusCode::BAD_GATEWAY,
             "CONNECTWISE_UNAVAILABLE",
@@ -106,15 +116,29 @@ pub fn ticket_error(e: TicketError) -> ApiError {
 }
 
 /// Builds the context of one ticket.
-pub async fn resolve(services: &Services, kind: TicketKind, id: u64) -> Result<TicketContext, ApiError> {
-    let ticket = services.tickets.ticket(kind, id).await.map_err(ticket_error)?;
+pub async fn resolve(
+    services: &Services,
+    kind: TicketKind,
+    id: u64,
+) -> Result<TicketContext, ApiError> {
+    let ticket = services
+        .tickets
+        .ticket(kind, id)
+        .await
+        .map_err(ticket_error)?;
     let mut problems = Vec::new();
     let email = contact_email(services, &ticket, &mut problems).await?;
-    let entry = services.directories.for_company(&ticket.company.identifier).cloned();
+    let entry = services
+        .directories
+        .for_company(&ticket.company.identifier)
+        .cloned();
     if entry.is_none() {
         problems.push(Problem::new(
             "NO_DIRECTORY",
-            format!("No directory is configured for the company \"{}\".", ticket.company.identifier),
+            format!(
+                "No directory is configured for the company \"{}\".",
+                ticket.company.identifier
+            ),
         ));
     }
     let mut ctx = TicketContext {
@@ -126,7 +150,10 @@ pub async fn resolve(services: &Services, kind: TicketKind, id: u64) -> Result<T
             contact: ticket.contact,
             email: email.clone(),
         },
-        directory: entry.as_ref().map(|e| DirectoryView { name: e.name().to_string(), kind: e.kind }),
+        directory: entry.as_ref().map(|e| DirectoryView {
+            name: e.name().to_string(),
+            kind: e.kind,
+        }),
         account: None,
         policy: None,
         policy_account: None,
@@ -155,16 +182,26 @@ async fn contact_email(
         problems.push(Problem::new("NO_CONTACT", "The ticket has no contact."));
         return Ok(None);
     };
-    if let Some(email) = ticket.contact_email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+    if let Some(email) = ticket
+        .contact_email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+    {
         return Ok(Some(email.to_string()));
     }
     let email = match services.tickets.contact_email(contact.id).await {
-        Ok(email) => email.map(|e| e.trim().to_string()).filter(|e| !e.is_empty()),
+        Ok(email) => email
+            .map(|e| e.trim().to_string())
+            .filter(|e| !e.is_empty()),
         Err(TicketError::NotFound) => None,
         Err(e) => return Err(ticket_error(e)),
     };
     if email.is_none() {
-        problems.push(Problem::new("NO_EMAIL", format!("The contact {} has no email address.", contact.name)));
+        problems.push(Problem::new(
+            "NO_EMAIL",
+            format!("The contact {} has no email address.", contact.name),
+        ));
     }
     Ok(email)
 }
@@ -173,7 +210,10 @@ async fn contact_email(
 async fn look_up_account(entry: &DirectoryEntry, email: &str, ctx: &mut TicketContext) {
     let unavailable = |e: crate::directory::DirectoryError| {
         tracing::warn!(directory = %entry.name(), error = %e, "directory lookup failed");
-        Problem::new("DIRECTORY_UNAVAILABLE", format!("The directory {} could not be read: {e}", entry.name()))
+        Problem::new(
+            "DIRECTORY_UNAVAILABLE",
+            format!("The directory {} could not be read: {e}", entry.name()),
+        )
     };
     let mut accounts = match entry.directory.find_by_email(email).await {
         Ok(accounts) => accounts,
@@ -190,12 +230,16 @@ async fn look_up_account(entry: &DirectoryEntry, email: &str, ctx: &mut TicketCo
         n => {
             return ctx.problems.push(Problem::new(
                 "MULTIPLE_ACCOUNTS",
-                format!("{n} accounts in {} match {email}; fix the directory before resetting.", entry.name()),
+                format!(
+                    "{n} accounts in {} match {email}; fix the directory before resetting.",
+                    entry.name()
+                ),
             ))
         }
     };
     if !account.enabled {
-        ctx.problems.push(Problem::new("ACCOUNT_DISABLED", "The account is disabled."));
+        ctx.problems
+            .push(Problem::new("ACCOUNT_DISABLED", "The account is disabled."));
     }
     if account.privileged && !entry.directory.allow_privileged() {
         ctx.problems.push(Problem::new(
@@ -204,7 +248,11 @@ async fn look_up_account(entry: &DirectoryEntry, email: &str, ctx: &mut TicketCo
         ));
     }
     match entry.directory.effective_policy(&account).await {
-        Ok(EffectivePolicy { policy, source, uncertain }) => {
+        Ok(EffectivePolicy {
+            policy,
+            source,
+            uncertain,
+        }) => {
             ctx.policy = Some(policy);
             ctx.policy_source = Some(source);
             ctx.policy_uncertain = uncertain;

@@ -45,6 +45,10 @@ impl Directories {
 
     /// The directory configured for a company identifier.
     pub fn for_company(&self, identifier: &str) -> Option<&DirectoryEntry> {
-        self.entries.iter().find(|e| e.companies.iter().any(|c| c.eq_ignore_ascii_case(identifier.trim())))
+        self.entries.iter().find(|e| {
+            e.companies
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(identifier.trim()))
+        })
     }
 }

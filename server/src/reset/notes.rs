@@ -57,7 +57,11 @@ impl NoteStatus {
 /// The note for a reset. Built from the config text, the technician and the mode only: there is
 /// no parameter through which a password could reach it.
 pub fn reset_note_text(first_line: &str, technician: &str, temporary: bool) -> String {
-    let mode = if temporary { "temporary password: must change at next logon" } else { "permanent password" };
+    let mode = if temporary {
+        "temporary password: must change at next logon"
+    } else {
+        "permanent password"
+    };
     format!("{first_line}\nTechnician: {technician}\n{mode}")
 }
 
@@ -71,16 +75,17 @@ pub async fn post_now(services: &Services, outbox_id: i64) -> NoteStatus {
             return NoteStatus::Queued;
         }
     };
-    let posted = match tokio::time::timeout(services.notes.post_timeout, attempt(services, &note)).await {
-        Ok(posted) => posted,
-        Err(_) => {
-            // The POST may still land; the lease keeps the worker away until it would have timed out.
-            tracing::warn!(outbox_id, "note post timed out; left to the outbox worker");
-            let retry = now_millis() + services.notes.retry_base.as_millis() as i64;
-            let _ = outbox::mark_failed(services.store.pool(), &note, "timed out", retry).await;
-            false
-        }
-    };
+    let posted =
+        match tokio::time::timeout(services.notes.post_timeout, attempt(services, &note)).await {
+            Ok(posted) => posted,
+            Err(_) => {
+                // The POST may still land; the lease keeps the worker away until it would have timed out.
+                tracing::warn!(outbox_id, "note post timed out; left to the outbox worker");
+                let retry = now_millis() + services.notes.retry_base.as_millis() as i64;
+                let _ = outbox::mark_failed(services.store.pool(), &note, "timed out", retry).await;
+                false
+            }
+        };
     services.outbox_wakeup.notify_one();
     if posted {
         NoteStatus::Posted
@@ -93,18 +98,32 @@ pub async fn post_now(services: &Services, outbox_id: i64) -> NoteStatus {
 async fn attempt(services: &Services, note: &PendingNote) -> bool {
     let pool = services.store.pool();
     let kind = kind_from_str(&note.ticket_kind).unwrap_or_default();
-    match services.tickets.post_internal_note(kind, note.ticket_id, &note.text).await {
+    match services
+        .tickets
+        .post_internal_note(kind, note.ticket_id, &note.text)
+        .await
+    {
         Ok(note_id) => {
             if let Err(e) = outbox::mark_posted(pool, note, note_id).await {
                 tracing::error!(error = %e, outbox_id = note.id, "note posted but not recorded");
             }
-            tracing::info!(outbox_id = note.id, ticket = note.ticket_id, "internal note posted");
+            tracing::info!(
+                outbox_id = note.id,
+                ticket = note.ticket_id,
+                "internal note posted"
+            );
             true
         }
         Err(e) => {
             let delay = retry_delay(&services.notes, note.attempts + 1, &e);
             tracing::warn!(outbox_id = note.id, error = %e, retry_in_ms = delay.as_millis() as u64, "note post failed");
-            let _ = outbox::mark_failed(pool, note, &e.to_string(), now_millis() + delay.as_millis() as i64).await;
+            let _ = outbox::mark_failed(
+                pool,
+                note,
+                &e.to_string(),
+                now_millis() + delay.as_millis() as i64,
+            )
+            .await;
             false
         }
     }
@@ -114,11 +133,18 @@ async fn attempt(services: &Services, note: &PendingNote) -> bool {
 /// `base * 2^(attempts-1)` capped, with "equal jitter" (half fixed, half random) so notes queued in
 /// the same outage do not all come back at once.
 pub fn retry_delay(settings: &NoteSettings, attempts: i64, error: &TicketError) -> Duration {
-    if let TicketError::Retryable { retry_after: Some(after), .. } = error {
+    if let TicketError::Retryable {
+        retry_after: Some(after),
+        ..
+    } = error
+    {
         return *after + Duration::from_millis(rand::rng().random_range(0..=100));
     }
     let exp = attempts.clamp(1, 20) as u32 - 1;
-    let full = settings.retry_base.saturating_mul(1 << exp.min(16)).min(settings.retry_cap);
+    let full = settings
+        .retry_base
+        .saturating_mul(1 << exp.min(16))
+        .min(settings.retry_cap);
     let half = full / 2;
     half + half.mul_f64(rand::rng().random::<f64>())
 }
@@ -134,7 +160,10 @@ impl OutboxWorker {
     pub fn spawn(services: Arc<Services>) -> Self {
         let (stop, stopped) = watch::channel(false);
         let handle = tokio::spawn(run(services, stopped));
-        Self { stop, handle: Some(handle) }
+        Self {
+            stop,
+            handle: Some(handle),
+        }
     }
 
     /// Stops the worker and waits for it (an in-flight post finishes first).
@@ -190,7 +219,9 @@ async fn post_due(services: &Services) -> sqlx::Result<Duration> {
         }
     }
     Ok(match outbox::next_due(pool).await? {
-        Some(at) => Duration::from_millis((at - now_millis()).clamp(10, IDLE_POLL.as_millis() as i64) as u64),
+        Some(at) => {
+            Duration::from_millis((at - now_millis()).clamp(10, IDLE_POLL.as_millis() as i64) as u64)
+        }
         None => IDLE_POLL,
     })
 }

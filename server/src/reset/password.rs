@@ -64,7 +64,12 @@ pub async fn reset(
     let pool = services.store.pool();
     match idempotency::claim(pool, technician.id, &key, ticket_id, kind_str(kind)).await? {
         idempotency::Claim::Fresh => {}
-        idempotency::Claim::Done { status, mut response, ticket_id: first, ticket_kind } => {
+        idempotency::Claim::Done {
+            status,
+            mut response,
+            ticket_id: first,
+            ticket_kind,
+        } => {
             if first != ticket_id || ticket_kind != kind_str(kind) {
                 return Err(key_reused());
             }
@@ -72,7 +77,10 @@ pub async fn reset(
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
             return Ok((status, response));
         }
-        idempotency::Claim::InProgress { ticket_id: first, ticket_kind } => {
+        idempotency::Claim::InProgress {
+            ticket_id: first,
+            ticket_kind,
+        } => {
             if first != ticket_id || ticket_kind != kind_str(kind) {
                 return Err(key_reused());
             }
@@ -128,15 +136,21 @@ async fn run(
     ticket_id: u64,
     request: &ResetRequest,
 ) -> Result<Answer, Failure> {
-    let ctx = context::resolve(services, kind, ticket_id).await.map_err(Failure::BeforeDirectory)?;
+    let ctx = context::resolve(services, kind, ticket_id)
+        .await
+        .map_err(Failure::BeforeDirectory)?;
     let (Some(entry), Some(account), Some(policy)) = (&ctx.entry, &ctx.account, &ctx.policy) else {
         return Err(Failure::BeforeDirectory(blocked(&ctx)));
     };
     if !ctx.problems.is_empty() {
         return Err(Failure::BeforeDirectory(blocked(&ctx)));
     }
-    let validator = passdesk_core::Validator::new(policy, &account.core_account())
-        .map_err(|e| Failure::BeforeDirectory(ApiError::internal(format!("the directory's policy is unusable: {e}"))))?;
+    let validator =
+        passdesk_core::Validator::new(policy, &account.core_account()).map_err(|e| {
+            Failure::BeforeDirectory(ApiError::internal(format!(
+                "the directory's policy is unusable: {e}"
+            )))
+        })?;
     let verdict = validator.validate(&request.password);
     if !verdict.ok {
         return Err(Failure::BeforeDirectory(
@@ -149,7 +163,10 @@ async fn run(
         ));
     }
 
-    let outcome = entry.directory.reset_password(account, &request.password, request.temporary).await;
+    let outcome = entry
+        .directory
+        .reset_password(account, &request.password, request.temporary)
+        .await;
     let account_label = ctx.account_label();
     let mut entry_row = audit::NewAuditEntry {
         technician_id: technician.id,
@@ -179,7 +196,8 @@ async fn run(
     let text = notes::reset_note_text(&services.notes.text, &technician.name, request.temporary);
     let mut tx = services.store.pool().begin().await?;
     let audit_id = audit::insert(&mut tx, &entry_row).await?;
-    let outbox_id = outbox::enqueue_leased(&mut tx, audit_id, ticket_id, kind_str(kind), &text).await?;
+    let outbox_id =
+        outbox::enqueue_leased(&mut tx, audit_id, ticket_id, kind_str(kind), &text).await?;
     tx.commit().await?;
     tracing::info!(ticket = ticket_id, account = %entry_row.account, audit_id, technician = %technician.name, "password reset");
 

@@ -33,5 +33,10 @@ pub trait TicketSystem: Send + Sync {
     /// The contact's default email communication item.
     async fn contact_email(&self, contact_id: u64) -> Result<Option<String>, TicketError>;
     /// Posts an internal note (`internalAnalysisFlag: true`); returns the note id.
-    async fn post_internal_note(&self, kind: TicketKind, ticket_id: u64, text: &str) -> Result<u64, TicketError>;
+    async fn post_internal_note(
+        &self,
+        kind: TicketKind,
+        ticket_id: u64,
+        text: &str,
+    ) -> Result<u64, TicketError>;
 }

@@ -103,7 +103,10 @@ pub async fn insert(conn: &mut SqliteConnection, e: &NewAuditEntry<'_>) -> sqlx:
 
 /// Marks the row's note as posted.
 pub async fn mark_note_posted(conn: &mut SqliteConnection, audit_id: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE audit SET note = 'posted' WHERE id = ?").bind(audit_id).execute(conn).await?;
+    sqlx::query("UPDATE audit SET note = 'posted' WHERE id = ?")
+        .bind(audit_id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -117,10 +120,14 @@ pub async fn list(pool: &SqlitePool, filter: &AuditFilter) -> sqlx::Result<Vec<A
         q.push(" AND ticket_id = ").push_bind(t as i64);
     }
     if let Some(a) = &filter.account {
-        q.push(" AND account = ").push_bind(a.clone()).push(" COLLATE NOCASE");
+        q.push(" AND account = ")
+            .push_bind(a.clone())
+            .push(" COLLATE NOCASE");
     }
     if let Some(t) = &filter.technician {
-        q.push(" AND technician = ").push_bind(t.clone()).push(" COLLATE NOCASE");
+        q.push(" AND technician = ")
+            .push_bind(t.clone())
+            .push(" COLLATE NOCASE");
     }
     if let Some(s) = &filter.since {
         q.push(" AND at >= ").push_bind(s.clone());
@@ -128,7 +135,8 @@ pub async fn list(pool: &SqlitePool, filter: &AuditFilter) -> sqlx::Result<Vec<A
     if let Some(u) = &filter.until {
         q.push(" AND at <= ").push_bind(u.clone());
     }
-    q.push(" ORDER BY id DESC LIMIT ").push_bind(filter.limit as i64);
+    q.push(" ORDER BY id DESC LIMIT ")
+        .push_bind(filter.limit as i64);
     let rows = q.build().fetch_all(pool).await?;
     Ok(rows
         .into_iter()

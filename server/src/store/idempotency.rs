@@ -63,10 +63,20 @@ pub async fn claim(
     let ticket_kind: String = row.get("ticket_kind");
     let status: Option<i64> = row.get("status");
     let response: Option<String> = row.get("response");
-    Ok(match (status, response.and_then(|r| serde_json::from_str(&r).ok())) {
-        (Some(status), Some(response)) => Claim::Done { status: status as u16, response, ticket_id, ticket_kind },
-        _ => Claim::InProgress { ticket_id, ticket_kind },
-    })
+    Ok(
+        match (status, response.and_then(|r| serde_json::from_str(&r).ok())) {
+            (Some(status), Some(response)) => Claim::Done {
+                status: status as u16,
+                response,
+                ticket_id,
+                ticket_kind,
+            },
+            _ => Claim::InProgress {
+                ticket_id,
+                ticket_kind,
+            },
+        },
+    )
 }
 
 /// Stores the final response of the request that owns the key.
@@ -77,13 +87,15 @@ pub async fn complete(
     status: u16,
     response: &serde_json::Value,
 ) -> sqlx::Result<()> {
-    sqlx::query("UPDATE idempotency SET status = ?, response = ? WHERE technician_id = ? AND key = ?")
-        .bind(status as i64)
-        .bind(response.to_string())
-        .bind(technician_id)
-        .bind(key)
-        .execute(pool)
-        .await?;
+    sqlx::query(
+        "UPDATE idempotency SET status = ?, response = ? WHERE technician_id = ? AND key = ?",
+    )
+    .bind(status as i64)
+    .bind(response.to_string())
+    .bind(technician_id)
+    .bind(key)
+    .execute(pool)
+    .await?;
     Ok(())
 }
 

@@ -77,7 +77,9 @@ pub async fn claim_due(pool: &SqlitePool, limit: i64) -> sqlx::Result<Vec<Pendin
 
 /// When the next unposted note is due (unix ms), if any.
 pub async fn next_due(pool: &SqlitePool) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM outbox WHERE posted_at IS NULL").fetch_one(pool).await
+    sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM outbox WHERE posted_at IS NULL")
+        .fetch_one(pool)
+        .await
 }
 
 /// Records a successful post and flips the audit row to `posted`, in one transaction.
@@ -94,7 +96,12 @@ pub async fn mark_posted(pool: &SqlitePool, note: &PendingNote, note_id: u64) ->
 }
 
 /// Records a failed attempt and when to try again.
-pub async fn mark_failed(pool: &SqlitePool, note: &PendingNote, error: &str, retry_at_millis: i64) -> sqlx::Result<()> {
+pub async fn mark_failed(
+    pool: &SqlitePool,
+    note: &PendingNote,
+    error: &str,
+    retry_at_millis: i64,
+) -> sqlx::Result<()> {
     sqlx::query("UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?")
         .bind(error)
         .bind(retry_at_millis)

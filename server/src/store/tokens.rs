@@ -40,7 +40,10 @@ pub struct NewToken {
 
 impl std::fmt::Debug for NewToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("NewToken").field("id", &self.id).field("token", &"<redacted>").finish()
+        f.debug_struct("NewToken")
+            .field("id", &self.id)
+            .field("token", &"<redacted>")
+            .finish()
     }
 }
 
@@ -56,7 +59,10 @@ pub async fn create(pool: &SqlitePool, name: &str) -> anyhow::Result<NewToken> {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     use base64::Engine as _;
-    let token = format!("{TOKEN_PREFIX}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes));
+    let token = format!(
+        "{TOKEN_PREFIX}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    );
     let id = sqlx::query("INSERT INTO tokens (name, token_hash, created_at) VALUES (?, ?, ?)")
         .bind(name)
         .bind(hash_token(&token))
@@ -69,16 +75,22 @@ pub async fn create(pool: &SqlitePool, name: &str) -> anyhow::Result<NewToken> {
 
 /// The technician of a valid (known, not revoked) token.
 pub async fn authenticate(pool: &SqlitePool, token: &str) -> sqlx::Result<Option<Technician>> {
-    let row = sqlx::query("SELECT id, name FROM tokens WHERE token_hash = ? AND revoked_at IS NULL")
-        .bind(hash_token(token))
-        .fetch_optional(pool)
-        .await?;
-    Ok(row.map(|r| Technician { id: r.get("id"), name: r.get("name") }))
+    let row =
+        sqlx::query("SELECT id, name FROM tokens WHERE token_hash = ? AND revoked_at IS NULL")
+            .bind(hash_token(token))
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.map(|r| Technician {
+        id: r.get("id"),
+        name: r.get("name"),
+    }))
 }
 
 /// All tokens, oldest first.
 pub async fn list(pool: &SqlitePool) -> sqlx::Result<Vec<TokenInfo>> {
-    let rows = sqlx::query("SELECT id, name, created_at, revoked_at FROM tokens ORDER BY id").fetch_all(pool).await?;
+    let rows = sqlx::query("SELECT id, name, created_at, revoked_at FROM tokens ORDER BY id")
+        .fetch_all(pool)
+        .await?;
     Ok(rows
         .into_iter()
         .map(|r| TokenInfo {

@@ -46,13 +46,22 @@ impl TestApp {
 
     /// A backend on the SQLite file in `dir`, optionally reusing a ConnectWise sandbox and
     /// wrapping the ConnectWise client.
-    pub async fn start_in(dir: &Path, sandbox: Option<Sandbox>, wrapper: Option<TicketsWrapper>) -> Self {
+    pub async fn start_in(
+        dir: &Path,
+        sandbox: Option<Sandbox>,
+        wrapper: Option<TicketsWrapper>,
+    ) -> Self {
         let mut opts = DemoOptions::new("127.0.0.1:0".parse().unwrap(), dir.to_path_buf());
         opts.notes = fast_notes();
         opts.sandbox = sandbox;
         opts.tickets_wrapper = wrapper;
         let demo = demo::start(opts).await.expect("backend starts");
-        Self { demo, http: reqwest::Client::new(), data_dir: dir.to_path_buf(), _tmp: None }
+        Self {
+            demo,
+            http: reqwest::Client::new(),
+            data_dir: dir.to_path_buf(),
+            _tmp: None,
+        }
     }
 
     pub fn token(&self) -> &str {
@@ -69,13 +78,26 @@ impl TestApp {
 
     /// GET with the demo token.
     pub async fn get(&self, path: &str) -> (StatusCode, Value) {
-        let r = self.http.get(self.url(path)).bearer_auth(self.token()).send().await.unwrap();
+        let r = self
+            .http
+            .get(self.url(path))
+            .bearer_auth(self.token())
+            .send()
+            .await
+            .unwrap();
         read(r).await
     }
 
     /// POST JSON with the demo token.
     pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        let r = self.http.post(self.url(path)).bearer_auth(self.token()).json(&body).send().await.unwrap();
+        let r = self
+            .http
+            .post(self.url(path))
+            .bearer_auth(self.token())
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         read(r).await
     }
 
@@ -138,7 +160,9 @@ pub async fn wait_until<F: Fn() -> bool>(timeout: Duration, check: F) -> bool {
 /// Wrapper type re-exported for tests that build one.
 pub fn wrapper<F>(f: F) -> TicketsWrapper
 where
-    F: Fn(Arc<dyn passdesk_server::reset::tickets::TicketSystem>) -> Arc<dyn passdesk_server::reset::tickets::TicketSystem>
+    F: Fn(
+            Arc<dyn passdesk_server::reset::tickets::TicketSystem>,
+        ) -> Arc<dyn passdesk_server::reset::tickets::TicketSystem>
         + Send
         + Sync
         + 'static,
