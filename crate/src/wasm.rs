@@ -231,12 +231,21 @@ fn validator_for(policy: Option<JsPolicy>, account: Option<JsAccount>) -> Result
     crate::Validator::new(&policy, &account).map_err(policy_error)
 }
 
-/// JS object → `serde_json::Value` → `T`. The detour keeps the CLI's JSON semantics exactly:
-/// serde-wasm-bindgen reads only the known fields of a plain struct, so `deny_unknown_fields`
-/// (a typo such as `min_len`) would be silently ignored without it.
-fn from_js<T: DeserializeOwned>(v: &JsValue) -> Result<T, String> {
-    let json: serde_json::Value = serde_wasm_bindgen::from_value(v.clone()).map_err(|e| e.to_string())?;
-    serde_json::from_value(json).map_err(|e| e.to_string())
+/// Reads `T` from a JS value with the CLI's JSON rules. serde-wasm-bindgen reads only the known
+/// fields of a plain struct, so `deny_unknown_fields` alone would let a typo (`min_len`) through
+/// silently: every key of the input must also appear in `T` written back out (all its fields).
+/// (Cheaper in code size than a detour through `serde_json::Value`.)
+fn from_js<T: DeserializeOwned + Serialize>(v: &JsValue) -> Result<T, String> {
+    let value: T = serde_wasm_bindgen::from_value(v.clone()).map_err(|e| e.to_string())?;
+    if v.is_object() && !js_sys::Array::is_array(v) {
+        let known: JsValue = to_js(&value).map_err(|_| "cannot read the object".to_owned())?;
+        for key in js_sys::Object::keys(v.unchecked_ref::<js_sys::Object>()).iter() {
+            if !js_sys::Reflect::has(&known, &key).unwrap_or(false) {
+                return Err(format!("unknown field `{}`", key.as_string().unwrap_or_default()));
+            }
+        }
+    }
+    Ok(value)
 }
 
 fn policy_from(v: &JsValue) -> Result<Policy, JsValue> {
@@ -252,7 +261,7 @@ fn account_from(v: Option<&JsValue>) -> Result<Account, JsValue> {
     }
 }
 
-fn options_from<T: DeserializeOwned + Default>(v: Option<&JsValue>) -> Result<T, JsValue> {
+fn options_from<T: DeserializeOwned + Serialize + Default>(v: Option<&JsValue>) -> Result<T, JsValue> {
     match v {
         Some(v) if !v.is_null() && !v.is_undefined() => {
             from_js(v).map_err(|e| input_error("InvalidOptions", &format!("invalid options: {e}")))
