@@ -19,15 +19,29 @@ fn cases() -> Vec<Case> {
         let policy_name = v["policy"].as_str().unwrap();
         let policy: Policy = serde_json::from_value(doc["policies"][policy_name].clone())
             .unwrap_or_else(|e| panic!("policy {policy_name}: {e}"));
-        let account: Account =
-            if v["account"].is_null() { Account::default() } else { serde_json::from_value(v["account"].clone()).unwrap() };
+        let account: Account = if v["account"].is_null() {
+            Account::default()
+        } else {
+            serde_json::from_value(v["account"].clone()).unwrap()
+        };
         let mut password = v["password"].as_str().unwrap().to_string();
         if let Some(rep) = v.get("repeat") {
-            password.push_str(&rep["text"].as_str().unwrap().repeat(rep["times"].as_u64().unwrap() as usize));
+            password.push_str(
+                &rep["text"]
+                    .as_str()
+                    .unwrap()
+                    .repeat(rep["times"].as_u64().unwrap() as usize),
+            );
         }
-        let validator = Validator::with_global_terms(&policy, &account, &global).expect("valid policy");
+        let validator =
+            Validator::with_global_terms(&policy, &account, &global).expect("valid policy");
         let verdict = validator.validate(&password);
-        out.push(Case { id: v["id"].as_u64().unwrap(), password, verdict, expected: v.clone() });
+        out.push(Case {
+            id: v["id"].as_u64().unwrap(),
+            password,
+            verdict,
+            expected: v.clone(),
+        });
     }
     out
 }
@@ -43,7 +57,15 @@ fn all_74_vectors_are_present() {
 #[test]
 fn lengths_built_by_the_loader_are_right() {
     let cases = cases();
-    let len16 = |id: u64| cases.iter().find(|c| c.id == id).unwrap().password.encode_utf16().count();
+    let len16 = |id: u64| {
+        cases
+            .iter()
+            .find(|c| c.id == id)
+            .unwrap()
+            .password
+            .encode_utf16()
+            .count()
+    };
     assert_eq!(len16(40), 256);
     assert_eq!(len16(41), 257);
     assert_eq!(len16(66), 257);
@@ -55,28 +77,57 @@ fn verdicts_and_failing_rules_match_policy_md() {
     let mut failures = Vec::new();
     for case in cases() {
         let want_ok = case.expected["ok"].as_bool().unwrap();
-        let want_rules: Vec<&str> = case.expected["rules"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
-        let got_rules: Vec<&str> = case.verdict.violations.iter().map(|v| v.rule.as_str()).collect();
+        let want_rules: Vec<&str> = case.expected["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap())
+            .collect();
+        let got_rules: Vec<&str> = case
+            .verdict
+            .violations
+            .iter()
+            .map(|v| v.rule.as_str())
+            .collect();
         if case.verdict.ok != want_ok || got_rules != want_rules {
             failures.push(format!(
                 "#{} ({}): want ok={want_ok} {want_rules:?}, got ok={} {got_rules:?}: {:?}",
                 case.id,
                 case.expected["policy"],
                 case.verdict.ok,
-                case.verdict.violations.iter().map(|v| v.message.as_str()).collect::<Vec<_>>()
+                case.verdict
+                    .violations
+                    .iter()
+                    .map(|v| v.message.as_str())
+                    .collect::<Vec<_>>()
             ));
         }
     }
-    assert!(failures.is_empty(), "{} vector(s) differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} vector(s) differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn spans_point_at_the_offending_part() {
     for case in cases() {
-        let Some(spans) = case.expected.get("span").and_then(Value::as_object) else { continue };
+        let Some(spans) = case.expected.get("span").and_then(Value::as_object) else {
+            continue;
+        };
         for (rule, want) in spans {
-            let got = case.verdict.violations.iter().find(|v| v.rule.as_str() == rule).and_then(|v| v.span);
-            let want = [want[0].as_u64().unwrap() as u32, want[1].as_u64().unwrap() as u32];
+            let got = case
+                .verdict
+                .violations
+                .iter()
+                .find(|v| v.rule.as_str() == rule)
+                .and_then(|v| v.span);
+            let want = [
+                want[0].as_u64().unwrap() as u32,
+                want[1].as_u64().unwrap() as u32,
+            ];
             assert_eq!(got, Some(want), "vector #{} rule {rule}", case.id);
         }
     }
@@ -85,8 +136,16 @@ fn spans_point_at_the_offending_part() {
 #[test]
 fn uncertainty_is_flagged_where_policy_md_says_so() {
     for case in cases() {
-        let Some(want) = case.expected.get("uncertain").and_then(Value::as_bool) else { continue };
-        assert_eq!(case.verdict.uncertain.is_some(), want, "vector #{}: {:?}", case.id, case.verdict.uncertain);
+        let Some(want) = case.expected.get("uncertain").and_then(Value::as_bool) else {
+            continue;
+        };
+        assert_eq!(
+            case.verdict.uncertain.is_some(),
+            want,
+            "vector #{}: {:?}",
+            case.id,
+            case.verdict.uncertain
+        );
     }
 }
 
@@ -99,7 +158,13 @@ fn messages_never_echo_the_password() {
         for v in &case.verdict.violations {
             // Quoted parts name a term or a name (e.g. banned "abcdef" for the password "abcde").
             let unquoted: String = v.message.split('"').step_by(2).collect();
-            assert!(!unquoted.contains(&case.password), "vector #{} {}: {}", case.id, v.rule.as_str(), v.message);
+            assert!(
+                !unquoted.contains(&case.password),
+                "vector #{} {}: {}",
+                case.id,
+                v.rule.as_str(),
+                v.message
+            );
         }
     }
 }

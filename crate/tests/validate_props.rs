@@ -1,33 +1,67 @@
 //! Property tests of the validator: no panic for any input, well-formed verdicts, and the indexed
 //! Entra banned-term check agrees with a naive reference implementation of model M1.
-use passdesk_core::{Account, ActiveDirectoryPolicy, DcKind, EntraPolicy, NistPolicy, Policy, RuleId, Validator, Verdict};
+use passdesk_core::{
+    Account, ActiveDirectoryPolicy, DcKind, EntraPolicy, NistPolicy, Policy, RuleId, Validator,
+    Verdict,
+};
 use proptest::prelude::*;
 
 fn rule_set(policy: &Policy) -> Vec<RuleId> {
     use RuleId::*;
     match policy {
         Policy::ActiveDirectory(p) => match (p.dc, p.complexity) {
-            (DcKind::Windows, true) => vec![AdMaxLen, AdMinLen, AdSamName, AdDisplayNameToken, AdComplexity],
+            (DcKind::Windows, true) => vec![
+                AdMaxLen,
+                AdMinLen,
+                AdSamName,
+                AdDisplayNameToken,
+                AdComplexity,
+            ],
             (DcKind::Samba, true) => vec![AdMaxLen, AdMinLen, AdComplexity],
             (_, false) => vec![AdMaxLen, AdMinLen],
         },
         Policy::Entra(_) => {
-            vec![EntraCharset, EntraMinLen, EntraMaxLen, EntraComplexity, EntraBanned, EntraNameSubstring]
+            vec![
+                EntraCharset,
+                EntraMinLen,
+                EntraMaxLen,
+                EntraComplexity,
+                EntraBanned,
+                EntraNameSubstring,
+            ]
         }
         Policy::Nist(_) => vec![NistMinLen, NistBlocklist],
     }
 }
 
 fn policies() -> Vec<Policy> {
-    let ad = |dc, complexity| Policy::ActiveDirectory(ActiveDirectoryPolicy { dc, min_length: 7, complexity, history_length: 24 });
+    let ad = |dc, complexity| {
+        Policy::ActiveDirectory(ActiveDirectoryPolicy {
+            dc,
+            min_length: 7,
+            complexity,
+            history_length: 24,
+        })
+    };
     vec![
         ad(DcKind::Windows, true),
         ad(DcKind::Windows, false),
         ad(DcKind::Samba, true),
         ad(DcKind::Samba, false),
-        Policy::Entra(EntraPolicy { custom_terms: vec!["contoso".into(), "fabrikam".into()], global_list: true, tenant_name: Some("Contoso".into()) }),
-        Policy::Entra(EntraPolicy { custom_terms: vec![], global_list: false, tenant_name: None }),
-        Policy::Nist(NistPolicy { min_length: 15, blocklist: vec!["passwordpassword".into()] }),
+        Policy::Entra(EntraPolicy {
+            custom_terms: vec!["contoso".into(), "fabrikam".into()],
+            global_list: true,
+            tenant_name: Some("Contoso".into()),
+        }),
+        Policy::Entra(EntraPolicy {
+            custom_terms: vec![],
+            global_list: false,
+            tenant_name: None,
+        }),
+        Policy::Nist(NistPolicy {
+            min_length: 15,
+            blocklist: vec!["passwordpassword".into()],
+        }),
     ]
 }
 
@@ -48,8 +82,22 @@ fn assert_well_formed(policy: &Policy, password: &str, verdict: &Verdict) {
     // Every rule exactly once, violations and satisfied each in policy order.
     let failed: Vec<RuleId> = verdict.violations.iter().map(|v| v.rule).collect();
     let met: Vec<RuleId> = verdict.satisfied.iter().map(|s| s.rule).collect();
-    assert_eq!(failed, expected.iter().copied().filter(|r| failed.contains(r)).collect::<Vec<_>>());
-    assert_eq!(met, expected.iter().copied().filter(|r| met.contains(r)).collect::<Vec<_>>());
+    assert_eq!(
+        failed,
+        expected
+            .iter()
+            .copied()
+            .filter(|r| failed.contains(r))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        met,
+        expected
+            .iter()
+            .copied()
+            .filter(|r| met.contains(r))
+            .collect::<Vec<_>>()
+    );
     let mut all: Vec<RuleId> = failed.iter().chain(&met).copied().collect();
     all.sort();
     let mut want = expected.clone();
@@ -66,13 +114,23 @@ fn assert_well_formed(policy: &Policy, password: &str, verdict: &Verdict) {
     for v in &verdict.violations {
         assert!(!v.message.is_empty());
         if let Some([start, end]) = v.span {
-            assert!(start < end && end <= at, "{:?} span {start}..{end} of {at}", v.rule);
-            assert!(boundaries.binary_search(&start).is_ok() && boundaries.binary_search(&end).is_ok());
+            assert!(
+                start < end && end <= at,
+                "{:?} span {start}..{end} of {at}",
+                v.rule
+            );
+            assert!(
+                boundaries.binary_search(&start).is_ok() && boundaries.binary_search(&end).is_ok()
+            );
         }
         // Quoted parts name a term or a name; the rest never repeats the password.
         if password.chars().count() >= 4 {
             let unquoted: String = v.message.split('"').step_by(2).collect();
-            assert!(!unquoted.contains(password), "{:?} echoes the password", v.rule);
+            assert!(
+                !unquoted.contains(password),
+                "{:?} echoes the password",
+                v.rule
+            );
         }
     }
     for s in &verdict.satisfied {
@@ -142,13 +200,25 @@ fn empty_and_very_long_passwords() {
 
 #[test]
 fn out_of_range_policies_are_refused() {
-    let ad = Policy::ActiveDirectory(ActiveDirectoryPolicy { min_length: 256, ..Default::default() });
+    let ad = Policy::ActiveDirectory(ActiveDirectoryPolicy {
+        min_length: 256,
+        ..Default::default()
+    });
     assert!(Validator::new(&ad, &Account::default()).is_err());
-    let entra = Policy::Entra(EntraPolicy { custom_terms: vec!["abc".into()], ..Default::default() });
+    let entra = Policy::Entra(EntraPolicy {
+        custom_terms: vec!["abc".into()],
+        ..Default::default()
+    });
     assert!(Validator::new(&entra, &Account::default()).is_err());
-    let many = Policy::Entra(EntraPolicy { custom_terms: (0..1001).map(|i| format!("term{i:04}")).collect(), ..Default::default() });
+    let many = Policy::Entra(EntraPolicy {
+        custom_terms: (0..1001).map(|i| format!("term{i:04}")).collect(),
+        ..Default::default()
+    });
     assert!(Validator::new(&many, &Account::default()).is_err());
-    let nist = Policy::Nist(NistPolicy { min_length: 4, blocklist: vec![] });
+    let nist = Policy::Nist(NistPolicy {
+        min_length: 4,
+        blocklist: vec![],
+    });
     assert!(Validator::new(&nist, &Account::default()).is_err());
 }
 
@@ -172,7 +242,11 @@ fn levenshtein(a: &[char], b: &[char]) -> usize {
     for (i, ca) in a.iter().enumerate() {
         let mut row = vec![i + 1];
         for (j, cb) in b.iter().enumerate() {
-            row.push((prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(row[j] + 1));
+            row.push(
+                (prev[j] + usize::from(ca != cb))
+                    .min(prev[j + 1] + 1)
+                    .min(row[j] + 1),
+            );
         }
         prev = row;
     }

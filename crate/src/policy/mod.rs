@@ -41,7 +41,12 @@ pub struct ActiveDirectoryPolicy {
 
 impl Default for ActiveDirectoryPolicy {
     fn default() -> Self {
-        Self { dc: DcKind::Windows, min_length: 7, complexity: true, history_length: 24 }
+        Self {
+            dc: DcKind::Windows,
+            min_length: 7,
+            complexity: true,
+            history_length: 24,
+        }
     }
 }
 
@@ -59,7 +64,11 @@ pub struct EntraPolicy {
 
 impl Default for EntraPolicy {
     fn default() -> Self {
-        Self { custom_terms: Vec::new(), global_list: true, tenant_name: None }
+        Self {
+            custom_terms: Vec::new(),
+            global_list: true,
+            tenant_name: None,
+        }
     }
 }
 
@@ -75,7 +84,10 @@ pub struct NistPolicy {
 
 impl Default for NistPolicy {
     fn default() -> Self {
-        Self { min_length: 15, blocklist: Vec::new() }
+        Self {
+            min_length: 15,
+            blocklist: Vec::new(),
+        }
     }
 }
 

@@ -42,16 +42,28 @@ impl AdRules {
             min_len: format!("At least {} characters", policy.min_length),
             sam: match &sam {
                 Some(sam) => format!("Does not contain the logon name \"{}\"", sam.shown),
-                None => "Does not contain the logon name (none of 3+ characters to check)".to_string(),
+                None => {
+                    "Does not contain the logon name (none of 3+ characters to check)".to_string()
+                }
             },
             display_name: if tokens.is_empty() {
                 "Does not contain a part of the display name (none of 3+ characters)".to_string()
             } else {
                 let shown: Vec<&str> = tokens.iter().map(|t| t.shown.as_str()).collect();
-                format!("Does not contain a part of the display name ({})", quoted(&shown).join(", "))
+                format!(
+                    "Does not contain a part of the display name ({})",
+                    quoted(&shown).join(", ")
+                )
             },
         };
-        Self { dc: policy.dc, min_length: policy.min_length, complexity: policy.complexity, sam, tokens, met }
+        Self {
+            dc: policy.dc,
+            min_length: policy.min_length,
+            complexity: policy.complexity,
+            sam,
+            tokens,
+            met,
+        }
     }
 
     /// Windows checks names only with complexity on [D policy.md §1.2]; Samba never does (§2).
@@ -68,14 +80,25 @@ impl AdRules {
         if len16 <= AD_MAX_LEN {
             list.pass(RuleId::AdMaxLen, &self.met.max_len);
         } else {
-            list.fail(RuleId::AdMaxLen, format!("Too long: {len16} characters, the most is {AD_MAX_LEN}"), None);
+            list.fail(
+                RuleId::AdMaxLen,
+                format!("Too long: {len16} characters, the most is {AD_MAX_LEN}"),
+                None,
+            );
         }
 
         if len16 >= self.min_length {
             list.pass(RuleId::AdMinLen, &self.met.min_len);
         } else {
-            let note = if wide { " (emoji and some rare characters count as 2)" } else { "" };
-            let msg = format!("Too short: {len16} characters, needs at least {}{note}", self.min_length);
+            let note = if wide {
+                " (emoji and some rare characters count as 2)"
+            } else {
+                ""
+            };
+            let msg = format!(
+                "Too short: {len16} characters, needs at least {}{note}",
+                self.min_length
+            );
             list.fail(RuleId::AdMinLen, msg, None);
         }
 
@@ -112,8 +135,11 @@ impl AdRules {
     }
 
     fn check_display_name(&self, folded: &FoldedPassword, list: &mut Checklist) {
-        let mut hits: Vec<(&NameToken, usize)> =
-            self.tokens.iter().filter_map(|t| folded.find(&t.folded).map(|at| (t, at))).collect();
+        let mut hits: Vec<(&NameToken, usize)> = self
+            .tokens
+            .iter()
+            .filter_map(|t| folded.find(&t.folded).map(|at| (t, at)))
+            .collect();
         if hits.is_empty() {
             list.pass(RuleId::AdDisplayNameToken, &self.met.display_name);
             return;
@@ -126,7 +152,10 @@ impl AdRules {
         let part = if hits.len() == 1 { "part" } else { "parts" };
         list.fail(
             RuleId::AdDisplayNameToken,
-            format!("Contains the display-name {part} {}", and_list(&quoted_refs)),
+            format!(
+                "Contains the display-name {part} {}",
+                and_list(&quoted_refs)
+            ),
             Some(folded.span16(at, at + first.folded.len())),
         );
     }
@@ -182,7 +211,9 @@ fn windows_kinds(password: &str) -> (KindSet, Option<String>) {
         }
     }
     let flips = (certain.count() >= KINDS_NEEDED) != (possible.count() >= KINDS_NEEDED);
-    let doubt = reason.filter(|_| flips).map(|why| format!("The password contains {why}; the complexity result may differ on a real DC"));
+    let doubt = reason.filter(|_| flips).map(|why| {
+        format!("The password contains {why}; the complexity result may differ on a real DC")
+    });
     (ours, doubt)
 }
 

@@ -110,7 +110,11 @@ impl BannedIndex {
             if normalized.is_empty() || !seen.insert(normalized.clone()) {
                 continue;
             }
-            terms.push(Term { normalized: normalized.into_boxed_slice(), shown: shown.trim().to_string(), source });
+            terms.push(Term {
+                normalized: normalized.into_boxed_slice(),
+                shown: shown.trim().to_string(),
+                source,
+            });
         }
         Self::from_terms(terms)
     }
@@ -136,8 +140,14 @@ impl BannedIndex {
             fuzzy_lengths[t.len()] |= t.len() >= FUZZY_MIN_LEN;
             let pieces: Vec<(usize, usize)> = if t.len() >= FUZZY_MIN_LEN {
                 let (prefix, suffix) = edit_halves(t, t.len());
-                by_half.entry(half_key(prefix, t.len(), 0)).or_default().push(id);
-                by_half.entry(half_key(suffix, t.len(), 1)).or_default().push(id);
+                by_half
+                    .entry(half_key(prefix, t.len(), 0))
+                    .or_default()
+                    .push(id);
+                by_half
+                    .entry(half_key(suffix, t.len(), 1))
+                    .or_default()
+                    .push(id);
                 let mid = t.len() / 2;
                 vec![(0, mid), (mid, t.len())]
             } else {
@@ -163,7 +173,11 @@ impl BannedIndex {
                 .match_kind(MatchKind::Standard)
                 .kind(Some(AhoCorasickKind::DFA))
                 .build(&patterns)
-                .or_else(|_| AhoCorasick::builder().match_kind(MatchKind::Standard).build(&patterns))
+                .or_else(|_| {
+                    AhoCorasick::builder()
+                        .match_kind(MatchKind::Standard)
+                        .build(&patterns)
+                })
                 .ok()
         };
         Self {
@@ -233,7 +247,10 @@ impl BannedIndex {
             key.zeroize();
             found
         };
-        found?.iter().copied().find(|&id| within_one_edit(pw, &self.terms[id as usize].normalized))
+        found?
+            .iter()
+            .copied()
+            .find(|&id| within_one_edit(pw, &self.terms[id as usize].normalized))
     }
 
     /// Appends every (start, term) where the term occurs with at most one mismatch (exactly, for
@@ -242,7 +259,9 @@ impl BannedIndex {
         let Some(ac) = &self.halves else { return };
         for m in ac.find_overlapping_iter(pw) {
             for &(term_id, offset) in &self.half_owners[m.pattern().as_usize()] {
-                let Some(start) = m.start().checked_sub(offset as usize) else { continue };
+                let Some(start) = m.start().checked_sub(offset as usize) else {
+                    continue;
+                };
                 let t = &self.terms[term_id as usize].normalized;
                 let end = start + t.len();
                 if end > pw.len() {
@@ -250,7 +269,13 @@ impl BannedIndex {
                 }
                 let allowed = usize::from(t.len() >= FUZZY_MIN_LEN);
                 if let Some(mismatches) = mismatches_within(&pw[start..end], t, allowed) {
-                    out.push(Occurrence { start, end, term: term_id, list, exact: mismatches == 0 });
+                    out.push(Occurrence {
+                        start,
+                        end,
+                        term: term_id,
+                        list,
+                        exact: mismatches == 0,
+                    });
                 }
             }
         }
@@ -318,7 +343,9 @@ mod tests {
     #[test]
     fn whole_password_edit_distance_one() {
         let ix = index(&["abcdef", "blank"]);
-        for pw in ["abcdef", "abcdeg", "abcdefg", "abcde", "xabcdef", "bcdef", "blank", "blanks", "blan"] {
+        for pw in [
+            "abcdef", "abcdeg", "abcdefg", "abcde", "xabcdef", "bcdef", "blank", "blanks", "blan",
+        ] {
             assert!(ix.whole_match(pw.as_bytes()).is_some(), "{pw}");
         }
         for pw in ["abcd", "abcdefgh", "abcxyz", "ab", "", "bla"] {
@@ -333,7 +360,10 @@ mod tests {
         ix.occurrences(b"blankcon7oso!zz", 0, &mut out);
         out.sort_by_key(|o| o.start);
         out.dedup_by_key(|o| (o.start, o.end));
-        assert_eq!(out.iter().map(|o| (o.start, o.end)).collect::<Vec<_>>(), [(0, 5), (5, 12)]);
+        assert_eq!(
+            out.iter().map(|o| (o.start, o.end)).collect::<Vec<_>>(),
+            [(0, 5), (5, 12)]
+        );
         out.clear();
         ix.occurrences(b"blaxnk", 0, &mut out); // an insertion inside is not an occurrence
         assert!(out.is_empty());

@@ -11,15 +11,26 @@ pub(crate) struct Checklist {
 impl Checklist {
     /// `rules`: how many rules the profile has (sizes the checklist once).
     pub(crate) fn new(rules: usize) -> Self {
-        Self { violations: Vec::new(), satisfied: Vec::with_capacity(rules), doubts: Vec::new() }
+        Self {
+            violations: Vec::new(),
+            satisfied: Vec::with_capacity(rules),
+            doubts: Vec::new(),
+        }
     }
 
     pub(crate) fn pass(&mut self, rule: RuleId, requirement: impl Into<String>) {
-        self.satisfied.push(Satisfied { rule, message: requirement.into() });
+        self.satisfied.push(Satisfied {
+            rule,
+            message: requirement.into(),
+        });
     }
 
     pub(crate) fn fail(&mut self, rule: RuleId, message: String, span: Option<[u32; 2]>) {
-        self.violations.push(Violation { rule, message, span });
+        self.violations.push(Violation {
+            rule,
+            message,
+            span,
+        });
     }
 
     /// Adds a reason why the vendor may decide differently (joined with "; ").

@@ -38,7 +38,11 @@ pub(crate) struct EntraRules {
 }
 
 impl EntraRules {
-    pub(crate) fn new(policy: &EntraPolicy, account: &Account, global: Option<Arc<BannedIndex>>) -> Self {
+    pub(crate) fn new(
+        policy: &EntraPolicy,
+        account: &Account,
+        global: Option<Arc<BannedIndex>>,
+    ) -> Self {
         let global = if policy.global_list { global } else { None };
         let candidates = [
             (account.given_name.as_deref(), TermSource::GivenName),
@@ -49,8 +53,11 @@ impl EntraRules {
             .into_iter()
             .filter_map(|(name, source)| {
                 let name = name?.trim();
-                (name.chars().count() >= NAME_MIN_LEN)
-                    .then(|| EntraName { normalized: normalize_term(name), shown: name.to_string(), source })
+                (name.chars().count() >= NAME_MIN_LEN).then(|| EntraName {
+                    normalized: normalize_term(name),
+                    shown: name.to_string(),
+                    source,
+                })
             })
             .collect();
         let local = BannedIndex::new(
@@ -62,11 +69,20 @@ impl EntraRules {
         );
         let shown: Vec<&str> = names.iter().map(|n| n.shown.as_str()).collect();
         let met_names = if shown.is_empty() {
-            "Does not contain the user's names or the organisation name (none of 4+ characters)".to_string()
+            "Does not contain the user's names or the organisation name (none of 4+ characters)"
+                .to_string()
         } else {
-            format!("Does not contain the user's names or the organisation name ({})", quoted(&shown).join(", "))
+            format!(
+                "Does not contain the user's names or the organisation name ({})",
+                quoted(&shown).join(", ")
+            )
         };
-        Self { global, local, names, met_names }
+        Self {
+            global,
+            local,
+            names,
+            met_names,
+        }
     }
 
     pub(crate) fn check(&self, password: &str) -> Verdict {
@@ -76,12 +92,20 @@ impl EntraRules {
         if len16 >= ENTRA_MIN_LEN {
             list.pass(RuleId::EntraMinLen, MET_MIN_LEN);
         } else {
-            list.fail(RuleId::EntraMinLen, format!("Too short: {len16} characters, needs at least {ENTRA_MIN_LEN}"), None);
+            list.fail(
+                RuleId::EntraMinLen,
+                format!("Too short: {len16} characters, needs at least {ENTRA_MIN_LEN}"),
+                None,
+            );
         }
         if len16 <= ENTRA_MAX_LEN {
             list.pass(RuleId::EntraMaxLen, MET_MAX_LEN);
         } else {
-            list.fail(RuleId::EntraMaxLen, format!("Too long: {len16} characters, the most is {ENTRA_MAX_LEN}"), None);
+            list.fail(
+                RuleId::EntraMaxLen,
+                format!("Too long: {len16} characters, the most is {ENTRA_MAX_LEN}"),
+                None,
+            );
         }
         check_complexity(password, &mut list);
 
@@ -97,7 +121,10 @@ impl EntraRules {
     /// The indexes to search, with the tag their occurrences carry.
     fn indexes(&self) -> impl Iterator<Item = (u8, &BannedIndex)> {
         let global = self.global.as_deref().map(|ix| (GLOBAL, ix));
-        global.into_iter().chain(std::iter::once((LOCAL, &self.local))).filter(|(_, ix)| !ix.is_empty())
+        global
+            .into_iter()
+            .chain(std::iter::once((LOCAL, &self.local)))
+            .filter(|(_, ix)| !ix.is_empty())
     }
 
     fn index(&self, tag: u8) -> &BannedIndex {
@@ -109,10 +136,20 @@ impl EntraRules {
 
     /// Returns whether the rule is met.
     fn check_banned(&self, password: &str, pw: &[u8], list: &mut Checklist) -> bool {
-        let whole = self.indexes().find_map(|(_, ix)| ix.whole_match(pw).map(|id| ix.term(id)));
+        let whole = self
+            .indexes()
+            .find_map(|(_, ix)| ix.whole_match(pw).map(|id| ix.term(id)));
         if let Some(term) = whole {
-            let msg = format!("Too close to {} \"{}\" (score 1 of the {MIN_SCORE} points needed)", describe(term.source), term.shown);
-            list.fail(RuleId::EntraBanned, msg, Some(utf16_span(password, 0, pw.len())));
+            let msg = format!(
+                "Too close to {} \"{}\" (score 1 of the {MIN_SCORE} points needed)",
+                describe(term.source),
+                term.shown
+            );
+            list.fail(
+                RuleId::EntraBanned,
+                msg,
+                Some(utf16_span(password, 0, pw.len())),
+            );
             list.doubt(LIKELY_REFUSED);
             return false;
         }
@@ -156,16 +193,26 @@ impl EntraRules {
 
     /// Returns whether the rule is met.
     fn check_names(&self, password: &str, pw: &[u8], list: &mut Checklist) -> bool {
-        let first = self.names.iter().filter_map(|n| find_bytes(pw, &n.normalized).map(|at| (at, n))).min_by_key(|(at, _)| *at);
+        let first = self
+            .names
+            .iter()
+            .filter_map(|n| find_bytes(pw, &n.normalized).map(|at| (at, n)))
+            .min_by_key(|(at, _)| *at);
         let Some((at, first)) = first else {
             list.pass(RuleId::EntraNameSubstring, &self.met_names);
             return true;
         };
         // Failing: now it is worth collecting every name found, in password order.
-        let mut hits: Vec<(usize, &EntraName)> =
-            self.names.iter().filter_map(|n| find_bytes(pw, &n.normalized).map(|at| (at, n))).collect();
+        let mut hits: Vec<(usize, &EntraName)> = self
+            .names
+            .iter()
+            .filter_map(|n| find_bytes(pw, &n.normalized).map(|at| (at, n)))
+            .collect();
         hits.sort_by_key(|(at, _)| *at);
-        let described: Vec<String> = hits.iter().map(|(_, n)| format!("{} \"{}\"", describe(n.source), n.shown)).collect();
+        let described: Vec<String> = hits
+            .iter()
+            .map(|(_, n)| format!("{} \"{}\"", describe(n.source), n.shown))
+            .collect();
         let refs: Vec<&str> = described.iter().map(String::as_str).collect();
         list.fail(
             RuleId::EntraNameSubstring,
@@ -182,7 +229,8 @@ const MET_MIN_LEN: &str = "At least 8 characters";
 const MET_MAX_LEN: &str = "At most 256 characters";
 const MET_BANNED: &str = "Not mostly made of common or blocked words (score 5+)";
 
-const LIKELY_REFUSED: &str = "Banned-word check: Microsoft's global list is secret, so this uses PassDesk's own list \
+const LIKELY_REFUSED: &str =
+    "Banned-word check: Microsoft's global list is secret, so this uses PassDesk's own list \
                               and Microsoft's documented scoring: likely, not certainly, refused";
 
 fn describe(source: TermSource) -> &'static str {
@@ -208,9 +256,16 @@ fn check_charset(password: &str, list: &mut Checklist) {
         at16 = at16.saturating_add(c.len_utf16() as u32);
     }
     match first {
-        None => list.pass(RuleId::EntraCharset, "Only A–Z, a–z, 0–9, space and ASCII symbols"),
+        None => list.pass(
+            RuleId::EntraCharset,
+            "Only A–Z, a–z, 0–9, space and ASCII symbols",
+        ),
         Some(span) => {
-            let what = if count == 1 { "a character".to_string() } else { format!("{count} characters") };
+            let what = if count == 1 {
+                "a character".to_string()
+            } else {
+                format!("{count} characters")
+            };
             list.fail(
                 RuleId::EntraCharset,
                 format!("Contains {what} Entra does not allow (accented letters, emoji, …): use only A–Z, a–z, 0–9, space and ASCII symbols"),
@@ -232,9 +287,16 @@ fn check_complexity(password: &str, list: &mut Checklist) {
         }
     }
     if found.count() >= KINDS_NEEDED {
-        list.pass(RuleId::EntraComplexity, "At least 3 of 4 character kinds: upper-case, lower-case, digits, symbols");
+        list.pass(
+            RuleId::EntraComplexity,
+            "At least 3 of 4 character kinds: upper-case, lower-case, digits, symbols",
+        );
     } else {
-        list.fail(RuleId::EntraComplexity, complexity_failure(found, 4, KINDS_NEEDED, &HINT_KINDS), None);
+        list.fail(
+            RuleId::EntraComplexity,
+            complexity_failure(found, 4, KINDS_NEEDED, &HINT_KINDS),
+            None,
+        );
     }
     if (found.count() >= KINDS_NEEDED) != (without_space.count() >= KINDS_NEEDED) {
         list.doubt("The password relies on a space as its symbol; whether Entra counts a space as a symbol is not documented");
@@ -244,13 +306,21 @@ fn check_complexity(password: &str, list: &mut Checklist) {
 /// M1 score: the minimum over non-overlapping sets of occurrences of (#occurrences + uncovered
 /// code points), by DP over positions. `occurrences` must be sorted by start. With `path`, also
 /// collects one optimal set of occurrences, in password order.
-pub(crate) fn min_score(len: usize, occurrences: &[Occurrence], path: Option<&mut Vec<Occurrence>>) -> u32 {
+pub(crate) fn min_score(
+    len: usize,
+    occurrences: &[Occurrence],
+    path: Option<&mut Vec<Occurrence>>,
+) -> u32 {
     if occurrences.is_empty() {
         return u32::try_from(len).unwrap_or(u32::MAX);
     }
     let mut best = vec![u32::MAX; len + 1];
     // For each position: the occurrence that ends there on the best path, if any.
-    let mut via: Vec<Option<usize>> = if path.is_some() { vec![None; len + 1] } else { Vec::new() };
+    let mut via: Vec<Option<usize>> = if path.is_some() {
+        vec![None; len + 1]
+    } else {
+        Vec::new()
+    };
     best[0] = 0;
     let mut next = 0;
     for i in 0..=len {
@@ -293,7 +363,8 @@ fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
     if needle.len() > hay.len() {
         return None;
     }
-    (0..=hay.len() - needle.len()).find(|&i| hay[i] == first && hay[i + 1..i + needle.len()] == *rest)
+    (0..=hay.len() - needle.len())
+        .find(|&i| hay[i] == first && hay[i + 1..i + needle.len()] == *rest)
 }
 
 #[cfg(test)]
@@ -301,7 +372,13 @@ mod tests {
     use super::*;
 
     fn occ(start: usize, end: usize) -> Occurrence {
-        Occurrence { start, end, term: 0, list: 0, exact: true }
+        Occurrence {
+            start,
+            end,
+            term: 0,
+            list: 0,
+            exact: true,
+        }
     }
 
     #[test]

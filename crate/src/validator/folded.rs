@@ -50,7 +50,10 @@ impl FoldedPassword {
         let mut units = Zeroizing::new(Vec::with_capacity(password.len()));
         let mut at16: u32 = 0;
         for c in password.chars() {
-            units.push(Unit { ch: fold_char(c), at16 });
+            units.push(Unit {
+                ch: fold_char(c),
+                at16,
+            });
             // Saturate: a &str is at most isize::MAX bytes, but never let arithmetic panic.
             at16 = at16.saturating_add(c.len_utf16() as u32);
         }
@@ -71,7 +74,10 @@ impl FoldedPassword {
         let first = needle[0];
         (0..=self.units.len() - needle.len()).find(|&start| {
             self.units[start].ch == first
-                && self.units[start + 1..start + needle.len()].iter().zip(&needle[1..]).all(|(u, n)| u.ch == *n)
+                && self.units[start + 1..start + needle.len()]
+                    .iter()
+                    .zip(&needle[1..])
+                    .all(|(u, n)| u.ch == *n)
         })
     }
 

@@ -26,10 +26,23 @@ pub(crate) fn quoted(names: &[&str]) -> Vec<String> {
 
 /// "Only 2 of the 5 character kinds: add a digit, a symbol or an upper-case letter".
 /// `hint_kinds` are the kinds worth suggesting, in the order to suggest them.
-pub(crate) fn complexity_failure(found: KindSet, total_kinds: u32, needed: u32, hint_kinds: &[Kind]) -> String {
-    let missing: Vec<&str> = hint_kinds.iter().filter(|k| !found.contains(**k)).map(|k| k.noun()).collect();
+pub(crate) fn complexity_failure(
+    found: KindSet,
+    total_kinds: u32,
+    needed: u32,
+    hint_kinds: &[Kind],
+) -> String {
+    let missing: Vec<&str> = hint_kinds
+        .iter()
+        .filter(|k| !found.contains(**k))
+        .map(|k| k.noun())
+        .collect();
     let short = needed.saturating_sub(found.count());
-    let add = if short > 1 { format!("add {short} of: ") } else { "add ".to_string() };
+    let add = if short > 1 {
+        format!("add {short} of: ")
+    } else {
+        "add ".to_string()
+    };
     format!(
         "Only {} of the {total_kinds} character kinds (needs {needed}): {add}{}",
         found.count(),
@@ -53,7 +66,15 @@ mod tests {
         let mut found = KindSet::default();
         found.insert(Kind::Lower);
         found.insert(Kind::Digit);
-        let msg = complexity_failure(found, 5, 3, &[Kind::Upper, Kind::Lower, Kind::Digit, Kind::Symbol]);
-        assert_eq!(msg, "Only 2 of the 5 character kinds (needs 3): add an upper-case letter or a symbol");
+        let msg = complexity_failure(
+            found,
+            5,
+            3,
+            &[Kind::Upper, Kind::Lower, Kind::Digit, Kind::Symbol],
+        );
+        assert_eq!(
+            msg,
+            "Only 2 of the 5 character kinds (needs 3): add an upper-case letter or a symbol"
+        );
     }
 }

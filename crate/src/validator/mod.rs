@@ -27,13 +27,22 @@ const COMMON_WEAK_TERMS: &str = include_str!("../../data/common_weak_terms.txt")
 
 /// Terms of the built-in list, in file order.
 pub fn common_weak_terms() -> impl Iterator<Item = &'static str> {
-    COMMON_WEAK_TERMS.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'))
+    COMMON_WEAK_TERMS
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
 /// Indexed once per process and shared by every Entra validator.
 fn builtin_global_index() -> Arc<BannedIndex> {
     static INDEX: OnceLock<Arc<BannedIndex>> = OnceLock::new();
-    INDEX.get_or_init(|| Arc::new(BannedIndex::new(common_weak_terms().map(|t| (t, TermSource::Global))))).clone()
+    INDEX
+        .get_or_init(|| {
+            Arc::new(BannedIndex::new(
+                common_weak_terms().map(|t| (t, TermSource::Global)),
+            ))
+        })
+        .clone()
 }
 
 #[derive(Debug, Clone)]
@@ -59,7 +68,11 @@ impl Validator {
 
     /// Like [`Validator::new`], but an Entra policy with `global_list: true` uses `terms` instead of
     /// the built-in list of common weak terms (tests use policy.md's list; an MSP may know more).
-    pub fn with_global_terms<I, S>(policy: &Policy, account: &Account, terms: I) -> Result<Self, PolicyError>
+    pub fn with_global_terms<I, S>(
+        policy: &Policy,
+        account: &Account,
+        terms: I,
+    ) -> Result<Self, PolicyError>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
@@ -69,17 +82,30 @@ impl Validator {
         Self::build(policy, account, Some(Arc::new(index)))
     }
 
-    fn build(policy: &Policy, account: &Account, global: Option<Arc<BannedIndex>>) -> Result<Self, PolicyError> {
+    fn build(
+        policy: &Policy,
+        account: &Account,
+        global: Option<Arc<BannedIndex>>,
+    ) -> Result<Self, PolicyError> {
         policy_check::check(policy)?;
         let compiled = match policy {
-            Policy::ActiveDirectory(p) => Compiled::ActiveDirectory(active_directory::AdRules::new(p, account)),
+            Policy::ActiveDirectory(p) => {
+                Compiled::ActiveDirectory(active_directory::AdRules::new(p, account))
+            }
             Policy::Entra(p) => {
-                let global = if p.global_list { Some(global.unwrap_or_else(builtin_global_index)) } else { None };
+                let global = if p.global_list {
+                    Some(global.unwrap_or_else(builtin_global_index))
+                } else {
+                    None
+                };
                 Compiled::Entra(Box::new(entra::EntraRules::new(p, account, global)))
             }
             Policy::Nist(p) => Compiled::Nist(nist::NistRules::new(p)),
         };
-        Ok(Self { policy: policy.clone(), compiled })
+        Ok(Self {
+            policy: policy.clone(),
+            compiled,
+        })
     }
 
     /// The policy this validator enforces.
@@ -99,6 +125,10 @@ impl Validator {
 }
 
 /// One-shot validation (compiles the policy, validates once).
-pub fn validate(password: &str, policy: &Policy, account: &Account) -> Result<Verdict, PolicyError> {
+pub fn validate(
+    password: &str,
+    policy: &Policy,
+    account: &Account,
+) -> Result<Verdict, PolicyError> {
     Ok(Validator::new(policy, account)?.validate(password))
 }

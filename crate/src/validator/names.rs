@@ -17,7 +17,10 @@ pub(crate) struct NameToken {
 impl NameToken {
     fn new(text: &str) -> Self {
         let folded = fold_str(text);
-        Self { shown: folded.iter().collect(), folded }
+        Self {
+            shown: folded.iter().collect(),
+            folded,
+        }
     }
 }
 
@@ -52,11 +55,26 @@ mod tests {
 
     #[test]
     fn splits_on_documented_delimiters_only() {
-        assert_eq!(shown(&display_name_tokens(Some("Erin M. Hagens"))), ["erin", "hagens"]);
-        assert_eq!(shown(&display_name_tokens(Some("Mary-Jane O'Neil"))), ["mary", "jane", "o'neil"]);
-        assert_eq!(shown(&display_name_tokens(Some("Li_Wei#Ops"))), ["wei", "ops"]);
-        assert_eq!(shown(&display_name_tokens(Some("Tan\tAh Kow"))), ["tan", "kow"]);
-        assert_eq!(shown(&display_name_tokens(Some("Schmidt,Anna"))), ["schmidt", "anna"]);
+        assert_eq!(
+            shown(&display_name_tokens(Some("Erin M. Hagens"))),
+            ["erin", "hagens"]
+        );
+        assert_eq!(
+            shown(&display_name_tokens(Some("Mary-Jane O'Neil"))),
+            ["mary", "jane", "o'neil"]
+        );
+        assert_eq!(
+            shown(&display_name_tokens(Some("Li_Wei#Ops"))),
+            ["wei", "ops"]
+        );
+        assert_eq!(
+            shown(&display_name_tokens(Some("Tan\tAh Kow"))),
+            ["tan", "kow"]
+        );
+        assert_eq!(
+            shown(&display_name_tokens(Some("Schmidt,Anna"))),
+            ["schmidt", "anna"]
+        );
         assert_eq!(shown(&display_name_tokens(Some("Bob"))), ["bob"]);
         assert!(display_name_tokens(None).is_empty());
     }

@@ -16,8 +16,16 @@ pub(crate) struct NistRules {
 
 impl NistRules {
     pub(crate) fn new(policy: &NistPolicy) -> Self {
-        let blocklist = policy.blocklist.iter().filter(|e| !e.is_empty()).map(|e| e.to_lowercase()).collect();
-        Self { min_length: policy.min_length, blocklist }
+        let blocklist = policy
+            .blocklist
+            .iter()
+            .filter(|e| !e.is_empty())
+            .map(|e| e.to_lowercase())
+            .collect();
+        Self {
+            min_length: policy.min_length,
+            blocklist,
+        }
     }
 
     pub(crate) fn check(&self, password: &str) -> Verdict {
@@ -25,9 +33,19 @@ impl NistRules {
         let chars = password.chars().count();
         let len = u32::try_from(chars).unwrap_or(u32::MAX);
         if len >= self.min_length {
-            list.pass(RuleId::NistMinLen, format!("At least {} characters", self.min_length));
+            list.pass(
+                RuleId::NistMinLen,
+                format!("At least {} characters", self.min_length),
+            );
         } else {
-            list.fail(RuleId::NistMinLen, format!("Too short: {len} characters, needs at least {}", self.min_length), None);
+            list.fail(
+                RuleId::NistMinLen,
+                format!(
+                    "Too short: {len} characters, needs at least {}",
+                    self.min_length
+                ),
+                None,
+            );
         }
 
         let lowered = Zeroizing::new(password.to_lowercase());
@@ -38,7 +56,10 @@ impl NistRules {
                 Some(utf16_span(password, 0, chars)),
             );
         } else {
-            list.pass(RuleId::NistBlocklist, "Not on the blocklist of known or common passwords");
+            list.pass(
+                RuleId::NistBlocklist,
+                "Not on the blocklist of known or common passwords",
+            );
         }
         list.finish()
     }

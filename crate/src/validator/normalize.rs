@@ -21,7 +21,13 @@ fn normalize_ascii(b: u8) -> u8 {
 
 fn normalize_with(s: &str, foreign: u8, out: &mut Vec<u8>) {
     out.clear();
-    out.extend(s.chars().map(|c| if c.is_ascii() { normalize_ascii(c as u8) } else { foreign }));
+    out.extend(s.chars().map(|c| {
+        if c.is_ascii() {
+            normalize_ascii(c as u8)
+        } else {
+            foreign
+        }
+    }));
 }
 
 /// Normalised term (a list entry or a name).
@@ -44,14 +50,20 @@ mod tests {
 
     #[test]
     fn applies_the_substitution_table() {
-        assert_eq!(normalize_password("C0ntos0Blank12").as_slice(), b"contosoblanklz");
+        assert_eq!(
+            normalize_password("C0ntos0Blank12").as_slice(),
+            b"contosoblanklz"
+        );
         assert_eq!(normalize_password("P@$$w0rd").as_slice(), b"password");
         assert_eq!(normalize_term("Company2024"), b"companyzoz4");
     }
 
     #[test]
     fn foreign_code_points_never_match_each_other() {
-        assert_eq!(normalize_password("ü😀").as_slice(), [FOREIGN_IN_PASSWORD, FOREIGN_IN_PASSWORD]);
+        assert_eq!(
+            normalize_password("ü😀").as_slice(),
+            [FOREIGN_IN_PASSWORD, FOREIGN_IN_PASSWORD]
+        );
         assert_eq!(normalize_term("ü"), [FOREIGN_IN_TERM]);
     }
 }

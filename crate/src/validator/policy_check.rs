@@ -19,7 +19,10 @@ pub(crate) fn check(policy: &Policy) -> Result<(), PolicyError> {
         }
         Policy::Entra(p) => {
             if p.custom_terms.len() > CUSTOM_TERMS_MAX {
-                return Err(PolicyError::TooManyTerms { count: p.custom_terms.len(), max: CUSTOM_TERMS_MAX });
+                return Err(PolicyError::TooManyTerms {
+                    count: p.custom_terms.len(),
+                    max: CUSTOM_TERMS_MAX,
+                });
             }
             for (index, term) in p.custom_terms.iter().enumerate() {
                 let chars = term.trim().chars().count();
@@ -34,7 +37,12 @@ pub(crate) fn check(policy: &Policy) -> Result<(), PolicyError> {
             }
             Ok(())
         }
-        Policy::Nist(p) => in_range("min_length", p.min_length, NIST_MIN_LENGTH.0, NIST_MIN_LENGTH.1),
+        Policy::Nist(p) => in_range(
+            "min_length",
+            p.min_length,
+            NIST_MIN_LENGTH.0,
+            NIST_MIN_LENGTH.1,
+        ),
     }
 }
 
@@ -42,6 +50,11 @@ fn in_range(field: &'static str, value: u32, min: u32, max: u32) -> Result<(), P
     if (min..=max).contains(&value) {
         Ok(())
     } else {
-        Err(PolicyError::OutOfRange { field, min: min.into(), max: max.into(), value: value.into() })
+        Err(PolicyError::OutOfRange {
+            field,
+            min: min.into(),
+            max: max.into(),
+            value: value.into(),
+        })
     }
 }
