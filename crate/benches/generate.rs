@@ -45,9 +45,7 @@ fn benches(c: &mut Criterion) {
 
     c.bench_function("complex16_ad_os_rng", |b| b.iter(|| generate_password(black_box(&complex), &ad).unwrap()));
     c.bench_function("passphrase4_ad_os_rng", |b| b.iter(|| generate_passphrase(black_box(&phrase), &ad).unwrap()));
-    c.bench_function("complex16_entra_os_rng", |b| {
-        b.iter(|| generate_password(black_box(&complex), &entra).unwrap())
-    });
+    c.bench_function("complex16_entra_os_rng", |b| b.iter(|| generate_password(black_box(&complex), &entra).unwrap()));
     c.bench_function("passphrase4_entra_os_rng", |b| {
         b.iter(|| generate_passphrase(black_box(&phrase), &entra).unwrap())
     });

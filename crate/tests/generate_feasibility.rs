@@ -96,10 +96,9 @@ fn passphrase_length_bound_is_exact() {
         let longest = words * longest_word + (words - 1) + if numbers { digits } else { 0 };
         let opts = PassphraseOptions { words, word_size: size, separator: "-".into(), numbers, capitalize: true };
         for (min_length, feasible) in [(longest, true), (longest + 1, false)] {
-            for policy in [
-                Policy::Nist(NistPolicy { min_length, blocklist: vec![] }),
-                ad(DcKind::Windows, min_length, false),
-            ] {
+            for policy in
+                [Policy::Nist(NistPolicy { min_length, blocklist: vec![] }), ad(DcKind::Windows, min_length, false)]
+            {
                 let v = Validator::new(&policy, &Account::default()).unwrap();
                 let result = generate_passphrase_with_rng(&mut rng, &opts, &v);
                 if feasible {

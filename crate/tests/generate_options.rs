@@ -74,10 +74,9 @@ fn options_json_has_the_documented_shape() {
     let p: PasswordOptions =
         serde_json::from_str(r#"{"length":20,"numbers":false,"symbols":true,"lookalikes":false}"#).unwrap();
     assert_eq!(p, PasswordOptions { length: 20, numbers: false, symbols: true, lookalikes: false });
-    let q: PassphraseOptions = serde_json::from_str(
-        r#"{"words":5,"word_size":"short","separator":".","numbers":true,"capitalize":true}"#,
-    )
-    .unwrap();
+    let q: PassphraseOptions =
+        serde_json::from_str(r#"{"words":5,"word_size":"short","separator":".","numbers":true,"capitalize":true}"#)
+            .unwrap();
     assert_eq!(q, phrase(5, WordSize::Short, ".", true, true));
     assert!(serde_json::from_str::<PasswordOptions>(r#"{"length":20,"digits":true}"#).is_err());
 }
@@ -157,10 +156,8 @@ fn phrase_that_cannot_reach_the_minimum_length_is_infeasible() {
     assert!(why.contains("at least 18") && why.contains("at most 17"), "{why}");
     // Digits count towards the length.
     let digits = PASSPHRASE_DIGITS as u32;
-    let why = infeasible_message(generate_passphrase(
-        &phrase(3, WordSize::Short, "-", true, false),
-        &nist(18 + digits),
-    ));
+    let why =
+        infeasible_message(generate_passphrase(&phrase(3, WordSize::Short, "-", true, false), &nist(18 + digits)));
     assert!(why.contains(&format!("at most {}", 17 + digits)), "{why}");
     // AD counts UTF-16 units: an astral separator is 2 units each.
     let why = infeasible_message(generate_passphrase(

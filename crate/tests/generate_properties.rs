@@ -3,8 +3,8 @@
 use passdesk_core::generate::{wordlist, LOOKALIKES, PASSPHRASE_DIGITS, SYMBOLS};
 use passdesk_core::{
     generate_passphrase, generate_passphrase_with_rng, generate_password, generate_password_with_rng, Account,
-    ActiveDirectoryPolicy, DcKind, EntraPolicy, GenerateError, NistPolicy, PassphraseOptions, PasswordOptions,
-    Policy, Validator, WordSize,
+    ActiveDirectoryPolicy, DcKind, EntraPolicy, GenerateError, NistPolicy, PassphraseOptions, PasswordOptions, Policy,
+    Validator, WordSize,
 };
 use proptest::prelude::*;
 use rand::SeedableRng;
@@ -58,9 +58,8 @@ fn complex_passwords_have_the_right_length_and_alphabet() {
                 let pw = generate_password_with_rng(&mut rng, &opts, &v).unwrap().password;
                 assert_eq!(pw.chars().count(), length as usize);
                 for c in pw.chars() {
-                    let allowed = c.is_ascii_alphabetic()
-                        || (numbers && c.is_ascii_digit())
-                        || (symbols && SYMBOLS.contains(c));
+                    let allowed =
+                        c.is_ascii_alphabetic() || (numbers && c.is_ascii_digit()) || (symbols && SYMBOLS.contains(c));
                     assert!(allowed, "unexpected character class for {opts:?}");
                     assert!(lookalikes || !LOOKALIKES.contains(c), "look-alike with lookalikes off");
                 }
@@ -108,9 +107,12 @@ fn every_password_passes_every_policy_for_john_smith() {
 fn passphrases_are_words_from_the_list_with_the_separator() {
     let mut rng = rng(3);
     let v = permissive();
-    for (size, sep, capitalize) in
-        [(WordSize::Short, '-', false), (WordSize::Long, '.', true), (WordSize::Short, '😀', true), (WordSize::Long, ' ', false)]
-    {
+    for (size, sep, capitalize) in [
+        (WordSize::Short, '-', false),
+        (WordSize::Long, '.', true),
+        (WordSize::Short, '😀', true),
+        (WordSize::Long, ' ', false),
+    ] {
         let list = wordlist(size);
         for words in [3, 4, 7, 20] {
             let opts = PassphraseOptions { words, word_size: size, separator: sep.into(), numbers: false, capitalize };
@@ -135,8 +137,13 @@ fn numbers_insert_exactly_the_documented_digits_anywhere() {
     let mut rng = rng(4);
     let v = permissive();
     let list = wordlist(WordSize::Long);
-    let opts =
-        PassphraseOptions { words: 4, word_size: WordSize::Long, separator: "_".into(), numbers: true, capitalize: true };
+    let opts = PassphraseOptions {
+        words: 4,
+        word_size: WordSize::Long,
+        separator: "_".into(),
+        numbers: true,
+        capitalize: true,
+    };
     let (mut inside_word, mut at_edge) = (0, 0);
     for _ in 0..2000 {
         let phrase = generate_passphrase_with_rng(&mut rng, &opts, &v).unwrap().password;
@@ -168,10 +175,34 @@ fn every_passphrase_passes_every_policy_for_john_smith() {
     let mut rng = rng(5);
     for (name, v) in validators() {
         for opts in [
-            PassphraseOptions { words: 3, word_size: WordSize::Short, separator: "-".into(), numbers: true, capitalize: true },
-            PassphraseOptions { words: 4, word_size: WordSize::Long, separator: "#".into(), numbers: false, capitalize: true },
-            PassphraseOptions { words: 5, word_size: WordSize::Short, separator: "!".into(), numbers: true, capitalize: false },
-            PassphraseOptions { words: 6, word_size: WordSize::Long, separator: "9".into(), numbers: false, capitalize: true },
+            PassphraseOptions {
+                words: 3,
+                word_size: WordSize::Short,
+                separator: "-".into(),
+                numbers: true,
+                capitalize: true,
+            },
+            PassphraseOptions {
+                words: 4,
+                word_size: WordSize::Long,
+                separator: "#".into(),
+                numbers: false,
+                capitalize: true,
+            },
+            PassphraseOptions {
+                words: 5,
+                word_size: WordSize::Short,
+                separator: "!".into(),
+                numbers: true,
+                capitalize: false,
+            },
+            PassphraseOptions {
+                words: 6,
+                word_size: WordSize::Long,
+                separator: "9".into(),
+                numbers: false,
+                capitalize: true,
+            },
         ] {
             for _ in 0..300 {
                 match generate_passphrase_with_rng(&mut rng, &opts, &v) {
@@ -275,7 +306,8 @@ fn passphrase_entropy_is_words_times_log2_list_plus_digit_insertion() {
 #[test]
 fn passphrase_entropy_leaves_out_phrases_too_short_for_the_policy() {
     // NIST 15 with 3 short words and "-": only phrases with ≥ 13 letters pass.
-    let v = Validator::new(&Policy::Nist(NistPolicy { min_length: 15, blocklist: vec![] }), &Account::default()).unwrap();
+    let v =
+        Validator::new(&Policy::Nist(NistPolicy { min_length: 15, blocklist: vec![] }), &Account::default()).unwrap();
     let opts = PassphraseOptions { words: 3, word_size: WordSize::Short, ..Default::default() };
     let mut rng = rng(13);
     let g = generate_passphrase_with_rng(&mut rng, &opts, &v).unwrap();

@@ -59,7 +59,8 @@ fn chi2_critical_values_match_tables() {
 fn every_character_of_a_complex_password_is_equally_likely() {
     let v = accept_all();
     let mut rng = ChaCha8Rng::seed_from_u64(31);
-    for (opts, alphabet) in [(PasswordOptions::default(), 73), (PasswordOptions { lookalikes: false, ..Default::default() }, 67)]
+    for (opts, alphabet) in
+        [(PasswordOptions::default(), 73), (PasswordOptions { lookalikes: false, ..Default::default() }, 67)]
     {
         let mut counts = [0u64; 128];
         for _ in 0..DRAWS / 2 {
@@ -107,7 +108,8 @@ fn whole_password_rejection_gives_the_exact_class_rates_of_the_compliant_set() {
     let policy = Policy::ActiveDirectory(ActiveDirectoryPolicy::default());
     let v = Validator::new(&policy, &Account::default()).unwrap();
     let opts = PasswordOptions { length: 8, numbers: true, symbols: true, lookalikes: true };
-    let classes: [(&str, fn(u8) -> bool, f64); 4] = [
+    type Class = (&'static str, fn(u8) -> bool, f64);
+    let classes: [Class; 4] = [
         ("upper", |b| b.is_ascii_uppercase(), 26.0),
         ("lower", |b| b.is_ascii_lowercase(), 26.0),
         ("digit", |b| b.is_ascii_digit(), 10.0),

@@ -99,10 +99,7 @@ pub struct Generated {
 
 impl std::fmt::Debug for Generated {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Generated")
-            .field("password", &"<redacted>")
-            .field("entropy_bits", &self.entropy_bits)
-            .finish()
+        f.debug_struct("Generated").field("password", &"<redacted>").field("entropy_bits", &self.entropy_bits).finish()
     }
 }
 

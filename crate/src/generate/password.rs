@@ -16,7 +16,7 @@ pub(crate) fn generate<R: Rng + ?Sized>(
     let opts = ValidPasswordOptions::parse(opts)?;
     let alphabet = Alphabet::for_options(&opts);
     let req = Requirements::of(validator.policy());
-    feasibility::check_password(&opts, &alphabet, &req)?;
+    feasibility::check_password(&opts, alphabet, &req)?;
 
     let chars = alphabet.chars();
     let password = draw::until_compliant(validator, opts.length, |candidate| {
@@ -33,5 +33,5 @@ pub(crate) fn generate<R: Rng + ?Sized>(
     })?;
 
     let kinds_needed = req.kinds.map_or(0, |rule| rule.needed);
-    Ok(Generated { password, entropy_bits: entropy::password_bits(&alphabet, opts.length, kinds_needed) })
+    Ok(Generated { password, entropy_bits: entropy::password_bits(alphabet, opts.length, kinds_needed) })
 }
