@@ -6,10 +6,15 @@ EXT_BROWSERS := chrome firefox
 EXT_WASM     := target/wasm-pkg/passdesk_core.js target/wasm-pkg/passdesk_core_bg.wasm
 PASSDESK_DEBUG_BIN := target/debug/passdesk
 
+# Chrome runs background.service_worker and reports background.scripts (Firefox's key) as an error in
+# developer mode; its copy of the one manifest drops that key.
+export CHROME_MANIFEST := const f='dist/chrome/manifest.json',fs=require('fs'),m=JSON.parse(fs.readFileSync(f,'utf8'));delete m.background.scripts;fs.writeFileSync(f,JSON.stringify(m,null,2)+'\n')
+
 extension: wasm setup-node
 	@for b in $(EXT_BROWSERS); do \
 	  rm -rf dist/$$b dist/passdesk-$$b.zip && mkdir -p dist/$$b/wasm && \
 	  cp -R extension/. dist/$$b/ && cp manifest.json dist/$$b/ && cp $(EXT_WASM) dist/$$b/wasm/ && \
+	  if [ $$b = chrome ]; then node -e "$$CHROME_MANIFEST"; fi && \
 	  web-ext build --source-dir dist/$$b --artifacts-dir dist --filename passdesk-$$b.zip --overwrite-dest --no-input >/dev/null || exit 1; \
 	done
 	@$(MAKE) --no-print-directory extension-lint
