@@ -35,3 +35,18 @@ fn bearer_token(header: &str) -> Option<&str> {
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::bearer_token;
+
+    #[test]
+    fn only_a_non_empty_bearer_token_is_accepted() {
+        assert_eq!(bearer_token("Bearer pd_abc"), Some("pd_abc"));
+        assert_eq!(bearer_token("bearer   pd_abc "), Some("pd_abc"));
+        assert_eq!(bearer_token("Basic pd_abc"), None);
+        assert_eq!(bearer_token("Bearer"), None);
+        assert_eq!(bearer_token("Bearer  "), None);
+        assert_eq!(bearer_token("pd_abc"), None);
+    }
+}

@@ -225,3 +225,50 @@ async fn post_due(services: &Services) -> sqlx::Result<Duration> {
         None => IDLE_POLL,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> NoteSettings {
+        NoteSettings {
+            retry_base: Duration::from_millis(100),
+            retry_cap: Duration::from_secs(2),
+            ..NoteSettings::default()
+        }
+    }
+
+    fn down() -> TicketError {
+        TicketError::Retryable { message: "down".into(), retry_after: None }
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_stops_at_the_cap() {
+        for attempts in 1..=8i64 {
+            let full = Duration::from_millis(100 * (1 << (attempts - 1))).min(Duration::from_secs(2));
+            for _ in 0..200 {
+                let d = retry_delay(&settings(), attempts, &down());
+                assert!(d >= full / 2 && d <= full, "attempt {attempts}: {d:?} outside [{:?}, {full:?}]", full / 2);
+            }
+        }
+        // Jitter: not every draw is the same.
+        let draws: std::collections::HashSet<_> = (0..50).map(|_| retry_delay(&settings(), 3, &down())).collect();
+        assert!(draws.len() > 10);
+    }
+
+    #[test]
+    fn retry_after_wins_over_the_backoff() {
+        let e = TicketError::Retryable { message: "429".into(), retry_after: Some(Duration::from_secs(30)) };
+        let d = retry_delay(&settings(), 1, &e);
+        assert!(d >= Duration::from_secs(30) && d <= Duration::from_millis(30_100), "{d:?}");
+    }
+
+    #[test]
+    fn the_note_names_the_technician_and_the_mode_only() {
+        assert_eq!(
+            reset_note_text(DEFAULT_NOTE_TEXT, "Jane Tech", true),
+            "PassDesk password reset - success\nTechnician: Jane Tech\ntemporary password: must change at next logon"
+        );
+        assert!(reset_note_text("Done", "Jane Tech", false).ends_with("\npermanent password"));
+    }
+}
