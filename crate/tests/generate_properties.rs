@@ -359,3 +359,24 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn an_account_that_rules_out_every_output_exhausts_the_attempts() {
+    // A displayName made of every short word: every passphrase contains a display-name token, which
+    // the shape checks cannot see, so the generator draws until its bound and then says so.
+    let every_word = wordlist(WordSize::Short).words().collect::<Vec<_>>().join(" ");
+    let account = Account { display_name: Some(every_word), ..Account::default() };
+    let v = Validator::new(&Policy::ActiveDirectory(ActiveDirectoryPolicy::default()), &account).unwrap();
+    let opts =
+        PassphraseOptions { words: 3, word_size: WordSize::Short, separator: "-".into(), numbers: true, capitalize: true };
+    match generate_passphrase_with_rng(&mut rng(15), &opts, &v) {
+        Err(GenerateError::Exhausted { attempts, hint }) => {
+            assert_eq!(attempts, passdesk_core::generate::MAX_ATTEMPTS);
+            assert!(hint.contains("names"), "{hint}");
+        }
+        other => panic!("expected Exhausted, got {:?}", other.map(|g| g.entropy_bits)),
+    }
+    // The same options without that account generate fine.
+    let plain = Validator::new(&Policy::ActiveDirectory(ActiveDirectoryPolicy::default()), &Account::default()).unwrap();
+    assert!(generate_passphrase_with_rng(&mut rng(15), &opts, &plain).is_ok());
+}
