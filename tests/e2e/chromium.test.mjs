@@ -9,6 +9,7 @@ import { endToEnd, ONPREM_HOST } from './lib/scenarios.mjs';
 
 const ext = join(DIST, 'chrome');
 let ctx;
+let extensionId;
 let profile;
 
 endToEnd('Chromium', {
@@ -23,7 +24,26 @@ endToEnd('Chromium', {
         '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
         `--host-resolver-rules=MAP ${ONPREM_HOST} 127.0.0.1`],
     });
-    if (!ctx.serviceWorkers().length) await ctx.waitForEvent('serviceworker');
+    const sw = ctx.serviceWorkers()[0] ?? (await ctx.waitForEvent('serviceworker'));
+    extensionId = new URL(sw.url()).host;
+    // Developer mode makes Chrome record the extension's manifest and runtime errors; reload the
+    // extension so its manifest is checked with it on (extensionErrors() reads them at the end).
+    const settings = await ctx.newPage();
+    await settings.goto('chrome://extensions');
+    const reloaded = ctx.waitForEvent('serviceworker');
+    await settings.evaluate(async (id) => {
+      await chrome.developerPrivate.updateProfileConfiguration({ inDeveloperMode: true });
+      await chrome.developerPrivate.reload(id, { failQuietly: false });
+    }, extensionId);
+    await reloaded;
+    await settings.close();
+  },
+  async extensionErrors() {
+    const settings = await ctx.newPage();
+    await settings.goto('chrome://extensions');
+    const info = await settings.evaluate((id) => chrome.developerPrivate.getExtensionInfo(id), extensionId);
+    await settings.close();
+    return [...info.manifestErrors, ...info.runtimeErrors].map((e) => `${e.source ?? ''} ${e.message}`);
   },
   async newPage() {
     return ctx.pages()[0] ?? ctx.newPage();

@@ -321,5 +321,9 @@ export function endToEnd(browserName, driver) {
       assert.equal(probe.foundInDom, false);
       assert.notEqual(probe.contentDocument, 'READABLE');
     });
+
+    it('the extension recorded no manifest or runtime error', { skip: driver.extensionErrors ? false : 'only Chromium exposes the extension error list (developer mode)' }, async () => {
+      assert.deepEqual(await driver.extensionErrors(), []);
+    });
   });
 }
