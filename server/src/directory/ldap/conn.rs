@@ -91,9 +91,12 @@ impl Session {
             .and_then(|r| r.success());
         if let Err(e) = bound {
             // A failed service bind is a configuration / availability problem for the technician.
-            let mapped = ldap_error(e);
+            let detail = match ldap_error(e) {
+                DirectoryError::Unavailable(m) => m,
+                other => other.to_string(),
+            };
             return Err(DirectoryError::Unavailable(format!(
-                "{}: service account bind as {} failed: {mapped}",
+                "{}: service account bind as {} failed: {detail}",
                 cfg.url, cfg.bind_dn
             )));
         }
