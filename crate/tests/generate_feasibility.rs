@@ -145,3 +145,24 @@ fn password_feasibility_agrees_with_the_validator() {
     }
     assert!(failures.is_empty(), "{failures:?}");
 }
+
+#[test]
+fn a_minimum_only_the_rarest_phrases_reach_is_feasible_but_may_exhaust_with_a_length_hint() {
+    // 12 long words of 9 letters + 11 separators = 119: feasible (so not refused), but about one
+    // phrase in 10^11 is that long, so the bounded search runs out and says why.
+    let v =
+        Validator::new(&Policy::Nist(NistPolicy { min_length: 64, blocklist: vec![] }), &Account::default()).unwrap();
+    let v_ad = Validator::new(&ad(DcKind::Windows, 119, false), &Account::default()).unwrap();
+    let opts = PassphraseOptions {
+        words: 12,
+        word_size: WordSize::Long,
+        separator: "-".into(),
+        numbers: false,
+        capitalize: false,
+    };
+    assert!(generate_passphrase_with_rng(&mut ChaCha8Rng::seed_from_u64(24), &opts, &v).is_ok());
+    match generate_passphrase_with_rng(&mut ChaCha8Rng::seed_from_u64(24), &opts, &v_ad) {
+        Err(GenerateError::Exhausted { hint, .. }) => assert!(hint.contains("minimum length"), "{hint}"),
+        other => panic!("expected Exhausted, got {:?}", other.map(|g| g.entropy_bits)),
+    }
+}

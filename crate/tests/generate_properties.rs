@@ -367,8 +367,13 @@ fn an_account_that_rules_out_every_output_exhausts_the_attempts() {
     let every_word = wordlist(WordSize::Short).words().collect::<Vec<_>>().join(" ");
     let account = Account { display_name: Some(every_word), ..Account::default() };
     let v = Validator::new(&Policy::ActiveDirectory(ActiveDirectoryPolicy::default()), &account).unwrap();
-    let opts =
-        PassphraseOptions { words: 3, word_size: WordSize::Short, separator: "-".into(), numbers: true, capitalize: true };
+    let opts = PassphraseOptions {
+        words: 3,
+        word_size: WordSize::Short,
+        separator: "-".into(),
+        numbers: true,
+        capitalize: true,
+    };
     match generate_passphrase_with_rng(&mut rng(15), &opts, &v) {
         Err(GenerateError::Exhausted { attempts, hint }) => {
             assert_eq!(attempts, passdesk_core::generate::MAX_ATTEMPTS);
@@ -377,6 +382,7 @@ fn an_account_that_rules_out_every_output_exhausts_the_attempts() {
         other => panic!("expected Exhausted, got {:?}", other.map(|g| g.entropy_bits)),
     }
     // The same options without that account generate fine.
-    let plain = Validator::new(&Policy::ActiveDirectory(ActiveDirectoryPolicy::default()), &Account::default()).unwrap();
+    let plain =
+        Validator::new(&Policy::ActiveDirectory(ActiveDirectoryPolicy::default()), &Account::default()).unwrap();
     assert!(generate_passphrase_with_rng(&mut rng(15), &opts, &plain).is_ok());
 }

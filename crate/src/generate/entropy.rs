@@ -88,6 +88,14 @@ pub(crate) fn passphrase_bits(opts: &ValidPassphraseOptions, min_letters: usize)
     outcomes.log2()
 }
 
+/// Share of word sequences with at least `min_letters` letters: the expected pass rate of the
+/// length rule, used to explain an exhausted search.
+pub(crate) fn passphrase_length_share(opts: &ValidPassphraseOptions, min_letters: usize) -> f64 {
+    let by_letters = letters_distribution(opts.word_size, opts.words);
+    let long_enough: f64 = by_letters.iter().skip(min_letters).sum();
+    long_enough / by_letters.iter().sum::<f64>()
+}
+
 /// `C(n, k)` as a float (k is tiny).
 fn binomial(n: usize, k: usize) -> f64 {
     (0..k).fold(1.0, |acc, i| acc * (n - i) as f64 / (i + 1) as f64)

@@ -21,13 +21,21 @@ pub(crate) fn generate<R: Rng + ?Sized>(
 
     let capacity = opts.words * MAX_WORD_LEN + (opts.words - 1) * opts.separator.len_utf8() + INSERTED_DIGITS;
     let password = draw::until_compliant(validator, capacity, |candidate| fill(rng, &opts, list, candidate))
-        .ok_or_else(|| GenerateError::Exhausted {
-            attempts: draw::MAX_ATTEMPTS,
-            hint: "the account's names or the banned terms rule out almost every passphrase: \
-                   add words or use long words"
-                .into(),
-        })?;
+        .ok_or_else(|| exhausted(&opts, min_letters))?;
     Ok(Generated { password, entropy_bits: entropy::passphrase_bits(&opts, min_letters) })
+}
+
+/// Why every draw failed: the length rule when few phrases are long enough (feasible, but rare
+/// enough to run out of attempts), else the account's names or banned terms.
+fn exhausted(opts: &ValidPassphraseOptions, min_letters: usize) -> GenerateError {
+    let share = entropy::passphrase_length_share(opts, min_letters);
+    let hint = if share < 1e-3 {
+        format!("only {:.1e} of the phrases reach the policy's minimum length: add a word or use long words", share)
+    } else {
+        "the account's names or the banned terms rule out almost every passphrase: add words or use long words"
+            .to_string()
+    };
+    GenerateError::Exhausted { attempts: draw::MAX_ATTEMPTS, hint }
 }
 
 /// One candidate: `words` uniform words, the separator between them, then (with `numbers`)
