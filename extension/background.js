@@ -4,6 +4,7 @@ import { ext, loadSettings } from './lib/browser.js';
 import { MSG } from './lib/messages.js';
 import { BackendClient, BackendError } from './lib/api-client.js';
 import { syncOnpremContentScripts } from './lib/onprem.js';
+import { senderMayAct } from './lib/embedding.js';
 
 const handlers = {
   async [MSG.CONTEXT]({ ticket, kind }) {
@@ -42,13 +43,18 @@ function fromExtensionPage(sender) {
 ext.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   const handler = msg && typeof msg.type === 'string' && Object.hasOwn(handlers, msg.type) ? handlers[msg.type] : null;
   if (!handler || !fromExtensionPage(sender)) return false;
-  handler(msg).then(
-    (data) => sendResponse({ ok: true, data }),
-    (err) => {
-      const error = err instanceof BackendError ? err.toJSON() : { code: 'INTERNAL', message: String(err?.message ?? err) };
-      sendResponse({ ok: false, error });
-    },
-  );
+  senderMayAct(sender)
+    .then((allowed) => {
+      if (!allowed) throw new BackendError('NOT_ON_CONNECTWISE', 'PassDesk only works on ConnectWise ticket pages.');
+      return handler(msg);
+    })
+    .then(
+      (data) => sendResponse({ ok: true, data }),
+      (err) => {
+        const error = err instanceof BackendError ? err.toJSON() : { code: 'INTERNAL', message: String(err?.message ?? err) };
+        sendResponse({ ok: false, error });
+      },
+    );
   return true; // answer asynchronously
 });
 

@@ -285,6 +285,22 @@ export function endToEnd(browserName, driver) {
       });
     }
 
+    it('a site that is not ConnectWise may frame the panel but gets nothing from it', async () => {
+      await page.goto(urls.classic(1001));
+      const panelUrl = await (await panelFrame(page, 1001)).evaluate(() => location.href);
+      // Same demo server under another name: no content script runs there, so it is "some site".
+      await page.goto(`${urls.classic(1001).split('/v4_6_release')[0].replace('127.0.0.1', ONPREM_HOST)}/demo/`);
+      await page.evaluate((src) => {
+        const f = document.createElement('iframe');
+        f.src = src;
+        document.body.append(f);
+      }, panelUrl);
+      const frame = await panelFrame(page, 1001);
+      await waitFor(frame, () => document.body.dataset.ready === 'error', undefined, { what: 'refusal' });
+      assert.match(await text(frame, '#status'), /only works on ConnectWise ticket pages/);
+      assert.equal(await frame.evaluate(() => document.getElementById('context').hidden), true, 'no ticket data shown');
+    });
+
     const noPrompt = driver.answersPermissionPrompts ? false
       : 'headless Chromium shows the optional-permission prompt and automation cannot answer it (Firefox runs this test)';
     it('an on-premise ConnectWise host added in the options gets the panel (runtime content script)', { skip: noPrompt }, async () => {
