@@ -129,12 +129,15 @@ fn only_the_final_newline_is_removed() {
     }
 }
 
+/// (policy file, account file, stdin, what stderr must mention)
+type BadCase<'a> = (PathBuf, Option<PathBuf>, &'a [u8], &'a [&'a str]);
+
 /// Bad input: exit 2, nothing on stdout, a message naming the file and the problem.
 #[test]
 fn bad_input_exits_2_with_a_clear_message() {
     let f = Files::new();
     let good = f.json("ad.json", &ad(7, true));
-    let cases: Vec<(PathBuf, Option<PathBuf>, &[u8], &[&str])> = vec![
+    let cases: Vec<BadCase> = vec![
         (f.dir.path().join("missing.json"), None, b"Abcdef1\n", &["missing.json", "cannot read policy file"]),
         (f.write("broken.json", "{\"kind\":"), None, b"Abcdef1\n", &["broken.json", "EOF"]),
         (

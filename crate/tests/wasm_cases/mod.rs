@@ -145,7 +145,7 @@ fn policy_errors_match_native() {
     ];
     for (p, variant) in cases {
         let native_policy: Policy = serde_json::from_value(p.clone()).unwrap();
-        let native = Validator::new(&native_policy, &Account::default()).err().expect("native refuses");
+        let native = Validator::new(&native_policy, &Account::default()).expect_err("native refuses");
         let e = JsValidator::new(policy(&p), None).err().expect("wasm refuses");
         assert_eq!(error_kind(&e), ("PolicyError".into(), variant.into()));
         assert_eq!(get(&e, "message").as_string().unwrap(), native.to_string());
