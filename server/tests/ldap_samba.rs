@@ -264,10 +264,14 @@ async fn disabled_and_privileged_accounts_are_flagged() {
     // dadmin is a member of Domain Admins (configured as privileged); Samba sets no adminCount for it.
     let admin = one(&dir, "dom.admin@test.lan").await;
     assert!(admin.privileged && admin.enabled);
+    // nadmin is in Domain Admins only through the nested group Tier0Helpers (LDAP_MATCHING_RULE_IN_CHAIN).
+    let nested = one(&dir, "nia.nested@test.lan").await;
+    assert!(nested.privileged, "{nested:?}");
     let mut cfg = config("TEST\\svc-reset");
     cfg.privileged_groups.clear();
     let no_groups = LdapDirectory::new(cfg).unwrap();
     assert!(!one(&no_groups, "dom.admin@test.lan").await.privileged);
+    assert!(!one(&no_groups, "nia.nested@test.lan").await.privileged);
     // Administrator has adminCount=1 from provisioning: privileged without any group config.
     let administrator = no_groups
         .get_account("CN=Administrator,CN=Users,DC=test,DC=lan")

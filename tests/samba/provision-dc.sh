@@ -55,6 +55,7 @@ mk dadmin Dom Admin dom.admin@test.lan
 mk dup1 Dana One dana.one@test.lan
 mk dup2 Dana Two dana.two@test.lan
 mk starry Star Ry 'st*rry@test.lan'
+mk nadmin Nia Nested nia.nested@test.lan
 st user create svc-reset "$SVCPW" --userou='OU=Service'
 st user create svc-limited "$SVCPW" --userou='OU=Service'
 st user setexpiry svc-reset --noexpiry
@@ -63,6 +64,10 @@ st user disable pgone
 st group add StrictStaff --groupou='OU=Staff'
 st group addmembers StrictStaff jstrict,jlocked
 st group addmembers 'Domain Admins' dadmin
+# nadmin is a Domain Admin only through a nested group (transitive membership test).
+st group add Tier0Helpers --groupou='OU=Staff'
+st group addmembers Tier0Helpers nadmin
+st group addmembers 'Domain Admins' Tier0Helpers
 # PSO for the StrictStaff group: longer minimum, and lockout after 3 bad binds (the domain never locks out).
 st domain passwordsettings pso create StrictPSO 10 --min-pwd-length=12 --history-length=5 --complexity=on \
   --account-lockout-threshold=3 --account-lockout-duration=30 --reset-account-lockout-after=30 --min-pwd-age=0
