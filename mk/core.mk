@@ -1,5 +1,5 @@
 # passdesk-core: native tests, wasm build + tests, benches (owned by the core work).
-.PHONY: build-core test-core test-wasm test-wasm-node test-wasm-browser test-wasm-pkg wasm-size bench-core bench-wasm wasm
+.PHONY: build-core test-core test-wasm test-wasm-node test-wasm-browser test-wasm-pkg wasm-size wasm-size-report bench-core bench-wasm wasm
 
 WASM_TARGET    := wasm32-unknown-unknown
 WASM_RAW       := target/$(WASM_TARGET)/wasm-release/passdesk_core.wasm
@@ -42,8 +42,11 @@ test-wasm-pkg: wasm
 wasm-size: wasm
 	@gz=$$(gzip -9c $(WASM_BG) | wc -c); \
 	if [ $$gz -gt $(WASM_GZ_LIMIT) ]; then \
-	  echo "FAIL: $(WASM_BG) is $$gz B gzipped, budget $(WASM_GZ_LIMIT) B"; exit 1; \
+	  echo "FAIL: $(WASM_BG) is $$gz B gzipped, budget $(WASM_GZ_LIMIT) B"; node tests/wasm/size_report.mjs; exit 1; \
 	else echo "ok: $(WASM_BG) is $$gz B gzipped (budget $(WASM_GZ_LIMIT) B)"; fi
+
+wasm-size-report: wasm
+	node tests/wasm/size_report.mjs
 
 bench-core:
 	cargo bench -p passdesk-core
