@@ -302,3 +302,39 @@ async fn policy_unlock_and_missing_users() {
         Err(DirectoryError::NotFound(_))
     ));
 }
+
+#[tokio::test]
+async fn result_pages_are_followed_only_on_the_graph_origin() {
+    let (sim, dir) = setup().await;
+    // dana@ is on three users; one user per page → two nextLinks.
+    sim.with(|s| {
+        for (i, u) in s.users.iter_mut().enumerate().take(3) {
+            u.proxy_addresses
+                .push(format!("smtp:dana{i}@contoso.example"));
+            u.proxy_addresses.push("smtp:dana@contoso.example".into());
+        }
+        s.page_size = Some(1);
+    });
+    let mut ids: Vec<String> = dir
+        .find_by_email("dana@contoso.example")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    ids.sort();
+    assert_eq!(ids, [JOHN, MARY, ADMIN]);
+    assert_eq!(
+        sim.with(|s| s
+            .requests
+            .iter()
+            .filter(|l| l.starts_with("GET /v1.0/users $filter"))
+            .count()),
+        3
+    );
+
+    // A nextLink to another host is refused: the bearer token never leaves the Graph origin.
+    sim.with(|s| s.next_link_base = "http://127.0.0.1:9".into());
+    assert!(matches!(dir.find_by_email("dana@contoso.example").await,
+        Err(DirectoryError::Other { code, .. }) if code == "GRAPH_PAGING"));
+}

@@ -69,6 +69,8 @@ fn default_max_retry_wait_secs() -> u64 {
 }
 
 const MAX_RETRIES: u32 = 3;
+/// Pages of `find_by_email` results followed at most (one address rarely matches more than one page).
+const MAX_PAGES: u32 = 5;
 
 /// https, or http to a loopback host (the test simulator): tokens and passwords never go out in clear text.
 fn parse_endpoint(what: &str, s: &str) -> Result<url::Url, String> {
@@ -342,9 +344,30 @@ impl Directory for GraphDirectory {
             ("$select", user::SELECT),
             ("$count", "true"),
         ];
-        let list: user::UserList = self.get_json(self.url(&["users"]), &query).await?;
-        let mut out = Vec::with_capacity(list.value.len());
-        for u in list.value {
+        let mut page: user::UserList = self.get_json(self.url(&["users"]), &query).await?;
+        let mut users = std::mem::take(&mut page.value);
+        let mut pages = 1;
+        while let Some(next) = page.next_link.take() {
+            // The bearer token only ever goes to the configured Graph origin.
+            let next = url::Url::parse(&next)
+                .ok()
+                .filter(|u| u.origin() == self.graph.origin())
+                .ok_or_else(|| DirectoryError::Other {
+                    code: "GRAPH_PAGING".into(),
+                    message: "@odata.nextLink points elsewhere".into(),
+                })?;
+            pages += 1;
+            if pages > MAX_PAGES {
+                return Err(DirectoryError::Other {
+                    code: "GRAPH_PAGING".into(),
+                    message: format!("more than {MAX_PAGES} pages of users match this address"),
+                });
+            }
+            page = self.get_json(next, &[]).await?;
+            users.append(&mut page.value);
+        }
+        let mut out = Vec::with_capacity(users.len());
+        for u in users {
             let privileged = self.privileged(u.id()).await?;
             out.push(u.into_account(privileged));
         }

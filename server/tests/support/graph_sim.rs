@@ -63,6 +63,10 @@ pub struct SimState {
     pub requests: Vec<String>,
     /// Answer role reads with 403 (an app without the permission).
     pub deny_roles: bool,
+    /// Page user lists with this many users per page (`@odata.nextLink` with `$skiptoken`).
+    pub page_size: Option<usize>,
+    /// Base URL put into `@odata.nextLink` (tests can point it elsewhere).
+    pub next_link_base: String,
 }
 
 /// A running simulator.
@@ -90,6 +94,7 @@ impl GraphSim {
             .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
+        state.lock().unwrap().next_link_base = base.clone();
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         GraphSim { base, state }
     }
@@ -395,15 +400,30 @@ async fn list_users(
         None => Vec::new(),
     };
     let select = q.get("$select").map(String::as_str);
-    let value: Vec<Value> = s
+    let all: Vec<Value> = s
         .users
         .iter()
         .filter(|u| clauses.is_empty() || clauses.iter().any(|c| matches(u, c)))
         .map(|u| to_json(u, select))
         .collect();
+    let skip: usize = q
+        .get("$skiptoken")
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(0);
+    let size = s.page_size.unwrap_or(100);
+    let value: Vec<Value> = all.iter().skip(skip).take(size).cloned().collect();
     let mut body = json!({"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users", "value": value});
     if q.get("$count").map(String::as_str) == Some("true") {
-        body["@odata.count"] = json!(body["value"].as_array().unwrap().len());
+        body["@odata.count"] = json!(all.len());
+    }
+    if skip + size < all.len() {
+        let mut next = url::Url::parse(&format!("{}/v1.0/users", s.next_link_base)).unwrap();
+        for (k, v) in q.iter().filter(|(k, _)| k.as_str() != "$skiptoken") {
+            next.query_pairs_mut().append_pair(k, v);
+        }
+        next.query_pairs_mut()
+            .append_pair("$skiptoken", &(skip + size).to_string());
+        body["@odata.nextLink"] = json!(next.to_string());
     }
     Json(body).into_response()
 }

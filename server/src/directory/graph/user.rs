@@ -50,6 +50,9 @@ pub(super) struct GraphUser {
 #[derive(Deserialize)]
 pub(super) struct UserList {
     pub value: Vec<GraphUser>,
+    /// The next page, an absolute URL with the query already in it.
+    #[serde(rename = "@odata.nextLink", default)]
+    pub next_link: Option<String>,
 }
 
 /// `{"value":[…]}` of directory roles; only the count matters.
