@@ -10,6 +10,7 @@
 pub mod account;
 pub mod generate;
 pub mod policy;
+mod unicode_class;
 pub mod validator;
 pub mod verdict;
 

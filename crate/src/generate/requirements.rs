@@ -4,7 +4,7 @@
 //! Only rules that depend on the *shape* of the output are modelled here: length, character kinds
 //! and the Entra character set. Name, banned-term and blocklist rules only ever reject a small part of
 //! the outputs; the rejection loop handles them.
-use unicode_general_category::{get_general_category, GeneralCategory};
+use crate::unicode_class::{letter, Letter};
 
 use crate::{DcKind, Policy};
 
@@ -66,14 +66,11 @@ impl KindRule {
         if c.is_ascii() {
             return ascii_kind(c, self.profile);
         }
-        let category = get_general_category(c);
-        match (self.profile, category) {
+        match (self.profile, letter(c)) {
             (KindProfile::Entra, _) => None,
-            (_, GeneralCategory::UppercaseLetter) => Some(Kind::Upper),
-            (_, GeneralCategory::LowercaseLetter) => Some(Kind::Lower),
-            (KindProfile::WindowsAd, GeneralCategory::OtherLetter | GeneralCategory::ModifierLetter) => {
-                Some(Kind::Other)
-            }
+            (_, Some(Letter::Upper)) => Some(Kind::Upper),
+            (_, Some(Letter::Lower)) => Some(Kind::Lower),
+            (KindProfile::WindowsAd, Some(Letter::Uncased)) => Some(Kind::Other),
             (KindProfile::WindowsAd, _) => None,
             // Samba: every other multi-byte character is its 5th "unicode" category.
             (KindProfile::SambaAd, _) => Some(Kind::Other),

@@ -218,11 +218,14 @@ fn windows_kinds(password: &str) -> (KindSet, Option<String>) {
 }
 
 fn alternative_kind(c: char) -> Option<Kind> {
-    use unicode_general_category::{get_general_category, GeneralCategory as G};
-    match get_general_category(c) {
-        G::SpaceSeparator => Some(Kind::Symbol),
-        G::DecimalNumber => Some(Kind::Digit),
-        G::TitlecaseLetter => Some(Kind::Upper),
-        _ => None,
+    use crate::unicode_class::{is_decimal_digit, is_space_separator, letter, Letter};
+    if is_space_separator(c) {
+        Some(Kind::Symbol)
+    } else if is_decimal_digit(c) {
+        Some(Kind::Digit)
+    } else if letter(c) == Some(Letter::Title) {
+        Some(Kind::Upper)
+    } else {
+        None
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! Each profile classifies a character into at most one kind; the complexity rules count how many
 //! distinct kinds a password uses.
-use unicode_general_category::{get_general_category, GeneralCategory};
+use crate::unicode_class::{is_decimal_digit, letter, Letter};
 
 /// One character kind. The discriminant is a bit index in [`KindSet`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,11 +55,11 @@ pub(crate) fn windows_kind(c: char) -> Option<Kind> {
     if c.is_ascii() {
         return ascii_kind(c);
     }
-    match get_general_category(c) {
-        GeneralCategory::UppercaseLetter => Some(Kind::Upper),
-        GeneralCategory::LowercaseLetter => Some(Kind::Lower),
-        GeneralCategory::OtherLetter | GeneralCategory::ModifierLetter => Some(Kind::OtherAlpha),
-        _ => None,
+    match letter(c)? {
+        Letter::Upper => Some(Kind::Upper),
+        Letter::Lower => Some(Kind::Lower),
+        Letter::Uncased => Some(Kind::OtherAlpha),
+        Letter::Title => None,
     }
 }
 
@@ -69,9 +69,9 @@ pub(crate) fn samba_kind(c: char) -> Option<Kind> {
     if c.is_ascii() {
         return ascii_kind(c);
     }
-    match get_general_category(c) {
-        GeneralCategory::UppercaseLetter => Some(Kind::Upper),
-        GeneralCategory::LowercaseLetter => Some(Kind::Lower),
+    match letter(c) {
+        Some(Letter::Upper) => Some(Kind::Upper),
+        Some(Letter::Lower) => Some(Kind::Lower),
         _ => Some(Kind::OtherAlpha),
     }
 }
@@ -120,15 +120,12 @@ pub(crate) fn windows_doubt(c: char) -> Option<&'static str> {
     if c.is_ascii() {
         return None;
     }
-    match get_general_category(c) {
-        GeneralCategory::DecimalNumber => Some("a non-ASCII digit (Windows is believed not to count it as a digit)"),
-        GeneralCategory::TitlecaseLetter => Some("a title-case letter (how Windows counts it is not documented)"),
-        GeneralCategory::UppercaseLetter
-        | GeneralCategory::LowercaseLetter
-        | GeneralCategory::OtherLetter
-        | GeneralCategory::ModifierLetter
-            if !is_european_script(c) =>
-        {
+    if is_decimal_digit(c) {
+        return Some("a non-ASCII digit (Windows is believed not to count it as a digit)");
+    }
+    match letter(c)? {
+        Letter::Title => Some("a title-case letter (how Windows counts it is not documented)"),
+        _ if !is_european_script(c) => {
             Some("a letter outside the Latin, Greek and Cyrillic scripts (how Windows counts it is not documented)")
         }
         _ => None,
