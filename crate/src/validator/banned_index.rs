@@ -2,12 +2,14 @@
 //! * whole-password edit distance ≤ 1: if the password is one edit away from a term of length m,
 //!   its first ⌊m/2⌋ or its last ⌈m/2⌉ code points equal the term's (the edit is in the other
 //!   half). Terms are keyed by (length, half); a call does ≤ 7 lookups, then verifies candidates;
-//! * one-mismatch (Hamming ≤ 1) occurrences through an Aho-Corasick automaton over the two exact
-//!   halves of each term: a window with at most one mismatch matches one half exactly.
+//! * one-mismatch (Hamming ≤ 1) occurrences through the two exact halves of each term: a window
+//!   with at most one mismatch matches one half exactly. Halves are found by sliding a window of
+//!   each distinct half length over the password and looking it up in a hash map (terms are short,
+//!   so there are only a few lengths). This replaced an Aho-Corasick automaton, whose crate added
+//!   ~70 KB to the wasm build (issue #2 size budget) for no measurable gain on 16-character input.
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use zeroize::Zeroize;
 
 use super::normalize::normalize_term;
@@ -80,6 +82,12 @@ impl Hasher for WordHasher {
     fn write_usize(&mut self, n: usize) {
         self.mix(n as u64);
     }
+    fn write_u64(&mut self, n: u64) {
+        self.mix(n);
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.mix(u64::from(n));
+    }
 }
 
 type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
@@ -95,9 +103,15 @@ pub(crate) struct BannedIndex {
     /// `lengths[n]`: some term has n code points; `fuzzy_lengths[n]`: some fuzzy term has.
     lengths: Vec<bool>,
     fuzzy_lengths: Vec<bool>,
-    halves: Option<AhoCorasick>,
-    /// For each automaton pattern: the terms it is part of, and its offset inside each.
-    half_owners: Vec<Vec<(u32, u32)>>,
+    /// Exact halves of fuzzy terms (whole short terms), keyed by [`half_word`] and length → the
+    /// terms they are part of, with the half's offset inside each. Integer keys: one lookup per
+    /// window and half length on every keystroke, so hashing and comparing must be cheap.
+    half_owners: FastMap<(u64, u32), Vec<(u32, u32)>>,
+    /// The distinct lengths of the keys of `half_owners`, longest first.
+    half_lengths: Vec<usize>,
+    /// One bit per [`filter_slot`] of a key of `half_owners`: most windows match no half, and a
+    /// bit test rejects them faster than a map lookup.
+    half_filter: Box<[u64]>,
 }
 
 impl BannedIndex {
@@ -122,9 +136,8 @@ impl BannedIndex {
     fn from_terms(terms: Vec<Term>) -> Self {
         let mut exact = FastMap::default();
         let mut by_half: FastMap<Box<[u8]>, Vec<u32>> = FastMap::default();
-        let mut pattern_ids: HashMap<Vec<u8>, usize> = HashMap::new();
-        let mut patterns: Vec<Vec<u8>> = Vec::new();
-        let mut half_owners: Vec<Vec<(u32, u32)>> = Vec::new();
+        let mut half_owners: FastMap<(u64, u32), Vec<(u32, u32)>> = FastMap::default();
+        let mut half_lengths: Vec<usize> = Vec::new();
         let (mut min_len, mut max_len) = (usize::MAX, 0);
         let longest = terms.iter().map(|t| t.normalized.len()).max().unwrap_or(0);
         let mut lengths = vec![false; longest + 1];
@@ -154,32 +167,21 @@ impl BannedIndex {
                 vec![(0, t.len())]
             };
             for (from, to) in pieces {
-                let piece = t[from..to].to_vec();
-                let pid = *pattern_ids.entry(piece.clone()).or_insert_with(|| {
-                    patterns.push(piece);
-                    half_owners.push(Vec::new());
-                    patterns.len() - 1
-                });
-                half_owners[pid].push((id, from as u32));
+                half_owners
+                    .entry((half_word(&t[from..to]), (to - from) as u32))
+                    .or_default()
+                    .push((id, from as u32));
+                if !half_lengths.contains(&(to - from)) {
+                    half_lengths.push(to - from);
+                }
             }
         }
-        // Building cannot fail for a few thousand short patterns; if it ever did, occurrences are
-        // skipped rather than panicking (whole-password matching still works).
-        let halves = if patterns.is_empty() {
-            None
-        } else {
-            // A DFA: the fastest search, and its size is modest for halves of ≤ 1000 short terms.
-            AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .kind(Some(AhoCorasickKind::DFA))
-                .build(&patterns)
-                .or_else(|_| {
-                    AhoCorasick::builder()
-                        .match_kind(MatchKind::Standard)
-                        .build(&patterns)
-                })
-                .ok()
-        };
+        half_lengths.sort_unstable_by(|a, b| b.cmp(a));
+        let mut half_filter = vec![0u64; (1 << FILTER_BITS) / 64].into_boxed_slice();
+        for &(word, h) in half_owners.keys() {
+            let slot = filter_slot(word, h as usize);
+            half_filter[slot / 64] |= 1 << (slot % 64);
+        }
         Self {
             terms,
             exact,
@@ -188,8 +190,9 @@ impl BannedIndex {
             max_len,
             lengths,
             fuzzy_lengths,
-            halves,
             half_owners,
+            half_lengths,
+            half_filter,
         }
     }
 
@@ -256,26 +259,42 @@ impl BannedIndex {
     /// Appends every (start, term) where the term occurs with at most one mismatch (exactly, for
     /// short terms).
     pub(crate) fn occurrences(&self, pw: &[u8], list: u8, out: &mut Vec<Occurrence>) {
-        let Some(ac) = &self.halves else { return };
-        for m in ac.find_overlapping_iter(pw) {
-            for &(term_id, offset) in &self.half_owners[m.pattern().as_usize()] {
-                let Some(start) = m.start().checked_sub(offset as usize) else {
-                    continue;
-                };
-                let t = &self.terms[term_id as usize].normalized;
-                let end = start + t.len();
-                if end > pw.len() {
+        // By end position, then longest half first: every exact occurrence of every half, each
+        // extended to its terms and checked for at most one mismatch.
+        for end in 1..=pw.len() {
+            for &h in self.half_lengths.iter().filter(|&&h| h <= end) {
+                let window = &pw[end - h..end];
+                let word = window_word(pw, end - h, h);
+                let slot = filter_slot(word, h);
+                if self.half_filter[slot / 64] & (1 << (slot % 64)) == 0 {
                     continue;
                 }
-                let allowed = usize::from(t.len() >= FUZZY_MIN_LEN);
-                if let Some(mismatches) = mismatches_within(&pw[start..end], t, allowed) {
-                    out.push(Occurrence {
-                        start,
-                        end,
-                        term: term_id,
-                        list,
-                        exact: mismatches == 0,
-                    });
+                let Some(owners) = self.half_owners.get(&(word, h as u32)) else {
+                    continue;
+                };
+                for &(term_id, offset) in owners {
+                    let Some(start) = (end - h).checked_sub(offset as usize) else {
+                        continue;
+                    };
+                    let t = &self.terms[term_id as usize].normalized;
+                    // The key holds only 8 bytes of a longer half: check the rest.
+                    if h > 8 && t[offset as usize..offset as usize + h] != *window {
+                        continue;
+                    }
+                    let stop = start + t.len();
+                    if stop > pw.len() {
+                        continue;
+                    }
+                    let allowed = usize::from(t.len() >= FUZZY_MIN_LEN);
+                    if let Some(mismatches) = mismatches_within(&pw[start..stop], t, allowed) {
+                        out.push(Occurrence {
+                            start,
+                            end: stop,
+                            term: term_id,
+                            list,
+                            exact: mismatches == 0,
+                        });
+                    }
                 }
             }
         }
@@ -287,6 +306,35 @@ impl BannedIndex {
 fn edit_halves(s: &[u8], m: usize) -> (&[u8], &[u8]) {
     let h = (m / 2).min(s.len());
     (&s[..h], &s[h..])
+}
+
+/// The first (up to) 8 bytes of a half, little-endian, zero-padded.
+fn half_word(half: &[u8]) -> u64 {
+    let mut word = [0u8; 8];
+    let n = half.len().min(8);
+    word[..n].copy_from_slice(&half[..n]);
+    u64::from_le_bytes(word)
+}
+
+/// `half_word` of `pw[start..start + h]`, reading 8 bytes at once where the password allows.
+fn window_word(pw: &[u8], start: usize, h: usize) -> u64 {
+    let Some(Ok(eight)) = pw.get(start..start + 8).map(<[u8; 8]>::try_from) else {
+        return half_word(&pw[start..start + h]);
+    };
+    let word = u64::from_le_bytes(eight);
+    if h >= 8 {
+        word
+    } else {
+        word & ((1 << (8 * h)) - 1)
+    }
+}
+
+/// Size of the half prefilter: 2^16 bits (8 KB), sparse for a few thousand halves.
+const FILTER_BITS: u32 = 16;
+
+/// Where a half (its `half_word` and length) sits in the prefilter.
+fn filter_slot(word: u64, h: usize) -> usize {
+    ((word ^ h as u64).wrapping_mul(WordHasher::K) >> (64 - FILTER_BITS)) as usize
 }
 
 fn half_key(half: &[u8], m: usize, side: u8) -> Box<[u8]> {
