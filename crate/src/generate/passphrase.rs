@@ -30,7 +30,10 @@ pub(crate) fn generate<R: Rng + ?Sized>(
 fn exhausted(opts: &ValidPassphraseOptions, min_letters: usize) -> GenerateError {
     let share = entropy::passphrase_length_share(opts, min_letters);
     let hint = if share < 1e-3 {
-        format!("only {:.1e} of the phrases reach the policy's minimum length: add a word or use long words", share)
+        format!(
+            "only {} of the phrases reach the policy's minimum length: add a word or use long words",
+            one_decimal_exp(share)
+        )
     } else {
         "the account's names or the banned terms rule out almost every passphrase: add words or use long words"
             .to_string()
@@ -75,4 +78,53 @@ fn byte_offset_of_char(s: &str, n: usize) -> usize {
         return n;
     }
     s.char_indices().nth(n).map_or(s.len(), |(at, _)| at)
+}
+
+/// `format!("{:.1e}", x)` for 0 ≤ x < 1 (e.g. `2.5e-7`), except that a value within rounding error
+/// of a tie (9.45e-4) may round the other way, which does not matter for a hint. Hand-rolled
+/// because `{:e}` pulled core's exponent formatting into the wasm build (issue #2).
+fn one_decimal_exp(x: f64) -> String {
+    if x.is_nan() || x <= 0.0 {
+        return "0.0e0".to_string();
+    }
+    let mut exp = x.log10().floor() as i32;
+    let mut mantissa = x / 10f64.powi(exp);
+    // log10 may be off by one ulp around powers of ten.
+    if mantissa >= 10.0 {
+        mantissa /= 10.0;
+        exp += 1;
+    } else if mantissa < 1.0 {
+        mantissa *= 10.0;
+        exp -= 1;
+    }
+    let mut tenths = (mantissa * 10.0).round() as u32;
+    if tenths >= 100 {
+        // 9.96 rounds up to 10.0.
+        tenths = 10;
+        exp += 1;
+    }
+    format!("{}.{}e{exp}", tenths / 10, tenths % 10)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_decimal_exp;
+
+    #[test]
+    fn matches_core_exponent_formatting() {
+        let mut x: f64 = 0.9e-3;
+        while x > 1e-300 {
+            for v in [x, x * 1.05, x * 0.999, x * 0.9951] {
+                let tenths = v / 10f64.powi(v.log10().floor() as i32) * 10.0;
+                if (tenths.fract() - 0.5).abs() < 1e-6 {
+                    continue; // a tie: either rounding is fine
+                }
+                assert_eq!(one_decimal_exp(v), format!("{v:.1e}"), "{v:e}");
+            }
+            x /= 3.7;
+        }
+        for v in [1e-4, 1e-5, 9.96e-6, 0.0] {
+            assert_eq!(one_decimal_exp(v), format!("{v:.1e}"));
+        }
+    }
 }
