@@ -1,48 +1,61 @@
 //! The embedded EFF wordlists (see `crate/wordlists/NOTICE`), indexed once per process.
 //!
-//! The text is embedded with `include_str!`; the index is one offset table over that text, built
-//! lazily on first use, so a generation call never allocates for the list.
+//! The lists are embedded front-coded by `build.rs` (smaller wasm, issue #2) and decoded lazily on
+//! first use into one text of all words plus an offset table, so a generation call never allocates
+//! for the list.
 use std::sync::OnceLock;
 
 use super::WordSize;
 
-const EFF_LONG: &str = include_str!("../../wordlists/eff_large_wordlist.txt");
-const EFF_SHORT_1: &str = include_str!("../../wordlists/eff_short_wordlist_1.txt");
+const EFF_LONG: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/eff_large_wordlist.fc"));
+const EFF_SHORT_1: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/eff_short_wordlist_1.fc"));
 
 /// Longest word in either list (EFF long: 9 letters).
 pub(crate) const MAX_WORD_LEN: usize = 9;
 
-/// Where one word sits in the embedded text.
+/// Where one word sits in the decoded text.
 #[derive(Debug, Clone, Copy)]
 struct WordSpan {
     start: u32,
     len: u8,
 }
 
-/// One parsed list: words are lower-case ASCII `a`–`z`, hyphenated entries dropped.
+/// One decoded list: words are lower-case ASCII `a`–`z`, hyphenated entries dropped.
 #[derive(Debug)]
 pub struct WordList {
-    text: &'static str,
+    /// All words, concatenated.
+    text: String,
     spans: Box<[WordSpan]>,
     /// `count_by_len[n]` = number of words with `n` letters.
     count_by_len: [u32; MAX_WORD_LEN + 1],
 }
 
 impl WordList {
-    fn parse(text: &'static str) -> Self {
-        let mut spans = Vec::with_capacity(text.len() / 4);
+    /// Decodes `build.rs`'s front coding: a digit (letters shared with the previous word) starts
+    /// each word, then come its own letters.
+    fn decode(coded: &[u8]) -> Self {
+        let mut text = String::with_capacity(coded.len() * 2);
+        let mut spans = Vec::with_capacity(coded.len() / 4);
         let mut count_by_len = [0u32; MAX_WORD_LEN + 1];
-        let mut start = 0usize;
-        for line in text.split_inclusive('\n') {
-            let word = line.trim_end_matches(['\n', '\r']);
-            // Hyphenated words (drop-down, t-shirt, yo-yo, ...) would be ambiguous next to a `-`
-            // separator, so they are left out, as Bitwarden does.
-            if !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase()) {
-                assert!(word.len() <= MAX_WORD_LEN, "embedded wordlist has an over-long word");
-                spans.push(WordSpan { start: start as u32, len: word.len() as u8 });
-                count_by_len[word.len()] += 1;
+        let mut word = String::with_capacity(MAX_WORD_LEN);
+        let mut finish = |word: &str| {
+            assert!(word.len() <= MAX_WORD_LEN, "embedded wordlist has an over-long word");
+            spans.push(WordSpan { start: text.len() as u32, len: word.len() as u8 });
+            count_by_len[word.len()] += 1;
+            text.push_str(word);
+        };
+        for (i, &b) in coded.iter().enumerate() {
+            if b.is_ascii_digit() {
+                if i > 0 {
+                    finish(&word);
+                }
+                word.truncate(usize::from(b - b'0'));
+            } else {
+                word.push(char::from(b));
             }
-            start += line.len();
+        }
+        if !coded.is_empty() {
+            finish(&word);
         }
         WordList { text, spans: spans.into_boxed_slice(), count_by_len }
     }
@@ -58,14 +71,14 @@ impl WordList {
     }
 
     /// The `index`-th word.
-    pub fn word(&self, index: usize) -> &'static str {
+    pub fn word(&self, index: usize) -> &str {
         let span = self.spans[index];
         let start = span.start as usize;
         &self.text[start..start + span.len as usize]
     }
 
     /// All words, in list order.
-    pub fn words(&self) -> impl Iterator<Item = &'static str> + '_ {
+    pub fn words(&self) -> impl Iterator<Item = &str> + '_ {
         (0..self.len()).map(|i| self.word(i))
     }
 
@@ -90,7 +103,24 @@ pub fn wordlist(size: WordSize) -> &'static WordList {
     static LONG: OnceLock<WordList> = OnceLock::new();
     static SHORT: OnceLock<WordList> = OnceLock::new();
     match size {
-        WordSize::Long => LONG.get_or_init(|| WordList::parse(EFF_LONG)),
-        WordSize::Short => SHORT.get_or_init(|| WordList::parse(EFF_SHORT_1)),
+        WordSize::Long => LONG.get_or_init(|| WordList::decode(EFF_LONG)),
+        WordSize::Short => SHORT.get_or_init(|| WordList::decode(EFF_SHORT_1)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The decoded lists are exactly the text files' words, in order, without hyphenated entries.
+    #[test]
+    fn decoding_restores_the_text_files() {
+        for (size, text) in [
+            (WordSize::Long, include_str!("../../wordlists/eff_large_wordlist.txt")),
+            (WordSize::Short, include_str!("../../wordlists/eff_short_wordlist_1.txt")),
+        ] {
+            let expected: Vec<&str> = text.lines().filter(|w| !w.is_empty() && !w.contains('-')).collect();
+            assert_eq!(wordlist(size).words().collect::<Vec<_>>(), expected);
+        }
     }
 }
