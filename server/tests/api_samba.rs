@@ -10,7 +10,6 @@ mod support;
 
 use std::{path::Path, sync::Arc, time::Duration};
 
-use ldap3::{LdapConnAsync, LdapConnSettings};
 use passdesk_server::{
     config::{build_directories, DirectoryConfig},
     connectwise::{
@@ -26,9 +25,8 @@ use passdesk_server::{
     store::{tokens, Store},
 };
 use reqwest::StatusCode;
-use rustls::pki_types::{pem::PemObject, CertificateDer};
 use serde_json::{json, Value};
-use support::samba::{self, BASE_DN, SVC_PASSWORD, USER_PASSWORD};
+use support::samba::{self, bind_as, BASE_DN, SVC_PASSWORD, USER_PASSWORD};
 use tokio::{sync::oneshot, task::JoinHandle};
 
 /// ConnectWise company identifier mapped to the Samba directory.
@@ -243,38 +241,6 @@ fn violation_rules(body: &Value) -> Vec<&str> {
         .iter()
         .map(|v| v["rule"].as_str().unwrap())
         .collect()
-}
-
-/// Binds to the DC as a user over LDAPS (test CA); Err((rc, diagnostic)) on refusal. The diagnostic's
-/// "data XXX" tells why: 52e wrong password, 773 must change (so the password WAS right), 775 locked.
-async fn bind_as(sam: &str, password: &str) -> Result<(), (u32, String)> {
-    let pem = std::fs::read(&samba::dc().ca_file).unwrap();
-    let mut roots = rustls::RootCertStore::empty();
-    for c in CertificateDer::pem_slice_iter(&pem) {
-        roots.add(c.unwrap()).unwrap();
-    }
-    let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_root_certificates(roots)
-    .with_no_client_auth();
-    let settings = LdapConnSettings::new().set_config(Arc::new(tls));
-    let (conn, mut ldap) = LdapConnAsync::with_settings(settings, &samba::dc().ldaps_url())
-        .await
-        .unwrap();
-    ldap3::drive!(conn);
-    let r = ldap
-        .simple_bind(&format!("TEST\\{sam}"), password)
-        .await
-        .unwrap();
-    let _ = ldap.unbind().await;
-    if r.rc == 0 {
-        Ok(())
-    } else {
-        Err((r.rc, r.text))
-    }
 }
 
 /// Waits (bounded) until the outbox has posted `n` notes to the ticket; the reset answer already says

@@ -2,15 +2,12 @@
 //! Every test that writes uses its own fixture user, so the tests run in parallel on one DC.
 mod support;
 
-use std::sync::Arc;
 
-use ldap3::{LdapConnAsync, LdapConnSettings};
 use passdesk_core::{ActiveDirectoryPolicy, DcKind, Policy};
 use passdesk_server::directory::ldap::{LdapDirectory, LdapDirectoryConfig};
 use passdesk_server::directory::secret::Secret;
 use passdesk_server::directory::{AccountSource, Directory, DirectoryAccount, DirectoryError};
-use rustls::pki_types::{pem::PemObject, CertificateDer};
-use support::samba::{self, BASE_DN, SVC_PASSWORD, USER_PASSWORD};
+use support::samba::{self, bind_as, BASE_DN, SVC_PASSWORD, USER_PASSWORD};
 
 const DOMAIN_ADMINS: &str = "CN=Domain Admins,CN=Users,DC=test,DC=lan";
 
@@ -42,37 +39,6 @@ async fn one(dir: &LdapDirectory, email: &str) -> DirectoryAccount {
     let mut found = dir.find_by_email(email).await.expect("search");
     assert_eq!(found.len(), 1, "{email}: {found:?}");
     found.remove(0)
-}
-
-/// Binds as a user with the test CA; Err((rc, diagnostic)) on refusal.
-async fn bind_as(sam: &str, password: &str) -> Result<(), (u32, String)> {
-    let pem = std::fs::read(&samba::dc().ca_file).unwrap();
-    let mut roots = rustls::RootCertStore::empty();
-    for c in CertificateDer::pem_slice_iter(&pem) {
-        roots.add(c.unwrap()).unwrap();
-    }
-    let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_root_certificates(roots)
-    .with_no_client_auth();
-    let settings = LdapConnSettings::new().set_config(Arc::new(tls));
-    let (conn, mut ldap) = LdapConnAsync::with_settings(settings, &samba::dc().ldaps_url())
-        .await
-        .unwrap();
-    ldap3::drive!(conn);
-    let r = ldap
-        .simple_bind(&format!("TEST\\{sam}"), password)
-        .await
-        .unwrap();
-    let _ = ldap.unbind().await;
-    if r.rc == 0 {
-        Ok(())
-    } else {
-        Err((r.rc, r.text))
-    }
 }
 
 fn ad(min_length: u32, history_length: u32) -> Policy {

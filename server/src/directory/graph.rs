@@ -13,7 +13,7 @@ use serde::Deserialize;
 use zeroize::Zeroizing;
 
 use super::secret::Secret;
-use super::{Directory, DirectoryAccount, DirectoryError, EffectivePolicy};
+use super::{config_error, Directory, DirectoryAccount, DirectoryError, EffectivePolicy};
 use errors::{graph_error, Op};
 use token::TokenCache;
 
@@ -125,13 +125,6 @@ impl std::fmt::Debug for GraphDirectory {
         f.debug_struct("GraphDirectory")
             .field("cfg", &self.cfg)
             .finish_non_exhaustive()
-    }
-}
-
-fn config_error(name: &str, msg: String) -> DirectoryError {
-    DirectoryError::Other {
-        code: "CONFIG".into(),
-        message: format!("directory {name}: {msg}"),
     }
 }
 

@@ -18,7 +18,7 @@ use passdesk_core::{ActiveDirectoryPolicy, DcKind};
 use serde::Deserialize;
 
 use super::secret::Secret;
-use super::{Directory, DirectoryAccount, DirectoryError, EffectivePolicy};
+use super::{config_error, Directory, DirectoryAccount, DirectoryError, EffectivePolicy};
 use conn::{Session, Verify};
 use errors::ldap_error;
 
@@ -116,13 +116,6 @@ impl std::fmt::Debug for LdapDirectory {
         f.debug_struct("LdapDirectory")
             .field("cfg", &self.cfg)
             .finish_non_exhaustive()
-    }
-}
-
-fn config_error(name: &str, msg: String) -> DirectoryError {
-    DirectoryError::Other {
-        code: "CONFIG".into(),
-        message: format!("directory {name}: {msg}"),
     }
 }
 

@@ -140,3 +140,11 @@ pub trait Directory: Send + Sync {
     /// Clears a lockout (AD lockoutTime 0). Graph has no lockout to clear: `Other`.
     async fn unlock(&self, account: &DirectoryAccount) -> Result<(), DirectoryError>;
 }
+
+/// A directory whose configuration cannot be used (start-up error, names the directory).
+pub(crate) fn config_error(name: &str, msg: String) -> DirectoryError {
+    DirectoryError::Other {
+        code: "CONFIG".into(),
+        message: format!("directory {name}: {msg}"),
+    }
+}

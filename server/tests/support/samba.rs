@@ -234,3 +234,37 @@ fn start() -> Result<Dc, String> {
         _child: Mutex::new(child),
     })
 }
+
+/// Binds to the test DC as a user over LDAPS with the test CA; Err((rc, diagnostic)) on refusal. The
+/// diagnostic's "data XXX" tells why: 52e wrong password, 773 must change (so the password WAS right),
+/// 775 locked, 533 disabled.
+pub async fn bind_as(sam: &str, password: &str) -> Result<(), (u32, String)> {
+    use rustls::pki_types::{pem::PemObject, CertificateDer};
+    let pem = std::fs::read(&dc().ca_file).unwrap();
+    let mut roots = rustls::RootCertStore::empty();
+    for c in CertificateDer::pem_slice_iter(&pem) {
+        roots.add(c.unwrap()).unwrap();
+    }
+    let tls = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let settings = ldap3::LdapConnSettings::new().set_config(std::sync::Arc::new(tls));
+    let (conn, mut ldap) = ldap3::LdapConnAsync::with_settings(settings, &dc().ldaps_url())
+        .await
+        .unwrap();
+    ldap3::drive!(conn);
+    let r = ldap
+        .simple_bind(&format!("TEST\\{sam}"), password)
+        .await
+        .unwrap();
+    let _ = ldap.unbind().await;
+    if r.rc == 0 {
+        Ok(())
+    } else {
+        Err((r.rc, r.text))
+    }
+}
