@@ -11,7 +11,7 @@ use zeroize::{Zeroize, Zeroizing};
 
 use std::cell::RefCell;
 
-use crate::{Account, GenerateError, Generated, PassphraseOptions, PasswordOptions, Policy, PolicyError, Satisfied};
+use crate::{Account, GenerateError, Generated, PassphraseOptions, PasswordOptions, Policy, PolicyError, Satisfied, Violation};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
@@ -143,6 +143,13 @@ pub struct JsValidator {
     /// while a password is typed, so most keystrokes reuse the array instead of rebuilding ~25 JS
     /// values across the boundary. Policy texts only, never the password.
     checklist: RefCell<(Vec<Satisfied>, JsValue)>,
+    /// The last keystroke's violations and their frozen JS objects: most violations survive from
+    /// one keystroke to the next, and reusing their objects avoids re-decoding their messages.
+    warnings: RefCell<Vec<(Violation, JsValue)>>,
+    /// The last `uncertain` reason and its JS string (same reason for many keystrokes).
+    uncertain: RefCell<(Option<String>, JsValue)>,
+    /// The verdict's keys, made once (a JS string per key per call would cost a decode each).
+    keys: [JsValue; 4],
 }
 
 #[wasm_bindgen(js_class = Validator)]
@@ -154,7 +161,13 @@ impl JsValidator {
         let policy = policy_from(&policy)?;
         let account = account_from(account.as_deref())?;
         let inner = crate::Validator::new(&policy, &account).map_err(policy_error)?;
-        Ok(JsValidator { inner, checklist: RefCell::new((Vec::new(), JsValue::UNDEFINED)) })
+        Ok(JsValidator {
+            inner,
+            checklist: RefCell::new((Vec::new(), JsValue::UNDEFINED)),
+            warnings: RefCell::new(Vec::new()),
+            uncertain: RefCell::new((None, JsValue::NULL)),
+            keys: ["ok", "violations", "satisfied", "uncertain"].map(JsValue::from_str),
+        })
     }
 
     /// Every failing rule for `password`, and the rules met.
@@ -162,13 +175,48 @@ impl JsValidator {
         let password = password_from(&password)?;
         let mut verdict = self.inner.validate(&password);
         drop(password);
-        let satisfied = std::mem::take(&mut verdict.satisfied);
-        // Serialised with an empty `satisfied`, then the (possibly cached) array is put in its
-        // place: assigning an existing key keeps the JSON's field order.
-        let out: JsValue = to_js(&verdict)?;
-        let array = self.checklist_array(satisfied)?;
-        js_sys::Reflect::set(&out, &JsValue::from_str("satisfied"), &array)?;
+        // Built by hand in the CLI's field order (ok, violations, satisfied, uncertain) from
+        // cached parts: serialising the whole verdict on every keystroke spent most of the time
+        // decoding the same message strings again.
+        let out = js_sys::Object::new();
+        let [k_ok, k_violations, k_satisfied, k_uncertain] = &self.keys;
+        js_sys::Reflect::set(&out, k_ok, &JsValue::from_bool(verdict.ok))?;
+        let violations = self.violation_array(std::mem::take(&mut verdict.violations))?;
+        js_sys::Reflect::set(&out, k_violations, &violations)?;
+        let checklist = self.checklist_array(std::mem::take(&mut verdict.satisfied))?;
+        js_sys::Reflect::set(&out, k_satisfied, &checklist)?;
+        let uncertain = self.uncertain_value(verdict.uncertain.take());
+        js_sys::Reflect::set(&out, k_uncertain, &uncertain)?;
         Ok(out.unchecked_into())
+    }
+
+    fn violation_array(&self, violations: Vec<Violation>) -> Result<JsValue, JsValue> {
+        let mut cache = self.warnings.borrow_mut();
+        let array = js_sys::Array::new();
+        let mut next = Vec::with_capacity(violations.len());
+        for v in violations {
+            let obj = match cache.iter().find(|(seen, _)| *seen == v) {
+                Some((_, obj)) => obj.clone(),
+                None => {
+                    let obj: JsValue = to_js(&v)?;
+                    js_sys::Object::freeze(obj.unchecked_ref::<js_sys::Object>());
+                    obj
+                }
+            };
+            array.push(&obj);
+            next.push((v, obj));
+        }
+        *cache = next;
+        Ok(array.into())
+    }
+
+    fn uncertain_value(&self, reason: Option<String>) -> JsValue {
+        let mut cache = self.uncertain.borrow_mut();
+        if cache.0 != reason {
+            let value = reason.as_deref().map_or(JsValue::NULL, JsValue::from_str);
+            *cache = (reason, value);
+        }
+        cache.1.clone()
     }
 
     fn checklist_array(&self, satisfied: Vec<Satisfied>) -> Result<JsValue, JsValue> {
