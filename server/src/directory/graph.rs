@@ -13,7 +13,7 @@ use serde::Deserialize;
 use zeroize::Zeroizing;
 
 use super::secret::Secret;
-use super::{config_error, Directory, DirectoryAccount, DirectoryError, EffectivePolicy};
+use super::{config_error, refuse_privileged, Directory, DirectoryAccount, DirectoryError, EffectivePolicy};
 use errors::{graph_error, Op};
 use token::TokenCache;
 
@@ -305,13 +305,7 @@ impl GraphDirectory {
     /// Re-reads the target and refuses privileged users unless allowed: enforced here too, not only in the flow.
     async fn writable(&self, id: &str) -> Result<DirectoryAccount, DirectoryError> {
         let account = self.read_user(id).await?;
-        if account.privileged && !self.cfg.allow_privileged {
-            return Err(DirectoryError::AccessDenied {
-                code: "PRIVILEGED_ACCOUNT".into(),
-                message: "users with a directory role are not reset by PassDesk unless the directory allows it".into(),
-            });
-        }
-        Ok(account)
+        refuse_privileged(account, self.cfg.allow_privileged)
     }
 }
 

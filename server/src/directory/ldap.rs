@@ -18,7 +18,7 @@ use passdesk_core::{ActiveDirectoryPolicy, DcKind};
 use serde::Deserialize;
 
 use super::secret::Secret;
-use super::{config_error, Directory, DirectoryAccount, DirectoryError, EffectivePolicy};
+use super::{config_error, refuse_privileged, Directory, DirectoryAccount, DirectoryError, EffectivePolicy};
 use conn::{Session, Verify};
 use errors::ldap_error;
 
@@ -250,15 +250,7 @@ impl LdapDirectory {
         id: &str,
     ) -> Result<DirectoryAccount, DirectoryError> {
         let account = self.read_account(ldap, id).await?;
-        if account.privileged && !self.cfg.allow_privileged {
-            return Err(DirectoryError::AccessDenied {
-                code: "PRIVILEGED_ACCOUNT".into(),
-                message:
-                    "privileged accounts are not reset by PassDesk unless the directory allows it"
-                        .into(),
-            });
-        }
-        Ok(account)
+        refuse_privileged(account, self.cfg.allow_privileged)
     }
 }
 

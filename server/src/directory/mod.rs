@@ -148,3 +148,18 @@ pub(crate) fn config_error(name: &str, msg: String) -> DirectoryError {
         message: format!("directory {name}: {msg}"),
     }
 }
+
+/// The connectors refuse privileged accounts themselves too (defence in depth: not only the reset
+/// flow checks), unless the directory's config allows them.
+pub(crate) fn refuse_privileged(
+    account: DirectoryAccount,
+    allowed: bool,
+) -> Result<DirectoryAccount, DirectoryError> {
+    if account.privileged && !allowed {
+        return Err(DirectoryError::AccessDenied {
+            code: "PRIVILEGED_ACCOUNT".into(),
+            message: "privileged accounts are not reset by PassDesk unless the directory allows it".into(),
+        });
+    }
+    Ok(account)
+}
