@@ -4,11 +4,12 @@
 use axum::http::StatusCode;
 use serde::Serialize;
 
-use super::{directories::DirectoryEntry, tickets::TicketError, Services};
+use super::{directories::DirectoryEntry, kind_str, tickets::TicketError, Services};
 use crate::{
     connectwise::{CompanyRef, ContactRef, Ticket, TicketKind},
     directory::{DirectoryAccount, EffectivePolicy},
     error::ApiError,
+    store::{audit, tokens::Technician},
 };
 
 /// Something that blocks a reset, with a code the panel knows.
@@ -85,6 +86,47 @@ pub struct TicketContext {
 }
 
 impl TicketContext {
+    /// The directory entry and account a reset or unlock acts on: only when nothing blocks it,
+    /// else 409 RESET_BLOCKED with the problems.
+    pub fn target(&self) -> Result<(&DirectoryEntry, &DirectoryAccount), ApiError> {
+        match (&self.entry, &self.account) {
+            (Some(entry), Some(account)) if self.problems.is_empty() => Ok((entry, account)),
+            _ => Err(self.blocked()),
+        }
+    }
+
+    /// 409 RESET_BLOCKED with the context's problems.
+    pub fn blocked(&self) -> ApiError {
+        let message = match self.problems.first() {
+            Some(p) => format!("The reset is blocked: {}", p.message),
+            None => "The reset is blocked.".to_string(),
+        };
+        ApiError::new(StatusCode::CONFLICT, "RESET_BLOCKED", message).with("problems", &self.problems)
+    }
+
+    /// The audit row of a successful `action` on this ticket's account; the flows adjust the
+    /// outcome fields (result, directory code, note) before inserting it.
+    pub fn audit_entry<'a>(
+        &'a self,
+        technician: &'a Technician,
+        action: &'a str,
+        account_label: &'a str,
+    ) -> audit::NewAuditEntry<'a> {
+        audit::NewAuditEntry {
+            technician_id: technician.id,
+            technician: &technician.name,
+            ticket_id: self.ticket.id,
+            ticket_kind: kind_str(self.ticket.kind),
+            company: &self.ticket.company.identifier,
+            account: account_label,
+            action,
+            temporary: None,
+            result: "success",
+            directory_code: None,
+            note: None,
+        }
+    }
+
     /// How the audit names the account: sAMAccountName, else UPN, else the directory id.
     pub fn account_label(&self) -> String {
         self.account

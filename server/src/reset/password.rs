@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::{
-    context::{self, TicketContext},
+    context,
     directory_failure, kind_str,
     notes::{self, NoteStatus},
     Services,
@@ -139,12 +139,10 @@ async fn run(
     let ctx = context::resolve(services, kind, ticket_id)
         .await
         .map_err(Failure::BeforeDirectory)?;
-    let (Some(entry), Some(account), Some(policy)) = (&ctx.entry, &ctx.account, &ctx.policy) else {
-        return Err(Failure::BeforeDirectory(blocked(&ctx)));
+    let (entry, account) = ctx.target().map_err(Failure::BeforeDirectory)?;
+    let Some(policy) = &ctx.policy else {
+        return Err(Failure::BeforeDirectory(ctx.blocked()));
     };
-    if !ctx.problems.is_empty() {
-        return Err(Failure::BeforeDirectory(blocked(&ctx)));
-    }
     let validator =
         passdesk_core::Validator::new(policy, &account.core_account()).map_err(|e| {
             Failure::BeforeDirectory(ApiError::internal(format!(
@@ -169,17 +167,9 @@ async fn run(
         .await;
     let account_label = ctx.account_label();
     let mut entry_row = audit::NewAuditEntry {
-        technician_id: technician.id,
-        technician: &technician.name,
-        ticket_id,
-        ticket_kind: kind_str(kind),
-        company: &ctx.ticket.company.identifier,
-        account: &account_label,
-        action: "reset",
         temporary: Some(request.temporary),
-        result: "success",
-        directory_code: None,
         note: Some(NoteStatus::Queued.as_str()),
+        ..ctx.audit_entry(technician, "reset", &account_label)
     };
     if let Err(e) = outcome {
         let failure = directory_failure(&e, &verdict.violations);
@@ -212,13 +202,4 @@ async fn run(
             "account": account,
         }),
     ))
-}
-
-/// 409 RESET_BLOCKED with the context's problems.
-pub fn blocked(ctx: &TicketContext) -> ApiError {
-    let message = match ctx.problems.first() {
-        Some(p) => format!("The reset is blocked: {}", p.message),
-        None => "The reset is blocked.".to_string(),
-    };
-    ApiError::new(StatusCode::CONFLICT, "RESET_BLOCKED", message).with("problems", &ctx.problems)
 }

@@ -1,7 +1,7 @@
 //! `POST /tickets/{id}/unlock`: fresh context → directory unlock → audit.
 use serde_json::{json, Value};
 
-use super::{context, directory_failure, kind_str, password::blocked, Services};
+use super::{context, directory_failure, Services};
 use crate::{
     connectwise::TicketKind,
     error::ApiError,
@@ -16,27 +16,10 @@ pub async fn unlock(
     ticket_id: u64,
 ) -> Result<Value, ApiError> {
     let ctx = context::resolve(services, kind, ticket_id).await?;
-    let (Some(entry), Some(account)) = (&ctx.entry, &ctx.account) else {
-        return Err(blocked(&ctx));
-    };
-    if !ctx.problems.is_empty() {
-        return Err(blocked(&ctx));
-    }
+    let (entry, account) = ctx.target()?;
     let outcome = entry.directory.unlock(account).await;
     let account_label = ctx.account_label();
-    let mut row = audit::NewAuditEntry {
-        technician_id: technician.id,
-        technician: &technician.name,
-        ticket_id,
-        ticket_kind: kind_str(kind),
-        company: &ctx.ticket.company.identifier,
-        account: &account_label,
-        action: "unlock",
-        temporary: None,
-        result: "success",
-        directory_code: None,
-        note: None,
-    };
+    let mut row = ctx.audit_entry(technician, "unlock", &account_label);
     let failure = outcome.as_ref().err().map(|e| directory_failure(e, &[]));
     if let Some(f) = &failure {
         row.result = f.audit_result;
