@@ -101,7 +101,8 @@ impl TicketContext {
             Some(p) => format!("The reset is blocked: {}", p.message),
             None => "The reset is blocked.".to_string(),
         };
-        ApiError::new(StatusCode::CONFLICT, "RESET_BLOCKED", message).with("problems", &self.problems)
+        ApiError::new(StatusCode::CONFLICT, "RESET_BLOCKED", message)
+            .with("problems", &self.problems)
     }
 
     /// The audit row of a successful `action` on this ticket's account; the flows adjust the

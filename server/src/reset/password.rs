@@ -6,8 +6,7 @@ use serde_json::{json, Value};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::{
-    context,
-    directory_failure, kind_str,
+    context, directory_failure, kind_str,
     notes::{self, NoteStatus},
     Services,
 };
