@@ -17,9 +17,10 @@ build-core:
 test-core:
 	cargo test -p passdesk-core
 
-## The browser/extension package: target/wasm-pkg/passdesk_core{.js,_bg.wasm,.d.ts}
+## The browser/extension package: target/wasm-pkg/passdesk_core{.js,_bg.wasm,.d.ts} + snippets/ (crate/js)
 wasm: setup-rust setup-node
 	cargo build -p passdesk-core --target $(WASM_TARGET) --profile wasm-release --features wasm
+	rm -rf $(WASM_PKG)
 	wasm-bindgen --target web --out-dir $(WASM_PKG) $(WASM_RAW)
 	$(WASM_OPT) -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
 	  --enable-mutable-globals --enable-reference-types --enable-multivalue \

@@ -3,7 +3,8 @@
 # browser, zipped with web-ext build (no zip binary needed) and linted with web-ext lint (0 errors).
 .PHONY: extension extension-lint test-extension
 EXT_BROWSERS := chrome firefox
-EXT_WASM     := target/wasm-pkg/passdesk_core.js target/wasm-pkg/passdesk_core_bg.wasm
+# snippets/: the JS half of Validator.validate (crate/js/verdict.js), imported by the glue.
+EXT_WASM     := target/wasm-pkg/passdesk_core.js target/wasm-pkg/passdesk_core_bg.wasm target/wasm-pkg/snippets
 PASSDESK_DEBUG_BIN := target/debug/passdesk
 
 # Chrome runs background.service_worker and reports background.scripts (Firefox's key) as an error in
@@ -13,7 +14,7 @@ export CHROME_MANIFEST := const f='dist/chrome/manifest.json',fs=require('fs'),m
 extension: wasm setup-node
 	@for b in $(EXT_BROWSERS); do \
 	  rm -rf dist/$$b dist/passdesk-$$b.zip && mkdir -p dist/$$b/wasm && \
-	  cp -R extension/. dist/$$b/ && cp manifest.json dist/$$b/ && cp $(EXT_WASM) dist/$$b/wasm/ && \
+	  cp -R extension/. dist/$$b/ && cp manifest.json dist/$$b/ && cp -R $(EXT_WASM) dist/$$b/wasm/ && \
 	  if [ $$b = chrome ]; then node -e "$$CHROME_MANIFEST"; fi && \
 	  web-ext build --source-dir dist/$$b --artifacts-dir dist --filename passdesk-$$b.zip --overwrite-dest --no-input >/dev/null || exit 1; \
 	done

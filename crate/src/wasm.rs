@@ -11,7 +11,10 @@ use zeroize::{Zeroize, Zeroizing};
 
 use std::cell::RefCell;
 
-use crate::{Account, GenerateError, Generated, PassphraseOptions, PasswordOptions, Policy, PolicyError, Satisfied, Violation};
+use crate::{
+    Account, GenerateError, Generated, PassphraseOptions, PasswordOptions, Policy, PolicyError,
+    Satisfied, Violation,
+};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
@@ -67,7 +70,9 @@ export interface Satisfied {
 /** The outcome of validating one password. */
 export interface Verdict {
   ok: boolean;
-  violations: Violation[];
+  /** From `Validator.validate`: each violation is frozen and the same object for as long as it
+   *  recurs unchanged (rule, message and span). */
+  violations: readonly Readonly<Violation>[];
   /** From `Validator.validate`: frozen, and the same array object as long as the checklist is
    *  unchanged (so a UI can skip re-rendering it by comparing identity). */
   satisfied: readonly Readonly<Satisfied>[];
@@ -135,21 +140,44 @@ extern "C" {
     pub type JsGenerated;
 }
 
+#[wasm_bindgen(module = "/js/verdict.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = verdictState)]
+    fn verdict_state() -> JsValue;
+    #[wasm_bindgen(js_name = internViolation)]
+    fn intern_violation(state: &JsValue, rule: &str, message: &str, start: i32, end: i32);
+    #[wasm_bindgen(js_name = forgetViolations)]
+    fn forget_violations(state: &JsValue);
+    #[wasm_bindgen(js_name = checklistItem)]
+    fn checklist_item(state: &JsValue, rule: &str, message: &str);
+    #[wasm_bindgen(js_name = checklistDone)]
+    fn checklist_done(state: &JsValue);
+    #[wasm_bindgen(js_name = setUncertain)]
+    fn set_uncertain(state: &JsValue, reason: Option<String>);
+    #[wasm_bindgen(js_name = verdict)]
+    fn js_verdict(state: &JsValue, ok: bool, ids: &[u32]) -> JsVerdict;
+}
+
+/// Distinct violations kept per validator (and as JS objects in `js/verdict.js`) before both
+/// tables start over: typing meets a few dozen, so this bounds memory without costing hits.
+const MAX_INTERNED: usize = 256;
+
 /// A policy compiled for one account: build once, call `validate` on every keystroke.
 #[wasm_bindgen(js_name = Validator)]
 pub struct JsValidator {
     inner: crate::Validator,
-    /// The last `satisfied` list and its frozen JS array. The checklist changes only a few times
-    /// while a password is typed, so most keystrokes reuse the array instead of rebuilding ~25 JS
-    /// values across the boundary. Policy texts only, never the password.
-    checklist: RefCell<(Vec<Satisfied>, JsValue)>,
-    /// The last keystroke's violations and their frozen JS objects: most violations survive from
-    /// one keystroke to the next, and reusing their objects avoids re-decoding their messages.
-    warnings: RefCell<Vec<(Violation, JsValue)>>,
-    /// The last `uncertain` reason and its JS string (same reason for many keystrokes).
-    uncertain: RefCell<(Option<String>, JsValue)>,
-    /// The verdict's keys, made once (a JS string per key per call would cost a decode each).
-    keys: [JsValue; 4],
+    /// The JS side of the verdict caches (see `js/verdict.js`).
+    state: JsValue,
+    /// What the JS side holds: violation objects (index = id), the checklist, the doubt. Most
+    /// keystrokes repeat these, so only their ids cross the boundary. Never the password.
+    sent: RefCell<Sent>,
+}
+
+#[derive(Default)]
+struct Sent {
+    violations: Vec<Violation>,
+    checklist: Option<Vec<Satisfied>>,
+    uncertain: Option<String>,
 }
 
 #[wasm_bindgen(js_class = Validator)]
@@ -163,73 +191,56 @@ impl JsValidator {
         let inner = crate::Validator::new(&policy, &account).map_err(policy_error)?;
         Ok(JsValidator {
             inner,
-            checklist: RefCell::new((Vec::new(), JsValue::UNDEFINED)),
-            warnings: RefCell::new(Vec::new()),
-            uncertain: RefCell::new((None, JsValue::NULL)),
-            keys: ["ok", "violations", "satisfied", "uncertain"].map(JsValue::from_str),
+            state: verdict_state(),
+            sent: RefCell::default(),
         })
     }
 
     /// Every failing rule for `password`, and the rules met.
-    pub fn validate(&self, #[wasm_bindgen(unchecked_param_type = "string")] password: JsValue) -> Result<JsVerdict, JsValue> {
+    pub fn validate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] password: JsValue,
+    ) -> Result<JsVerdict, JsValue> {
         let password = password_from(&password)?;
-        let mut verdict = self.inner.validate(&password);
+        let verdict = self.inner.validate(&password);
         drop(password);
-        // Built by hand in the CLI's field order (ok, violations, satisfied, uncertain) from
-        // cached parts: serialising the whole verdict on every keystroke spent most of the time
-        // decoding the same message strings again.
-        let out = js_sys::Object::new();
-        let [k_ok, k_violations, k_satisfied, k_uncertain] = &self.keys;
-        js_sys::Reflect::set(&out, k_ok, &JsValue::from_bool(verdict.ok))?;
-        let violations = self.violation_array(std::mem::take(&mut verdict.violations))?;
-        js_sys::Reflect::set(&out, k_violations, &violations)?;
-        let checklist = self.checklist_array(std::mem::take(&mut verdict.satisfied))?;
-        js_sys::Reflect::set(&out, k_satisfied, &checklist)?;
-        let uncertain = self.uncertain_value(verdict.uncertain.take());
-        js_sys::Reflect::set(&out, k_uncertain, &uncertain)?;
-        Ok(out.unchecked_into())
-    }
-
-    fn violation_array(&self, violations: Vec<Violation>) -> Result<JsValue, JsValue> {
-        let mut cache = self.warnings.borrow_mut();
-        let array = js_sys::Array::new();
-        let mut next = Vec::with_capacity(violations.len());
-        for v in violations {
-            let obj = match cache.iter().find(|(seen, _)| *seen == v) {
-                Some((_, obj)) => obj.clone(),
-                None => {
-                    let obj: JsValue = to_js(&v)?;
-                    js_sys::Object::freeze(obj.unchecked_ref::<js_sys::Object>());
-                    obj
-                }
-            };
-            array.push(&obj);
-            next.push((v, obj));
-        }
-        *cache = next;
-        Ok(array.into())
-    }
-
-    fn uncertain_value(&self, reason: Option<String>) -> JsValue {
-        let mut cache = self.uncertain.borrow_mut();
-        if cache.0 != reason {
-            let value = reason.as_deref().map_or(JsValue::NULL, JsValue::from_str);
-            *cache = (reason, value);
-        }
-        cache.1.clone()
-    }
-
-    fn checklist_array(&self, satisfied: Vec<Satisfied>) -> Result<JsValue, JsValue> {
-        let mut cache = self.checklist.borrow_mut();
-        if cache.1.is_undefined() || cache.0 != satisfied {
-            let array: JsValue = to_js(&satisfied)?;
-            js_sys::Object::freeze(array.unchecked_ref::<js_sys::Object>());
-            for item in js_sys::Array::from(&array).iter() {
-                js_sys::Object::freeze(item.unchecked_ref::<js_sys::Object>());
+        let sent = &mut *self.sent.borrow_mut();
+        let ids = self.violation_ids(sent, verdict.violations);
+        if sent.checklist.as_ref() != Some(&verdict.satisfied) {
+            for s in &verdict.satisfied {
+                checklist_item(&self.state, s.rule.as_str(), &s.message);
             }
-            *cache = (satisfied, array);
+            checklist_done(&self.state);
+            sent.checklist = Some(verdict.satisfied);
         }
-        Ok(cache.1.clone())
+        if sent.uncertain != verdict.uncertain {
+            set_uncertain(&self.state, verdict.uncertain.clone());
+            sent.uncertain = verdict.uncertain;
+        }
+        Ok(js_verdict(&self.state, verdict.ok, &ids))
+    }
+
+    /// The ids of `violations` on the JS side, sending the ones it does not hold yet.
+    fn violation_ids(&self, sent: &mut Sent, violations: Vec<Violation>) -> Vec<u32> {
+        if sent.violations.len() + violations.len() > MAX_INTERNED {
+            sent.violations.clear();
+            forget_violations(&self.state);
+        }
+        violations
+            .into_iter()
+            .map(|v| {
+                let id = match sent.violations.iter().position(|seen| *seen == v) {
+                    Some(id) => id,
+                    None => {
+                        let [start, end] = v.span.map_or([-1, -1], |[s, e]| [s as i32, e as i32]);
+                        intern_violation(&self.state, v.rule.as_str(), &v.message, start, end);
+                        sent.violations.push(v);
+                        sent.violations.len() - 1
+                    }
+                };
+                id as u32
+            })
+            .collect()
     }
 }
 
@@ -269,7 +280,10 @@ pub fn generate_password(
 
 // ---- translation helpers ----------------------------------------------------------------------
 
-fn validator_for(policy: Option<JsPolicy>, account: Option<JsAccount>) -> Result<crate::Validator, JsValue> {
+fn validator_for(
+    policy: Option<JsPolicy>,
+    account: Option<JsAccount>,
+) -> Result<crate::Validator, JsValue> {
     // No policy given: the AD Windows defaults, like the CLI without --policy.
     let policy = match policy.as_deref() {
         Some(p) if !p.is_null() && !p.is_undefined() => policy_from(p)?,
@@ -289,7 +303,10 @@ fn from_js<T: DeserializeOwned + Serialize>(v: &JsValue) -> Result<T, String> {
         let known: JsValue = to_js(&value).map_err(|_| "cannot read the object".to_owned())?;
         for key in js_sys::Object::keys(v.unchecked_ref::<js_sys::Object>()).iter() {
             if !js_sys::Reflect::has(&known, &key).unwrap_or(false) {
-                return Err(format!("unknown field `{}`", key.as_string().unwrap_or_default()));
+                return Err(format!(
+                    "unknown field `{}`",
+                    key.as_string().unwrap_or_default()
+                ));
             }
         }
     }
@@ -309,7 +326,9 @@ fn account_from(v: Option<&JsValue>) -> Result<Account, JsValue> {
     }
 }
 
-fn options_from<T: DeserializeOwned + Serialize + Default>(v: Option<&JsValue>) -> Result<T, JsValue> {
+fn options_from<T: DeserializeOwned + Serialize + Default>(
+    v: Option<&JsValue>,
+) -> Result<T, JsValue> {
     match v {
         Some(v) if !v.is_null() && !v.is_undefined() => {
             from_js(v).map_err(|e| input_error("InvalidOptions", &format!("invalid options: {e}")))
@@ -336,7 +355,8 @@ fn to_js<T: Serialize, J: JsCast>(value: &T) -> Result<J, JsValue> {
 }
 
 fn generated_to_js(result: Result<Generated, GenerateError>) -> Result<JsGenerated, JsValue> {
-    let mut generated = result.map_err(|e| js_error("GenerateError", &variant_of(&e), &e.to_string()))?;
+    let mut generated =
+        result.map_err(|e| js_error("GenerateError", &variant_of(&e), &e.to_string()))?;
     let out = to_js(&generated);
     // Our copy of the secret: the JS string now holds the only one the caller needs.
     generated.password.zeroize();
@@ -363,6 +383,10 @@ fn js_error(name: &str, variant: &str, message: &str) -> JsValue {
     let err = js_sys::Error::new(message);
     err.set_name(name);
     // Reflect::set on a fresh Error object cannot fail.
-    let _ = js_sys::Reflect::set(&err, &JsValue::from_str("variant"), &JsValue::from_str(variant));
+    let _ = js_sys::Reflect::set(
+        &err,
+        &JsValue::from_str("variant"),
+        &JsValue::from_str(variant),
+    );
     err.into()
 }

@@ -88,6 +88,31 @@ test('one Validator serves every keystroke; the one-shot function agrees', () =>
   v.free();
 });
 
+test('violation objects are reused across keystrokes and stay right after many distinct ones', () => {
+  const policy = doc.policies.AD7;
+  const account = { sam_account_name: 'jsmith', display_name: 'John Smith' };
+  const v = new Validator(policy, account);
+  const a = v.validate('abc');
+  const b = v.validate('abcd');
+  const c = v.validate('abc');
+  const complexity = (x) => x.violations.find((w) => w.rule === 'AD_COMPLEXITY');
+  assert.equal(complexity(a), complexity(b), 'an unchanged violation is the same frozen object');
+  assert.equal(a.violations[0], c.violations[0]);
+  assert.notEqual(a.violations[0], b.violations[0], 'a changed length message is a new object');
+  assert.ok(Object.isFrozen(a.violations[0]));
+  // Each prefix puts the name at a new place: a new span, so a new object every time, far more
+  // than the validator keeps (it starts over); every verdict must still equal the one-shot one.
+  for (let i = 0; i < 600; i++) {
+    const p = 'x'.repeat(i % 300) + 'jsmith' + (i >= 300 ? 'Q1!' : '');
+    const got = v.validate(p);
+    assert.deepEqual(got, validate(p, policy, account), `prefix ${i}`);
+    const sam = got.violations.find((w) => w.rule === 'AD_SAM_NAME');
+    assert.equal(p.slice(...sam.span), 'jsmith');
+    if (sam.span) assert.ok(Object.isFrozen(sam.span));
+  }
+  v.free();
+});
+
 test('absent values are null, exactly like the CLI JSON', () => {
   const verdict = validate('abc', doc.policies.AD7, null);
   assert.deepEqual(Object.keys(verdict).sort(), ['ok', 'satisfied', 'uncertain', 'violations']);
