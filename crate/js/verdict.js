@@ -1,42 +1,47 @@
-// The JS half of `Validator.validate` (crate/src/wasm.rs). Verdict objects are assembled here from
-// parts the Rust side sent once: a keystroke then costs one call across the wasm boundary (the ids
-// of its violations) instead of one call per object, field and string.
-// Holds policy texts and messages only, never the password.
+// The JS half of `Validator.validate` (crate/src/wasm.rs). Verdicts are assembled here from parts
+// the Rust side sent once and refers to by id: a keystroke then costs one call across the wasm
+// boundary instead of one call per object, field and string, and a UI can compare parts by
+// identity. Holds policy texts and messages only, never the password.
 
-/** Per-Validator state: frozen violation objects by id, the frozen checklist, the doubt. */
+/** Per-Validator tables of frozen parts, index = id. */
 export function verdictState() {
-  return { objs: [], satisfied: Object.freeze([]), next: [], uncertain: null };
+  return { violations: [], checklists: [], doubts: [], items: [] };
 }
 
-/** Adds violation number `state.objs.length`; `start < 0`: no span. */
+/** Adds the next violation; `start < 0`: no span. */
 export function internViolation(state, rule, message, start, end) {
   const span = start < 0 ? null : Object.freeze([start, end]);
-  state.objs.push(Object.freeze({ rule, message, span }));
+  state.violations.push(Object.freeze({ rule, message, span }));
 }
 
-/** Forgets every violation (the Rust side keeps the table bounded). */
-export function forgetViolations(state) {
-  state.objs.length = 0;
-}
-
-/** Appends one met rule to the checklist being rebuilt. */
+/** One met rule of the checklist being sent. */
 export function checklistItem(state, rule, message) {
-  state.next.push(Object.freeze({ rule, message }));
+  state.items.push(Object.freeze({ rule, message }));
 }
 
-/** The rebuilt checklist replaces the old one (a new array, so a UI can compare identity). */
-export function checklistDone(state) {
-  state.satisfied = Object.freeze(state.next);
-  state.next = [];
+/** The items sent since the last call become the next checklist. */
+export function internChecklist(state) {
+  state.checklists.push(Object.freeze(state.items));
+  state.items = [];
 }
 
-export function setUncertain(state, reason) {
-  state.uncertain = reason ?? null;
+export function internDoubt(state, reason) {
+  state.doubts.push(reason);
 }
 
-/** The verdict, in the CLI's field order; `ids` index `state.objs`. */
-export function verdict(state, ok, ids) {
-  const violations = new Array(ids.length);
-  for (let i = 0; i < ids.length; i++) violations[i] = state.objs[ids[i]];
-  return { ok, violations, satisfied: state.satisfied, uncertain: state.uncertain };
+/** Empties one table (the Rust side keeps them bounded). */
+export function forget(state, table) {
+  state[table].length = 0;
+}
+
+/** The verdict, in the CLI's field order; `doubt < 0`: certain. */
+export function verdict(state, ok, violations, checklist, doubt) {
+  const list = new Array(violations.length);
+  for (let i = 0; i < violations.length; i++) list[i] = state.violations[violations[i]];
+  return {
+    ok,
+    violations: list,
+    satisfied: state.checklists[checklist],
+    uncertain: doubt < 0 ? null : state.doubts[doubt],
+  };
 }

@@ -4,7 +4,7 @@
 //! Values have exactly the JSON shapes of the CLI (snake_case fields, `null` for absent optionals).
 //! Errors are thrown as JS `Error`s whose `name` is `"PolicyError"`, `"GenerateError"` or
 //! `"InputError"` and whose `variant` names the case (e.g. `"OutOfRange"`, `"Infeasible"`).
-use serde::{de::DeserializeOwned, Serialize};
+use serde::de::{DeserializeOwned, Visitor};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use zeroize::{Zeroize, Zeroizing};
@@ -146,38 +146,44 @@ extern "C" {
     fn verdict_state() -> JsValue;
     #[wasm_bindgen(js_name = internViolation)]
     fn intern_violation(state: &JsValue, rule: &str, message: &str, start: i32, end: i32);
-    #[wasm_bindgen(js_name = forgetViolations)]
-    fn forget_violations(state: &JsValue);
     #[wasm_bindgen(js_name = checklistItem)]
     fn checklist_item(state: &JsValue, rule: &str, message: &str);
-    #[wasm_bindgen(js_name = checklistDone)]
-    fn checklist_done(state: &JsValue);
-    #[wasm_bindgen(js_name = setUncertain)]
-    fn set_uncertain(state: &JsValue, reason: Option<String>);
+    #[wasm_bindgen(js_name = internChecklist)]
+    fn intern_checklist(state: &JsValue);
+    #[wasm_bindgen(js_name = internDoubt)]
+    fn intern_doubt(state: &JsValue, reason: &str);
+    fn forget(state: &JsValue, table: &str);
     #[wasm_bindgen(js_name = verdict)]
-    fn js_verdict(state: &JsValue, ok: bool, ids: &[u32]) -> JsVerdict;
+    fn js_verdict(
+        state: &JsValue,
+        ok: bool,
+        violations: &[u32],
+        checklist: u32,
+        doubt: i32,
+    ) -> JsVerdict;
 }
 
-/// Distinct violations kept per validator (and as JS objects in `js/verdict.js`) before both
-/// tables start over: typing meets a few dozen, so this bounds memory without costing hits.
+/// Distinct values each table keeps (here and as JS objects in `js/verdict.js`) before it starts
+/// over: typing meets a few dozen violations and a handful of checklists, so this bounds memory
+/// without costing hits.
 const MAX_INTERNED: usize = 256;
 
 /// A policy compiled for one account: build once, call `validate` on every keystroke.
 #[wasm_bindgen(js_name = Validator)]
 pub struct JsValidator {
     inner: crate::Validator,
-    /// The JS side of the verdict caches (see `js/verdict.js`).
+    /// The JS side of the verdict tables (see `js/verdict.js`).
     state: JsValue,
-    /// What the JS side holds: violation objects (index = id), the checklist, the doubt. Most
-    /// keystrokes repeat these, so only their ids cross the boundary. Never the password.
+    /// What the JS side holds, index = id. Keystrokes mostly repeat earlier violations,
+    /// checklists and doubts, so only their ids cross the boundary. Never the password.
     sent: RefCell<Sent>,
 }
 
 #[derive(Default)]
 struct Sent {
     violations: Vec<Violation>,
-    checklist: Option<Vec<Satisfied>>,
-    uncertain: Option<String>,
+    checklists: Vec<Vec<Satisfied>>,
+    doubts: Vec<String>,
 }
 
 #[wasm_bindgen(js_class = Validator)]
@@ -205,43 +211,60 @@ impl JsValidator {
         let verdict = self.inner.validate(&password);
         drop(password);
         let sent = &mut *self.sent.borrow_mut();
-        let ids = self.violation_ids(sent, verdict.violations);
-        if sent.checklist.as_ref() != Some(&verdict.satisfied) {
-            for s in &verdict.satisfied {
-                checklist_item(&self.state, s.rule.as_str(), &s.message);
-            }
-            checklist_done(&self.state);
-            sent.checklist = Some(verdict.satisfied);
-        }
-        if sent.uncertain != verdict.uncertain {
-            set_uncertain(&self.state, verdict.uncertain.clone());
-            sent.uncertain = verdict.uncertain;
-        }
-        Ok(js_verdict(&self.state, verdict.ok, &ids))
-    }
-
-    /// The ids of `violations` on the JS side, sending the ones it does not hold yet.
-    fn violation_ids(&self, sent: &mut Sent, violations: Vec<Violation>) -> Vec<u32> {
-        if sent.violations.len() + violations.len() > MAX_INTERNED {
+        let state = &self.state;
+        // A verdict's ids must stay valid until it is built: make room for all of them first.
+        if sent.violations.len() + verdict.violations.len() > MAX_INTERNED {
             sent.violations.clear();
-            forget_violations(&self.state);
+            forget(state, "violations");
         }
-        violations
+        let violations: Vec<u32> = verdict
+            .violations
             .into_iter()
             .map(|v| {
-                let id = match sent.violations.iter().position(|seen| *seen == v) {
-                    Some(id) => id,
-                    None => {
-                        let [start, end] = v.span.map_or([-1, -1], |[s, e]| [s as i32, e as i32]);
-                        intern_violation(&self.state, v.rule.as_str(), &v.message, start, end);
-                        sent.violations.push(v);
-                        sent.violations.len() - 1
-                    }
-                };
-                id as u32
+                intern(&mut sent.violations, v, |v| {
+                    let [start, end] = v.span.map_or([-1, -1], |[s, e]| [s as i32, e as i32]);
+                    intern_violation(state, v.rule.as_str(), &v.message, start, end);
+                })
             })
-            .collect()
+            .collect();
+        let checklist = make_room(&mut sent.checklists, state, "checklists");
+        let checklist = intern(checklist, verdict.satisfied, |list| {
+            for s in list {
+                checklist_item(state, s.rule.as_str(), &s.message);
+            }
+            intern_checklist(state);
+        });
+        let doubt = match verdict.uncertain {
+            None => -1,
+            Some(reason) => {
+                let doubts = make_room(&mut sent.doubts, state, "doubts");
+                intern(doubts, reason, |r| intern_doubt(state, r)) as i32
+            }
+        };
+        Ok(js_verdict(state, verdict.ok, &violations, checklist, doubt))
     }
+}
+
+/// Empties `table` (and its JS twin) when it is full, so one more value fits.
+fn make_room<'t, T>(table: &'t mut Vec<T>, state: &JsValue, name: &str) -> &'t mut Vec<T> {
+    if table.len() >= MAX_INTERNED {
+        table.clear();
+        forget(state, name);
+    }
+    table
+}
+
+/// The id of `value` in `table`, calling `send` to give it to the JS side first if it is new.
+fn intern<T: PartialEq>(table: &mut Vec<T>, value: T, send: impl FnOnce(&T)) -> u32 {
+    let id = match table.iter().position(|seen| *seen == value) {
+        Some(id) => id,
+        None => {
+            send(&value);
+            table.push(value);
+            table.len() - 1
+        }
+    };
+    id as u32
 }
 
 /// One-shot validation: compiles the policy and validates `password` once.
@@ -293,46 +316,94 @@ fn validator_for(
     crate::Validator::new(&policy, &account).map_err(policy_error)
 }
 
-/// Reads `T` from a JS value with the CLI's JSON rules. serde-wasm-bindgen reads only the known
-/// fields of a plain struct, so `deny_unknown_fields` alone would let a typo (`min_len`) through
-/// silently: every key of the input must also appear in `T` written back out (all its fields).
-/// (Cheaper in code size than a detour through `serde_json::Value`.)
-fn from_js<T: DeserializeOwned + Serialize>(v: &JsValue) -> Result<T, String> {
+/// Reads `T` from a JS value with the CLI's JSON rules. serde-wasm-bindgen reads only the fields a
+/// plain struct asks for, so `deny_unknown_fields` alone would let a typo (`min_len`) through
+/// silently: every key of such an input must be one of the struct's fields or of `also`.
+fn from_js<T: DeserializeOwned>(v: &JsValue, also: &[&str]) -> Result<T, String> {
     let value: T = serde_wasm_bindgen::from_value(v.clone()).map_err(|e| e.to_string())?;
-    if v.is_object() && !js_sys::Array::is_array(v) {
-        let known: JsValue = to_js(&value).map_err(|_| "cannot read the object".to_owned())?;
+    if let Some(fields) =
+        struct_fields::<T>().filter(|_| v.is_object() && !js_sys::Array::is_array(v))
+    {
         for key in js_sys::Object::keys(v.unchecked_ref::<js_sys::Object>()).iter() {
-            if !js_sys::Reflect::has(&known, &key).unwrap_or(false) {
-                return Err(format!(
-                    "unknown field `{}`",
-                    key.as_string().unwrap_or_default()
-                ));
+            let key = key.as_string().unwrap_or_default();
+            if !fields.contains(&key.as_str()) && !also.contains(&key.as_str()) {
+                return Err(format!("unknown field `{key}`"));
             }
         }
     }
     Ok(value)
 }
 
+/// The field names serde's derive passes for a plain struct `T`, `None` for other shapes.
+fn struct_fields<T: DeserializeOwned>() -> Option<&'static [&'static str]> {
+    let mut fields = None;
+    let _ = T::deserialize(FieldNames(&mut fields));
+    fields
+}
+
+/// A deserializer that only records the field list serde asks `deserialize_struct` for.
+struct FieldNames<'a>(&'a mut Option<&'static [&'static str]>);
+
+impl<'de> serde::Deserializer<'de> for FieldNames<'_> {
+    type Error = serde::de::value::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+        Err(serde::de::Error::custom("not a plain struct"))
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        _visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        *self.0 = Some(fields);
+        Err(serde::de::Error::custom("fields recorded"))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option
+        unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+    }
+}
+
 fn policy_from(v: &JsValue) -> Result<Policy, JsValue> {
-    from_js(v).map_err(|e| input_error("InvalidPolicy", &format!("invalid policy: {e}")))
+    read_policy(v).map_err(|e| input_error("InvalidPolicy", &format!("invalid policy: {e}")))
+}
+
+/// The policy's struct chosen by its `kind` tag. Read by hand rather than through `Policy`'s
+/// internally tagged `Deserialize`, whose buffering machinery is several KB of wasm; the kind names
+/// are the CLI's (the vector tests cover each).
+fn read_policy(v: &JsValue) -> Result<Policy, String> {
+    if !v.is_object() || js_sys::Array::is_array(v) {
+        return Err("expected an object with a `kind`".into());
+    }
+    let kind = js_sys::Reflect::get(v, &"kind".into())
+        .ok()
+        .and_then(|k| k.as_string());
+    match kind.as_deref() {
+        Some("active_directory") => from_js(v, &["kind"]).map(Policy::ActiveDirectory),
+        Some("entra") => from_js(v, &["kind"]).map(Policy::Entra),
+        Some("nist") => from_js(v, &["kind"]).map(Policy::Nist),
+        Some(other) => Err(format!(
+            "unknown variant `{other}`, expected one of `active_directory`, `entra`, `nist`"
+        )),
+        None => Err("missing field `kind`".into()),
+    }
 }
 
 fn account_from(v: Option<&JsValue>) -> Result<Account, JsValue> {
     match v {
-        Some(v) if !v.is_null() && !v.is_undefined() => {
-            from_js(v).map_err(|e| input_error("InvalidAccount", &format!("invalid account: {e}")))
-        }
+        Some(v) if !v.is_null() && !v.is_undefined() => from_js(v, &[])
+            .map_err(|e| input_error("InvalidAccount", &format!("invalid account: {e}"))),
         _ => Ok(Account::default()),
     }
 }
 
-fn options_from<T: DeserializeOwned + Serialize + Default>(
-    v: Option<&JsValue>,
-) -> Result<T, JsValue> {
+fn options_from<T: DeserializeOwned + Default>(v: Option<&JsValue>) -> Result<T, JsValue> {
     match v {
-        Some(v) if !v.is_null() && !v.is_undefined() => {
-            from_js(v).map_err(|e| input_error("InvalidOptions", &format!("invalid options: {e}")))
-        }
+        Some(v) if !v.is_null() && !v.is_undefined() => from_js(v, &[])
+            .map_err(|e| input_error("InvalidOptions", &format!("invalid options: {e}"))),
         _ => Ok(T::default()),
     }
 }
@@ -345,38 +416,28 @@ fn password_from(v: &JsValue) -> Result<Zeroizing<String>, JsValue> {
         .ok_or_else(|| input_error("InvalidPassword", "the password must be a string"))
 }
 
-/// `json_compatible`: `None` becomes `null` (not `undefined`) and maps become plain objects, so
-/// the value equals `JSON.parse` of the CLI's output.
-fn to_js<T: Serialize, J: JsCast>(value: &T) -> Result<J, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map(JsCast::unchecked_into)
-        .map_err(|e| js_error("InputError", "Serialization", &e.to_string()))
-}
-
 fn generated_to_js(result: Result<Generated, GenerateError>) -> Result<JsGenerated, JsValue> {
     let mut generated =
-        result.map_err(|e| js_error("GenerateError", &variant_of(&e), &e.to_string()))?;
-    let out = to_js(&generated);
+        result.map_err(|e| js_error("GenerateError", e.variant(), &e.to_string()))?;
+    let out = js_sys::Object::new();
+    // Reflect::set on a fresh plain object cannot fail.
+    let _ = js_sys::Reflect::set(
+        &out,
+        &"password".into(),
+        &generated.password.as_str().into(),
+    );
+    let _ = js_sys::Reflect::set(&out, &"entropy_bits".into(), &generated.entropy_bits.into());
     // Our copy of the secret: the JS string now holds the only one the caller needs.
     generated.password.zeroize();
-    out
+    Ok(out.unchecked_into())
 }
 
 fn policy_error(e: PolicyError) -> JsValue {
-    js_error("PolicyError", &variant_of(&e), &e.to_string())
+    js_error("PolicyError", e.variant(), &e.to_string())
 }
 
 fn input_error(variant: &str, message: &str) -> JsValue {
     js_error("InputError", variant, message)
-}
-
-/// The variant name of a derived `Debug` enum (text before the first `(`, `{` or space), so new
-/// variants need no change here. These error enums never carry a password.
-fn variant_of(e: &impl core::fmt::Debug) -> String {
-    let text = format!("{e:?}");
-    let end = text.find(['(', '{', ' ']).unwrap_or(text.len());
-    text[..end].to_owned()
 }
 
 fn js_error(name: &str, variant: &str, message: &str) -> JsValue {

@@ -3,7 +3,7 @@
 // `Validator.validate` call per prefix. We time whole 24-call typing runs (so the clock's own cost
 // is spread over 24 calls), repeat many times and report the median per call.
 //
-//   node tests/bench/wasm_keystroke.mjs [--reps N] [--json]
+//   node tests/bench/wasm_keystroke.mjs [--reps N] [--json]     (PKG=dir: time another wasm-pkg build)
 // Targets (issue #2): median ≤ 5 µs AD, ≤ 10 µs Entra, ≥ 100× faster than zxcvbn-ts.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,7 @@ import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
 import * as zxcvbnEn from '@zxcvbn-ts/language-en';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const pkg = join(here, '..', '..', 'target', 'wasm-pkg');
+const pkg = process.env.PKG || join(here, '..', '..', 'target', 'wasm-pkg');
 const { initSync, Validator } = await import(join(pkg, 'passdesk_core.js'));
 initSync({ module: readFileSync(join(pkg, 'passdesk_core_bg.wasm')) });
 

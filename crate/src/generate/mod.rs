@@ -142,6 +142,19 @@ pub enum GenerateError {
     },
 }
 
+impl GenerateError {
+    /// The variant's name (`"Infeasible"`, ...): what the JS API reports as `error.variant`.
+    pub fn variant(&self) -> &'static str {
+        match self {
+            GenerateError::InvalidLength { .. } => "InvalidLength",
+            GenerateError::InvalidWordCount { .. } => "InvalidWordCount",
+            GenerateError::InvalidSeparator => "InvalidSeparator",
+            GenerateError::Infeasible(_) => "Infeasible",
+            GenerateError::Exhausted { .. } => "Exhausted",
+        }
+    }
+}
+
 /// Generates a complex password with the OS CSPRNG (read in blocks: one OS call per generation).
 pub fn generate_password(opts: &PasswordOptions, validator: &Validator) -> Result<Generated, GenerateError> {
     generate_password_with_rng(&mut os_rng::BlockOsRng::new(), opts, validator)
@@ -168,4 +181,25 @@ pub fn generate_passphrase_with_rng<R: rand::Rng + ?Sized>(
     validator: &Validator,
 ) -> Result<Generated, GenerateError> {
     passphrase::generate(rng, opts, validator)
+}
+
+#[cfg(test)]
+mod error_tests {
+    use super::GenerateError;
+
+    #[test]
+    fn variant_names_match_the_enum() {
+        let errors = [
+            GenerateError::InvalidLength { min: 8, max: 256, value: 7 },
+            GenerateError::InvalidWordCount { min: 3, max: 20, value: 2 },
+            GenerateError::InvalidSeparator,
+            GenerateError::Infeasible("x".into()),
+            GenerateError::Exhausted { attempts: 1, hint: "y".into() },
+        ];
+        for e in errors {
+            let debug = format!("{e:?}");
+            let name = debug.split(['(', ' ']).next().unwrap_or_default();
+            assert_eq!(name, e.variant(), "{debug}");
+        }
+    }
 }

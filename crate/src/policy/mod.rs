@@ -127,3 +127,47 @@ pub enum PolicyError {
         max: usize,
     },
 }
+
+impl PolicyError {
+    /// The variant's name (`"OutOfRange"`, ...): what the JS API reports as `error.variant`.
+    pub fn variant(&self) -> &'static str {
+        match self {
+            PolicyError::OutOfRange { .. } => "OutOfRange",
+            PolicyError::TermLength { .. } => "TermLength",
+            PolicyError::TooManyTerms { .. } => "TooManyTerms",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variant_names_match_the_enum() {
+        let errors = [
+            PolicyError::OutOfRange {
+                field: "min_length",
+                min: 0,
+                max: 255,
+                value: 300,
+            },
+            PolicyError::TermLength {
+                index: 0,
+                chars: 2,
+                min: 4,
+                max: 16,
+            },
+            PolicyError::TooManyTerms {
+                count: 1001,
+                max: 1000,
+            },
+        ];
+        for e in errors {
+            assert!(
+                format!("{e:?}").starts_with(&format!("{} ", e.variant())),
+                "{e:?}"
+            );
+        }
+    }
+}
