@@ -1,4 +1,6 @@
 //! The result of a validation: every failing rule, the rules met, and how certain we are.
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 /// Stable rule identifiers (policy.md). Serialized as e.g. `"AD_MIN_LEN"`.
@@ -58,8 +60,9 @@ pub struct Violation {
 pub struct Satisfied {
     /// Stable rule ID.
     pub rule: RuleId,
-    /// What the rule asks, e.g. "At least 7 characters".
-    pub message: String,
+    /// What the rule asks, e.g. "At least 7 characters". Shared: a validator words each rule once
+    /// and every verdict refers to that text.
+    pub message: Arc<str>,
 }
 
 /// Outcome of validating one password.

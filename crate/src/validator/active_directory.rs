@@ -1,8 +1,10 @@
 //! Active Directory profiles: a Windows DC (policy.md §1) and a Samba AD DC (§2).
+use std::sync::Arc;
+
 use super::checklist::Checklist;
 use super::classify::{samba_kind, windows_doubt, windows_kind, Kind, KindSet};
 use super::folded::FoldedPassword;
-use super::messages::{and_list, complexity_failure, quoted};
+use super::messages::{complexity_failure, push_list, push_quoted, quoted};
 use super::names::{display_name_tokens, sam_token, NameToken};
 use crate::{Account, ActiveDirectoryPolicy, DcKind, RuleId, Verdict};
 
@@ -24,13 +26,14 @@ pub(crate) struct AdRules {
     met: MetMessages,
 }
 
-/// Checklist wording of met rules, built once (each call only copies them).
+/// Checklist wording of met rules, built once (each verdict shares them).
 #[derive(Debug, Clone)]
 struct MetMessages {
-    max_len: String,
-    min_len: String,
-    sam: String,
-    display_name: String,
+    max_len: Arc<str>,
+    min_len: Arc<str>,
+    sam: Arc<str>,
+    display_name: Arc<str>,
+    complexity: Arc<str>,
 }
 
 impl AdRules {
@@ -38,23 +41,23 @@ impl AdRules {
         let sam = sam_token(account.sam_account_name.as_deref());
         let tokens = display_name_tokens(account.display_name.as_deref());
         let met = MetMessages {
-            max_len: format!("At most {AD_MAX_LEN} characters"),
-            min_len: format!("At least {} characters", policy.min_length),
+            max_len: format!("At most {AD_MAX_LEN} characters").into(),
+            min_len: format!("At least {} characters", policy.min_length).into(),
             sam: match &sam {
-                Some(sam) => format!("Does not contain the logon name \"{}\"", sam.shown),
-                None => {
-                    "Does not contain the logon name (none of 3+ characters to check)".to_string()
-                }
+                Some(sam) => format!("Does not contain the logon name \"{}\"", sam.shown).into(),
+                None => "Does not contain the logon name (none of 3+ characters to check)".into(),
             },
             display_name: if tokens.is_empty() {
-                "Does not contain a part of the display name (none of 3+ characters)".to_string()
+                "Does not contain a part of the display name (none of 3+ characters)".into()
             } else {
                 let shown: Vec<&str> = tokens.iter().map(|t| t.shown.as_str()).collect();
                 format!(
                     "Does not contain a part of the display name ({})",
                     quoted(&shown).join(", ")
                 )
+                .into()
             },
+            complexity: "At least 3 of 5 character kinds: upper-case, lower-case, digits, symbols, letters without case".into(),
         };
         Self {
             dc: policy.dc,
@@ -146,16 +149,14 @@ impl AdRules {
         }
         hits.sort_by_key(|(_, at)| *at);
         let (first, at) = hits[0];
-        let names: Vec<&str> = hits.iter().map(|(t, _)| t.shown.as_str()).collect();
-        let quoted_names = quoted(&names);
-        let quoted_refs: Vec<&str> = quoted_names.iter().map(String::as_str).collect();
         let part = if hits.len() == 1 { "part" } else { "parts" };
+        let mut msg = format!("Contains the display-name {part} ");
+        push_list(&mut msg, &hits, "and", |out, (t, _)| {
+            push_quoted(out, &t.shown)
+        });
         list.fail(
             RuleId::AdDisplayNameToken,
-            format!(
-                "Contains the display-name {part} {}",
-                and_list(&quoted_refs)
-            ),
+            msg,
             Some(folded.span16(at, at + first.folded.len())),
         );
     }
@@ -166,10 +167,7 @@ impl AdRules {
             DcKind::Samba => (super::classify::kinds_of(password, samba_kind), None),
         };
         if found.count() >= KINDS_NEEDED {
-            list.pass(
-                RuleId::AdComplexity,
-                "At least 3 of 5 character kinds: upper-case, lower-case, digits, symbols, letters without case",
-            );
+            list.pass(RuleId::AdComplexity, &self.met.complexity);
         } else {
             let mut msg = complexity_failure(found, 5, KINDS_NEEDED, &HINT_KINDS);
             if self.dc == DcKind::Windows && password.chars().any(|c| windows_kind(c).is_none()) {

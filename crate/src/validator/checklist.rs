@@ -1,11 +1,14 @@
 //! Collects one outcome per rule, in policy order, into a [`Verdict`].
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use crate::{RuleId, Satisfied, Verdict, Violation};
 
 #[derive(Default)]
 pub(crate) struct Checklist {
     violations: Vec<Violation>,
     satisfied: Vec<Satisfied>,
-    doubts: Vec<String>,
+    doubts: Vec<Cow<'static, str>>,
 }
 
 impl Checklist {
@@ -18,10 +21,11 @@ impl Checklist {
         }
     }
 
-    pub(crate) fn pass(&mut self, rule: RuleId, requirement: impl Into<String>) {
+    /// `requirement` is worded once per validator (see `met_message`), so passing costs no copy.
+    pub(crate) fn pass(&mut self, rule: RuleId, requirement: &Arc<str>) {
         self.satisfied.push(Satisfied {
             rule,
-            message: requirement.into(),
+            message: Arc::clone(requirement),
         });
     }
 
@@ -34,19 +38,24 @@ impl Checklist {
     }
 
     /// Adds a reason why the vendor may decide differently (joined with "; ").
-    pub(crate) fn doubt(&mut self, reason: impl Into<String>) {
+    pub(crate) fn doubt(&mut self, reason: impl Into<Cow<'static, str>>) {
         let reason = reason.into();
         if !self.doubts.contains(&reason) {
             self.doubts.push(reason);
         }
     }
 
-    pub(crate) fn finish(self) -> Verdict {
+    pub(crate) fn finish(mut self) -> Verdict {
+        let uncertain = match self.doubts.len() {
+            0 => None,
+            1 => self.doubts.pop().map(Cow::into_owned),
+            _ => Some(self.doubts.join("; ")),
+        };
         Verdict {
             ok: self.violations.is_empty(),
             violations: self.violations,
             satisfied: self.satisfied,
-            uncertain: (!self.doubts.is_empty()).then(|| self.doubts.join("; ")),
+            uncertain,
         }
     }
 }

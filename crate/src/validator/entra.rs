@@ -5,7 +5,7 @@ use super::banned_index::{BannedIndex, Occurrence, TermSource};
 use super::checklist::Checklist;
 use super::classify::{entra_kind, Kind, KindSet};
 use super::folded::utf16_span;
-use super::messages::{and_list, complexity_failure, quoted};
+use super::messages::{complexity_failure, push_list, push_quoted, quoted};
 use super::normalize::{normalize_password, normalize_term};
 use crate::{Account, EntraPolicy, RuleId, Verdict};
 
@@ -33,8 +33,18 @@ pub(crate) struct EntraRules {
     /// Custom terms plus the account's names (M1 counts names in the score too).
     local: BannedIndex,
     names: Vec<EntraName>,
-    /// Checklist wording of the met name rule (built once).
-    met_names: String,
+    met: MetMessages,
+}
+
+/// Checklist wording of met rules, built once (each verdict shares them).
+#[derive(Debug, Clone)]
+struct MetMessages {
+    charset: Arc<str>,
+    min_len: Arc<str>,
+    max_len: Arc<str>,
+    complexity: Arc<str>,
+    banned: Arc<str>,
+    names: Arc<str>,
 }
 
 impl EntraRules {
@@ -70,27 +80,37 @@ impl EntraRules {
         let shown: Vec<&str> = names.iter().map(|n| n.shown.as_str()).collect();
         let met_names = if shown.is_empty() {
             "Does not contain the user's names or the organisation name (none of 4+ characters)"
-                .to_string()
+                .into()
         } else {
             format!(
                 "Does not contain the user's names or the organisation name ({})",
                 quoted(&shown).join(", ")
             )
+            .into()
+        };
+        let met = MetMessages {
+            charset: "Only A–Z, a–z, 0–9, space and ASCII symbols".into(),
+            min_len: format!("At least {ENTRA_MIN_LEN} characters").into(),
+            max_len: format!("At most {ENTRA_MAX_LEN} characters").into(),
+            complexity: "At least 3 of 4 character kinds: upper-case, lower-case, digits, symbols"
+                .into(),
+            banned: "Not mostly made of common or blocked words (score 5+)".into(),
+            names: met_names,
         };
         Self {
             global,
             local,
             names,
-            met_names,
+            met,
         }
     }
 
     pub(crate) fn check(&self, password: &str) -> Verdict {
         let mut list = Checklist::new(6);
-        check_charset(password, &mut list);
+        check_charset(password, &self.met.charset, &mut list);
         let len16 = u32::try_from(password.encode_utf16().count()).unwrap_or(u32::MAX);
         if len16 >= ENTRA_MIN_LEN {
-            list.pass(RuleId::EntraMinLen, MET_MIN_LEN);
+            list.pass(RuleId::EntraMinLen, &self.met.min_len);
         } else {
             list.fail(
                 RuleId::EntraMinLen,
@@ -99,7 +119,7 @@ impl EntraRules {
             );
         }
         if len16 <= ENTRA_MAX_LEN {
-            list.pass(RuleId::EntraMaxLen, MET_MAX_LEN);
+            list.pass(RuleId::EntraMaxLen, &self.met.max_len);
         } else {
             list.fail(
                 RuleId::EntraMaxLen,
@@ -107,7 +127,7 @@ impl EntraRules {
                 None,
             );
         }
-        check_complexity(password, &mut list);
+        check_complexity(password, &self.met.complexity, &mut list);
 
         let normalized = normalize_password(password);
         let banned_ok = self.check_banned(password, &normalized, &mut list);
@@ -163,28 +183,26 @@ impl EntraRules {
         occurrences.dedup_by_key(|o| (o.start, o.end));
         let score = min_score(pw.len(), &occurrences, None);
         if score >= MIN_SCORE {
-            list.pass(RuleId::EntraBanned, MET_BANNED);
+            list.pass(RuleId::EntraBanned, &self.met.banned);
             return true;
         }
 
         let mut chosen = Vec::new();
         min_score(pw.len(), &occurrences, Some(&mut chosen));
-        let mut shown: Vec<String> = Vec::new();
+        let mut shown: Vec<&str> = Vec::new();
         for o in &chosen {
-            let q = format!("\"{}\"", self.index(o.list).term(o.term).shown);
-            if !shown.contains(&q) {
-                shown.push(q);
+            let term = self.index(o.list).term(o.term).shown.as_str();
+            if !shown.contains(&term) {
+                shown.push(term);
             }
         }
-        let refs: Vec<&str> = shown.iter().map(String::as_str).collect();
-        let msg = if refs.is_empty() {
-            format!("Scores {score} of the {MIN_SCORE} points needed: make it longer")
+        let mut msg = format!("Scores {score} of the {MIN_SCORE} points needed: ");
+        if shown.is_empty() {
+            msg.push_str("make it longer");
         } else {
-            format!(
-                "Scores {score} of the {MIN_SCORE} points needed: {} count 1 point each, every other character 1; add characters that are not part of a common word",
-                and_list(&refs)
-            )
-        };
+            push_list(&mut msg, &shown, "and", |out, term| push_quoted(out, term));
+            msg.push_str(" count 1 point each, every other character 1; add characters that are not part of a common word");
+        }
         let span = chosen.first().map(|o| utf16_span(password, o.start, o.end));
         list.fail(RuleId::EntraBanned, msg, span);
         list.doubt(LIKELY_REFUSED);
@@ -199,7 +217,7 @@ impl EntraRules {
             .filter_map(|n| find_bytes(pw, &n.normalized).map(|at| (at, n)))
             .min_by_key(|(at, _)| *at);
         let Some((at, first)) = first else {
-            list.pass(RuleId::EntraNameSubstring, &self.met_names);
+            list.pass(RuleId::EntraNameSubstring, &self.met.names);
             return true;
         };
         // Failing: now it is worth collecting every name found, in password order.
@@ -209,14 +227,15 @@ impl EntraRules {
             .filter_map(|n| find_bytes(pw, &n.normalized).map(|at| (at, n)))
             .collect();
         hits.sort_by_key(|(at, _)| *at);
-        let described: Vec<String> = hits
-            .iter()
-            .map(|(_, n)| format!("{} \"{}\"", describe(n.source), n.shown))
-            .collect();
-        let refs: Vec<&str> = described.iter().map(String::as_str).collect();
+        let mut msg = String::from("Contains ");
+        push_list(&mut msg, &hits, "and", |out, (_, n)| {
+            out.push_str(describe(n.source));
+            out.push(' ');
+            push_quoted(out, &n.shown);
+        });
         list.fail(
             RuleId::EntraNameSubstring,
-            format!("Contains {}", and_list(&refs)),
+            msg,
             Some(utf16_span(password, at, at + first.normalized.len())),
         );
         false
@@ -225,9 +244,6 @@ impl EntraRules {
 
 const GLOBAL: u8 = 0;
 const LOCAL: u8 = 1;
-const MET_MIN_LEN: &str = "At least 8 characters";
-const MET_MAX_LEN: &str = "At most 256 characters";
-const MET_BANNED: &str = "Not mostly made of common or blocked words (score 5+)";
 
 const LIKELY_REFUSED: &str =
     "Banned-word check: Microsoft's global list is secret, so this uses PassDesk's own list \
@@ -243,7 +259,7 @@ fn describe(source: TermSource) -> &'static str {
     }
 }
 
-fn check_charset(password: &str, list: &mut Checklist) {
+fn check_charset(password: &str, met: &Arc<str>, list: &mut Checklist) {
     let allowed = |c: char| (' '..='~').contains(&c);
     let mut first = None;
     let mut count = 0u32;
@@ -256,10 +272,7 @@ fn check_charset(password: &str, list: &mut Checklist) {
         at16 = at16.saturating_add(c.len_utf16() as u32);
     }
     match first {
-        None => list.pass(
-            RuleId::EntraCharset,
-            "Only A–Z, a–z, 0–9, space and ASCII symbols",
-        ),
+        None => list.pass(RuleId::EntraCharset, met),
         Some(span) => {
             let what = if count == 1 {
                 "a character".to_string()
@@ -275,7 +288,7 @@ fn check_charset(password: &str, list: &mut Checklist) {
     }
 }
 
-fn check_complexity(password: &str, list: &mut Checklist) {
+fn check_complexity(password: &str, met: &Arc<str>, list: &mut Checklist) {
     let mut found = KindSet::default();
     let mut without_space = KindSet::default();
     for c in password.chars() {
@@ -287,10 +300,7 @@ fn check_complexity(password: &str, list: &mut Checklist) {
         }
     }
     if found.count() >= KINDS_NEEDED {
-        list.pass(
-            RuleId::EntraComplexity,
-            "At least 3 of 4 character kinds: upper-case, lower-case, digits, symbols",
-        );
+        list.pass(RuleId::EntraComplexity, met);
     } else {
         list.fail(
             RuleId::EntraComplexity,

@@ -1,22 +1,33 @@
 //! Technician-facing wording shared by the profiles. Never includes the password itself.
+use std::fmt::Write;
+
 use super::classify::{Kind, KindSet};
 
-/// `"a"`, `"a or b"`, `"a, b or c"`.
-pub(crate) fn or_list(items: &[&str]) -> String {
-    join(items, "or")
-}
-
-/// `"a"`, `"a and b"`, `"a, b and c"`.
-pub(crate) fn and_list(items: &[&str]) -> String {
-    join(items, "and")
-}
-
-fn join(items: &[&str], last_word: &str) -> String {
-    match items {
-        [] => String::new(),
-        [one] => (*one).to_string(),
-        [init @ .., last] => format!("{} {last_word} {last}", init.join(", ")),
+/// Appends `items` as `a`, `a and b`, `a, b and c` (with `last_word` "and" or "or"), each written
+/// by `write`: one growing string instead of a string per item (messages are built per keystroke).
+pub(crate) fn push_list<T>(
+    out: &mut String,
+    items: &[T],
+    last_word: &str,
+    mut write: impl FnMut(&mut String, &T),
+) {
+    for (i, item) in items.iter().enumerate() {
+        if i + 1 == items.len() && i > 0 {
+            out.push(' ');
+            out.push_str(last_word);
+            out.push(' ');
+        } else if i > 0 {
+            out.push_str(", ");
+        }
+        write(out, item);
     }
+}
+
+/// Writes `"name"`.
+pub(crate) fn push_quoted(out: &mut String, name: &str) {
+    out.push('"');
+    out.push_str(name);
+    out.push('"');
 }
 
 /// Quotes each name: `"john"`.
@@ -32,33 +43,48 @@ pub(crate) fn complexity_failure(
     needed: u32,
     hint_kinds: &[Kind],
 ) -> String {
-    let missing: Vec<&str> = hint_kinds
+    let mut missing = [""; 5];
+    let mut count = 0;
+    for kind in hint_kinds
         .iter()
         .filter(|k| !found.contains(**k))
-        .map(|k| k.noun())
-        .collect();
+        .take(missing.len())
+    {
+        missing[count] = kind.noun();
+        count += 1;
+    }
     let short = needed.saturating_sub(found.count());
-    let add = if short > 1 {
-        format!("add {short} of: ")
-    } else {
-        "add ".to_string()
-    };
-    format!(
-        "Only {} of the {total_kinds} character kinds (needs {needed}): {add}{}",
-        found.count(),
-        or_list(&missing)
-    )
+    let mut out = format!(
+        "Only {} of the {total_kinds} character kinds (needs {needed}): add ",
+        found.count()
+    );
+    if short > 1 {
+        let _ = write!(out, "{short} of: ");
+    }
+    push_list(&mut out, &missing[..count], "or", |out, noun| {
+        out.push_str(noun)
+    });
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn list(items: &[&str], last_word: &str) -> String {
+        let mut out = String::from(">");
+        push_list(&mut out, items, last_word, |out, item| {
+            push_quoted(out, item)
+        });
+        out
+    }
+
     #[test]
     fn lists_read_naturally() {
-        assert_eq!(or_list(&["a"]), "a");
-        assert_eq!(or_list(&["a", "b", "c"]), "a, b or c");
-        assert_eq!(and_list(&["a", "b"]), "a and b");
+        assert_eq!(list(&[], "or"), ">");
+        assert_eq!(list(&["a"], "or"), ">\"a\"");
+        assert_eq!(list(&["a", "b", "c"], "or"), ">\"a\", \"b\" or \"c\"");
+        assert_eq!(list(&["a", "b"], "and"), ">\"a\" and \"b\"");
     }
 
     #[test]

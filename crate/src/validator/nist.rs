@@ -1,5 +1,6 @@
 //! NIST SP 800-63B-4 profile (policy.md §4): length in code points, whole-string blocklist.
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use zeroize::Zeroizing;
 
@@ -12,6 +13,8 @@ pub(crate) struct NistRules {
     min_length: u32,
     /// Lower-cased entries; compared with the whole lower-cased password, never substrings.
     blocklist: HashSet<String>,
+    met_min_len: Arc<str>,
+    met_blocklist: Arc<str>,
 }
 
 impl NistRules {
@@ -25,6 +28,8 @@ impl NistRules {
         Self {
             min_length: policy.min_length,
             blocklist,
+            met_min_len: format!("At least {} characters", policy.min_length).into(),
+            met_blocklist: "Not on the blocklist of known or common passwords".into(),
         }
     }
 
@@ -33,10 +38,7 @@ impl NistRules {
         let chars = password.chars().count();
         let len = u32::try_from(chars).unwrap_or(u32::MAX);
         if len >= self.min_length {
-            list.pass(
-                RuleId::NistMinLen,
-                format!("At least {} characters", self.min_length),
-            );
+            list.pass(RuleId::NistMinLen, &self.met_min_len);
         } else {
             list.fail(
                 RuleId::NistMinLen,
@@ -56,10 +58,7 @@ impl NistRules {
                 Some(utf16_span(password, 0, chars)),
             );
         } else {
-            list.pass(
-                RuleId::NistBlocklist,
-                "Not on the blocklist of known or common passwords",
-            );
+            list.pass(RuleId::NistBlocklist, &self.met_blocklist);
         }
         list.finish()
     }
