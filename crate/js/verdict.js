@@ -34,10 +34,14 @@ export function forget(state, table) {
   state[table].length = 0;
 }
 
-/** The verdict, in the CLI's field order; `doubt < 0`: certain. */
-export function verdict(state, ok, violations, checklist, doubt) {
-  const list = new Array(violations.length);
-  for (let i = 0; i < violations.length; i++) list[i] = state.violations[violations[i]];
+/** The verdict, in the CLI's field order. The `count` violation ids come one per byte of
+ *  `ids0`..`ids3` (low byte first); `doubt < 0`: certain. */
+export function verdict(state, ok, count, ids0, ids1, ids2, ids3, checklist, doubt) {
+  const list = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const word = i < 4 ? ids0 : i < 8 ? ids1 : i < 12 ? ids2 : ids3;
+    list[i] = state.violations[(word >>> (8 * (i & 3))) & 0xff];
+  }
   return {
     ok,
     violations: list,

@@ -154,10 +154,15 @@ extern "C" {
     fn intern_doubt(state: &JsValue, reason: &str);
     fn forget(state: &JsValue, table: &str);
     #[wasm_bindgen(js_name = verdict)]
+    #[allow(clippy::too_many_arguments)]
     fn js_verdict(
         state: &JsValue,
         ok: bool,
-        violations: &[u32],
+        count: u32,
+        ids0: u32,
+        ids1: u32,
+        ids2: u32,
+        ids3: u32,
         checklist: u32,
         doubt: i32,
     ) -> JsVerdict;
@@ -165,8 +170,21 @@ extern "C" {
 
 /// Distinct values each table keeps (here and as JS objects in `js/verdict.js`) before it starts
 /// over: typing meets a few dozen violations and a handful of checklists, so this bounds memory
-/// without costing hits.
+/// without costing hits. Ids then fit in a byte (see `pack_ids`).
 const MAX_INTERNED: usize = 256;
+
+/// A verdict has at most one violation per rule: fewer than 16.
+const MAX_VIOLATIONS: usize = 16;
+
+/// Violation ids as four words of four bytes: numbers cross to JS as plain arguments, where a
+/// slice would cost a typed-array view per keystroke.
+fn pack_ids(ids: &[u32]) -> [u32; 4] {
+    let mut words = [0u32; 4];
+    for (i, &id) in ids.iter().enumerate() {
+        words[i / 4] |= id << (8 * (i % 4));
+    }
+    words
+}
 
 /// A policy compiled for one account: build once, call `validate` on every keystroke.
 #[wasm_bindgen(js_name = Validator)]
@@ -217,16 +235,15 @@ impl JsValidator {
             sent.violations.clear();
             forget(state, "violations");
         }
-        let violations: Vec<u32> = verdict
-            .violations
-            .into_iter()
-            .map(|v| {
-                intern(&mut sent.violations, v, |v| {
-                    let [start, end] = v.span.map_or([-1, -1], |[s, e]| [s as i32, e as i32]);
-                    intern_violation(state, v.rule.as_str(), &v.message, start, end);
-                })
-            })
-            .collect();
+        let mut ids = [0u32; MAX_VIOLATIONS];
+        let count = verdict.violations.len().min(MAX_VIOLATIONS);
+        for (slot, v) in ids.iter_mut().zip(verdict.violations) {
+            *slot = intern(&mut sent.violations, v, |v| {
+                let [start, end] = v.span.map_or([-1, -1], |[s, e]| [s as i32, e as i32]);
+                intern_violation(state, v.rule.as_str(), &v.message, start, end);
+            });
+        }
+        let [ids0, ids1, ids2, ids3] = pack_ids(&ids[..count]);
         let checklist = make_room(&mut sent.checklists, state, "checklists");
         let checklist = intern(checklist, verdict.satisfied, |list| {
             for s in list {
@@ -241,7 +258,10 @@ impl JsValidator {
                 intern(doubts, reason, |r| intern_doubt(state, r)) as i32
             }
         };
-        Ok(js_verdict(state, verdict.ok, &violations, checklist, doubt))
+        let count = count as u32;
+        Ok(js_verdict(
+            state, verdict.ok, count, ids0, ids1, ids2, ids3, checklist, doubt,
+        ))
     }
 }
 

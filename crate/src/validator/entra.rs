@@ -174,21 +174,21 @@ impl EntraRules {
             return false;
         }
 
-        let mut occurrences: Vec<Occurrence> = Vec::new();
+        let mut occurrences: Vec<Occurrence> = Vec::with_capacity(pw.len());
         for (tag, ix) in self.indexes() {
             ix.occurrences(pw, tag, &mut occurrences);
         }
         // Exact occurrences first, so the one kept for a place names the term actually typed.
         occurrences.sort_unstable_by_key(|o| (o.start, o.end, !o.exact));
         occurrences.dedup_by_key(|o| (o.start, o.end));
-        let score = min_score(pw.len(), &occurrences, None);
+        // One pass that also keeps the terms it counted: while a password is typed, it mostly
+        // scores too low, and the message names them.
+        let mut chosen = Vec::new();
+        let score = min_score(pw.len(), &occurrences, Some(&mut chosen));
         if score >= MIN_SCORE {
             list.pass(RuleId::EntraBanned, &self.met.banned);
             return true;
         }
-
-        let mut chosen = Vec::new();
-        min_score(pw.len(), &occurrences, Some(&mut chosen));
         let mut shown: Vec<&str> = Vec::new();
         for o in &chosen {
             let term = self.index(o.list).term(o.term).shown.as_str();
