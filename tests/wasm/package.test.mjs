@@ -113,6 +113,14 @@ test('violation objects are reused across keystrokes and stay right after many d
   v.free();
 });
 
+test('the NIST blocklist compares NFKC forms (the JS engine normalises in the browser build)', () => {
+  const policy = { kind: 'nist', min_length: 8, blocklist: ['Password1234', 'ﬁnancedept'] };
+  for (const refused of ['password1234', 'ＰＡＳＳＷＯＲＤ１２３４', 'financedept']) {
+    assert.deepEqual(validate(refused, policy, null).violations.map((v) => v.rule), ['NIST_BLOCKLIST'], refused);
+  }
+  assert.ok(validate('password12345', policy, null).ok);
+});
+
 test('absent values are null, exactly like the CLI JSON', () => {
   const verdict = validate('abc', doc.policies.AD7, null);
   assert.deepEqual(Object.keys(verdict).sort(), ['ok', 'satisfied', 'uncertain', 'violations']);

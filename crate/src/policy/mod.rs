@@ -78,7 +78,7 @@ impl Default for EntraPolicy {
 pub struct NistPolicy {
     /// 15 for single-factor, 8 when used with MFA (code points).
     pub min_length: u32,
-    /// Whole-string blocklist (compared after lower-casing).
+    /// Whole-string blocklist (compared after NFKC and lower-casing).
     pub blocklist: Vec<String>,
 }
 

@@ -15,6 +15,7 @@ mod entra;
 mod folded;
 mod messages;
 mod names;
+mod nfkc;
 mod nist;
 mod normalize;
 mod policy_check;

@@ -6,12 +6,14 @@ use zeroize::Zeroizing;
 
 use super::checklist::Checklist;
 use super::folded::utf16_span;
+use super::nfkc::nfkc;
 use crate::{NistPolicy, RuleId, Verdict};
 
 #[derive(Debug, Clone)]
 pub(crate) struct NistRules {
     min_length: u32,
-    /// Lower-cased entries; compared with the whole lower-cased password, never substrings.
+    /// Entries in NFKC, lower-cased; compared with the whole password normalised the same way,
+    /// never substrings.
     blocklist: HashSet<String>,
     met_min_len: Arc<str>,
     met_blocklist: Arc<str>,
@@ -23,7 +25,7 @@ impl NistRules {
             .blocklist
             .iter()
             .filter(|e| !e.is_empty())
-            .map(|e| e.to_lowercase())
+            .map(|e| comparable(e).to_string())
             .collect();
         Self {
             min_length: policy.min_length,
@@ -50,8 +52,7 @@ impl NistRules {
             );
         }
 
-        let lowered = Zeroizing::new(password.to_lowercase());
-        if self.blocklist.contains(lowered.as_str()) {
+        if self.blocklist.contains(comparable(password).as_str()) {
             list.fail(
                 RuleId::NistBlocklist,
                 "This whole password is on the blocklist of known or common passwords".to_string(),
@@ -61,5 +62,44 @@ impl NistRules {
             list.pass(RuleId::NistBlocklist, &self.met_blocklist);
         }
         list.finish()
+    }
+}
+
+/// How the password and the entries are compared: NFKC, then lower case [D policy.md §4]
+/// (full-width, ligature and other compatibility forms match their plain letters).
+fn comparable(s: &str) -> Zeroizing<String> {
+    Zeroizing::new(nfkc(s).to_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Account, NistPolicy, Policy, RuleId, Validator};
+
+    fn rules(verdict: &crate::Verdict) -> Vec<RuleId> {
+        verdict.violations.iter().map(|v| v.rule).collect()
+    }
+
+    #[test]
+    fn blocklist_matches_compatibility_forms_and_case_of_the_whole_password() {
+        let policy = Policy::Nist(NistPolicy {
+            min_length: 8,
+            blocklist: vec!["Password1234".into(), "ﬁnancedept".into()],
+        });
+        let v = Validator::new(&policy, &Account::default()).unwrap();
+        for refused in [
+            "password1234",
+            "ＰＡＳＳＷＯＲＤ１２３４",
+            "financedept",
+            "FINANCEDEPT",
+        ] {
+            assert_eq!(
+                rules(&v.validate(refused)),
+                [RuleId::NistBlocklist],
+                "{refused}"
+            );
+        }
+        for accepted in ["password12345", "my password1234", "finance dept"] {
+            assert!(v.validate(accepted).ok, "{accepted}");
+        }
     }
 }

@@ -1,0 +1,36 @@
+//! Unicode NFKC (compatibility composition), which NIST asks for before comparing a password with
+//! the blocklist (policy.md §4: "lower-case and NFKC"). Natively from `unicode-normalization`; in
+//! the browser build from the JS engine's `String.prototype.normalize`, the same Unicode algorithm
+//! without shipping its tables in the wasm (issue #2 size budget).
+use zeroize::Zeroizing;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn nfkc(s: &str) -> Zeroizing<String> {
+    use unicode_normalization::UnicodeNormalization;
+    Zeroizing::new(s.nfkc().collect())
+}
+
+#[cfg(all(target_arch = "wasm32", feature = "wasm"))]
+pub(crate) fn nfkc(s: &str) -> Zeroizing<String> {
+    if s.is_ascii() {
+        // ASCII is NFKC already: no trip to JS.
+        return Zeroizing::new(s.to_owned());
+    }
+    Zeroizing::new(js_sys::JsString::from(s).normalize("NFKC").into())
+}
+
+#[cfg(all(target_arch = "wasm32", not(feature = "wasm")))]
+compile_error!("passdesk-core for wasm32 needs `--features wasm` (NFKC comes from the JS engine)");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_compatibility_forms() {
+        assert_eq!(nfkc("ｐａｓｓｗｏｒｄ").as_str(), "password");
+        assert_eq!(nfkc("ﬁnance").as_str(), "finance");
+        assert_eq!(nfkc("Cafe\u{301}").as_str(), "Café");
+        assert_eq!(nfkc("plain ascii").as_str(), "plain ascii");
+    }
+}
