@@ -4,19 +4,24 @@
 //! without shipping its tables in the wasm (issue #2 size budget).
 use zeroize::Zeroizing;
 
-#[cfg(not(target_arch = "wasm32"))]
+/// `s` in NFKC; ASCII (most passwords) is its own NFKC form and is only copied.
 pub(crate) fn nfkc(s: &str) -> Zeroizing<String> {
+    Zeroizing::new(if s.is_ascii() {
+        s.to_owned()
+    } else {
+        platform_nfkc(s)
+    })
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn platform_nfkc(s: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
-    Zeroizing::new(s.nfkc().collect())
+    s.nfkc().collect()
 }
 
 #[cfg(all(target_arch = "wasm32", feature = "wasm"))]
-pub(crate) fn nfkc(s: &str) -> Zeroizing<String> {
-    if s.is_ascii() {
-        // ASCII is NFKC already: no trip to JS.
-        return Zeroizing::new(s.to_owned());
-    }
-    Zeroizing::new(js_sys::JsString::from(s).normalize("NFKC").into())
+fn platform_nfkc(s: &str) -> String {
+    js_sys::JsString::from(s).normalize("NFKC").into()
 }
 
 #[cfg(all(target_arch = "wasm32", not(feature = "wasm")))]
