@@ -1,4 +1,4 @@
-// Outcome of a reset in plain words: success + note posted/queued, or what went wrong (a DC refusal
+// Outcome of a reset in plain words: success + note posted/queued/failed, or what went wrong (a DC refusal
 // lists the rules our validator believes it broke; the DC itself never says which).
 import { t } from '../lib/browser.js';
 import { problemText } from './context-view.js';
@@ -11,7 +11,7 @@ const el = (tag, props = {}, ...children) => {
 };
 
 export function showResetSuccess(res) {
-  const note = res.note === 'posted' ? t('notePosted') : t('noteQueued');
+  const note = { posted: t('notePosted'), failed: t('noteFailed') }[res.note] ?? t('noteQueued');
   const temp = res.temporary ? t('mustChangeNextLogon') : '';
   $('result').replaceChildren(
     el('p', { className: 'ok', id: 'reset-success' }, t('resetSuccess')),

@@ -26,6 +26,8 @@ use sqlx::Row as _;
 enum Trouble {
     Outage,
     Fault(Fault),
+    /// The ticket is deleted in ConnectWise between the reset and its note.
+    TicketDeleted,
 }
 
 /// Passes everything to the real ConnectWise client, but the first note post starts `trouble` in
@@ -55,6 +57,7 @@ impl TicketSystem for TroubleOnFirstNote {
             match self.trouble {
                 Trouble::Outage => self.sandbox.set_down(true),
                 Trouble::Fault(f) => self.sandbox.fail_next(1, f),
+                Trouble::TicketDeleted => self.sandbox.remove_ticket(kind, ticket_id),
             }
         }
         self.inner.post_internal_note(kind, ticket_id, text).await
@@ -131,6 +134,44 @@ async fn connectwise_down_queues_the_note_and_posts_it_after_recovery() {
     app.shutdown().await;
 }
 
+#[tokio::test]
+async fn a_note_for_a_deleted_ticket_is_given_up_at_once_not_retried() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sandbox = new_sandbox();
+    let app = app_with_trouble(tmp.path(), &sandbox, Trouble::TicketDeleted).await;
+    let (status, body) = app.reset(1001, &good_password("Gone"), "k-gone").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body["note"], "failed",
+        "the technician learns the note needs adding by hand"
+    );
+    let audit_id = body["audit_id"].as_i64().unwrap();
+    assert_eq!(audit_note(&app, audit_id).await, "failed");
+    assert_eq!(
+        app.demo.directory.resets().len(),
+        1,
+        "the reset itself succeeded"
+    );
+
+    // The worker leaves it alone: no further requests, even with retries every few ms.
+    let requests = sandbox.request_count();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        sandbox.request_count(),
+        requests,
+        "a given-up note is not retried"
+    );
+    let row = sqlx::query("SELECT attempts, posted_at, failed_at, last_error FROM outbox")
+        .fetch_one(app.demo.services.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(row.get::<i64, _>("attempts"), 1);
+    assert!(row.get::<Option<String>, _>("posted_at").is_none());
+    assert!(row.get::<Option<String>, _>("failed_at").is_some());
+    assert!(row.get::<Option<String>, _>("last_error").is_some());
+    app.shutdown().await;
+}
+
 async fn wait_until_async<F, Fut>(check: F) -> bool
 where
     F: Fn() -> Fut,
@@ -174,6 +215,9 @@ async fn a_429_note_waits_for_retry_after() {
         waited >= Duration::from_millis(950),
         "posted after {waited:?}, before Retry-After"
     );
+    // ConnectWise has the note a moment before PassDesk records it.
+    let audit_id = body["audit_id"].as_i64().unwrap();
+    assert!(wait_until_async(|| async { audit_note(&app, audit_id).await == "posted" }).await);
     let row = sqlx::query("SELECT last_error FROM outbox")
         .fetch_one(app.demo.services.store.pool())
         .await

@@ -187,6 +187,11 @@ impl Sandbox {
             .insert((kind_key(ticket.kind), ticket.id), ticket);
     }
 
+    /// Deletes a ticket: later requests for it get 404, as after a deletion in ConnectWise.
+    pub fn remove_ticket(&self, kind: TicketKind, id: u64) {
+        self.lock().tickets.remove(&(kind_key(kind), id));
+    }
+
     /// The notes posted to a ticket, as stored (ConnectWise JSON), oldest first.
     pub fn notes(&self, kind: TicketKind, ticket_id: u64) -> Vec<Value> {
         let st = self.lock();

@@ -1,5 +1,7 @@
 //! Internal notes: the text, the immediate post after a reset, and the outbox worker that retries
-//! queued notes with exponential backoff + jitter (honouring Retry-After) until ConnectWise takes them.
+//! queued notes with exponential backoff + jitter (honouring Retry-After) until ConnectWise takes them
+//! — or until a retry cannot help: the ticket is gone, or ConnectWise kept refusing the note
+//! ([`gives_up`]); the audit then says `failed` and the log says which note to add by hand.
 use std::{sync::Arc, time::Duration};
 
 use rand::Rng as _;
@@ -35,22 +37,39 @@ impl Default for NoteSettings {
     }
 }
 
-/// `posted` or `queued`, as the API and the audit say it.
+/// `posted`, `queued` or `failed`, as the API and the audit say it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NoteStatus {
     /// ConnectWise has it.
     Posted,
     /// In the outbox; the worker will post it.
     Queued,
+    /// PassDesk stopped trying (see [`gives_up`]): a person has to add the note.
+    Failed,
 }
 
 impl NoteStatus {
-    /// `posted` | `queued`.
+    /// `posted` | `queued` | `failed`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Posted => "posted",
             Self::Queued => "queued",
+            Self::Failed => "failed",
         }
+    }
+}
+
+/// Refusals (4xx other than 404 / 429, bad keys) tolerated before a note is given up: with the
+/// backoff capped at `retry_cap` (10 min), about two hours for an admin to fix the keys.
+pub const MAX_REFUSED_ATTEMPTS: i64 = 20;
+
+/// Whether to stop trying after `attempts` failed attempts ending with `error`. A missing ticket
+/// will not come back; outages and 429s are always waited out.
+pub fn gives_up(attempts: i64, error: &TicketError) -> bool {
+    match error {
+        TicketError::NotFound => true,
+        TicketError::Failed(_) => attempts >= MAX_REFUSED_ATTEMPTS,
+        TicketError::Retryable { .. } => false,
     }
 }
 
@@ -75,27 +94,23 @@ pub async fn post_now(services: &Services, outbox_id: i64) -> NoteStatus {
             return NoteStatus::Queued;
         }
     };
-    let posted =
+    let status =
         match tokio::time::timeout(services.notes.post_timeout, attempt(services, &note)).await {
-            Ok(posted) => posted,
+            Ok(status) => status,
             Err(_) => {
                 // The POST may still land; the lease keeps the worker away until it would have timed out.
                 tracing::warn!(outbox_id, "note post timed out; left to the outbox worker");
                 let retry = now_millis() + services.notes.retry_base.as_millis() as i64;
                 let _ = outbox::mark_failed(services.store.pool(), &note, "timed out", retry).await;
-                false
+                NoteStatus::Queued
             }
         };
     services.outbox_wakeup.notify_one();
-    if posted {
-        NoteStatus::Posted
-    } else {
-        NoteStatus::Queued
-    }
+    status
 }
 
-/// One attempt: posts the note and records the outcome. True when posted.
-async fn attempt(services: &Services, note: &PendingNote) -> bool {
+/// One attempt: posts the note and records the outcome.
+async fn attempt(services: &Services, note: &PendingNote) -> NoteStatus {
     let pool = services.store.pool();
     let kind = kind_from_str(&note.ticket_kind).unwrap_or_default();
     match services
@@ -112,7 +127,21 @@ async fn attempt(services: &Services, note: &PendingNote) -> bool {
                 ticket = note.ticket_id,
                 "internal note posted"
             );
-            true
+            NoteStatus::Posted
+        }
+        Err(e) if gives_up(note.attempts + 1, &e) => {
+            tracing::error!(
+                outbox_id = note.id,
+                ticket = note.ticket_id,
+                audit_id = note.audit_id,
+                error = %e,
+                attempts = note.attempts + 1,
+                "note given up: add it to the ticket by hand"
+            );
+            if let Err(db) = outbox::mark_given_up(pool, note, &e.to_string()).await {
+                tracing::error!(error = %db, outbox_id = note.id, "note given up but not recorded");
+            }
+            NoteStatus::Failed
         }
         Err(e) => {
             let delay = retry_delay(&services.notes, note.attempts + 1, &e);
@@ -124,7 +153,7 @@ async fn attempt(services: &Services, note: &PendingNote) -> bool {
                 now_millis() + delay.as_millis() as i64,
             )
             .await;
-            false
+            NoteStatus::Queued
         }
     }
 }
@@ -261,6 +290,15 @@ mod tests {
         let e = TicketError::Retryable { message: "429".into(), retry_after: Some(Duration::from_secs(30)) };
         let d = retry_delay(&settings(), 1, &e);
         assert!(d >= Duration::from_secs(30) && d <= Duration::from_millis(30_100), "{d:?}");
+    }
+
+    #[test]
+    fn only_a_missing_ticket_or_a_long_run_of_refusals_gives_up() {
+        assert!(gives_up(1, &TicketError::NotFound));
+        let refused = TicketError::Failed("400 bad request".into());
+        assert!(!gives_up(MAX_REFUSED_ATTEMPTS - 1, &refused));
+        assert!(gives_up(MAX_REFUSED_ATTEMPTS, &refused));
+        assert!(!gives_up(10_000, &down()), "outages are waited out");
     }
 
     #[test]

@@ -56,7 +56,7 @@ pub struct AuditEntry {
     pub result: String,
     /// Directory error code.
     pub directory_code: Option<String>,
-    /// `posted` | `queued` | null.
+    /// `posted` | `queued` | `failed` | null.
     pub note: Option<String>,
 }
 
@@ -101,9 +101,10 @@ pub async fn insert(conn: &mut SqliteConnection, e: &NewAuditEntry<'_>) -> sqlx:
     Ok(id)
 }
 
-/// Marks the row's note as posted.
-pub async fn mark_note_posted(conn: &mut SqliteConnection, audit_id: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE audit SET note = 'posted' WHERE id = ?")
+/// Records where the row's note stands now: `posted` or `failed`.
+pub async fn mark_note(conn: &mut SqliteConnection, audit_id: i64, note: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE audit SET note = ? WHERE id = ?")
+        .bind(note)
         .bind(audit_id)
         .execute(conn)
         .await?;

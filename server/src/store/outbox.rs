@@ -51,7 +51,8 @@ pub async fn enqueue_leased(
 /// Loads one note by id (the caller already holds its lease).
 pub async fn get(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<PendingNote>> {
     let row = sqlx::query(
-        "SELECT id, audit_id, ticket_id, ticket_kind, text, attempts FROM outbox WHERE id = ? AND posted_at IS NULL",
+        "SELECT id, audit_id, ticket_id, ticket_kind, text, attempts FROM outbox \
+         WHERE id = ? AND posted_at IS NULL AND failed_at IS NULL",
     )
     .bind(id)
     .fetch_optional(pool)
@@ -64,7 +65,8 @@ pub async fn claim_due(pool: &SqlitePool, limit: i64) -> sqlx::Result<Vec<Pendin
     let now = now_millis();
     let rows = sqlx::query(
         "UPDATE outbox SET next_attempt_at = ? WHERE id IN \
-         (SELECT id FROM outbox WHERE posted_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?) \
+         (SELECT id FROM outbox WHERE posted_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? \
+          ORDER BY next_attempt_at LIMIT ?) \
          RETURNING id, audit_id, ticket_id, ticket_kind, text, attempts",
     )
     .bind(now + LEASE_MILLIS)
@@ -77,9 +79,11 @@ pub async fn claim_due(pool: &SqlitePool, limit: i64) -> sqlx::Result<Vec<Pendin
 
 /// When the next unposted note is due (unix ms), if any.
 pub async fn next_due(pool: &SqlitePool) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM outbox WHERE posted_at IS NULL")
-        .fetch_one(pool)
-        .await
+    sqlx::query_scalar(
+        "SELECT MIN(next_attempt_at) FROM outbox WHERE posted_at IS NULL AND failed_at IS NULL",
+    )
+    .fetch_one(pool)
+    .await
 }
 
 /// Records a successful post and flips the audit row to `posted`, in one transaction.
@@ -91,7 +95,7 @@ pub async fn mark_posted(pool: &SqlitePool, note: &PendingNote, note_id: u64) ->
         .bind(note.id)
         .execute(&mut *tx)
         .await?;
-    super::audit::mark_note_posted(&mut tx, note.audit_id).await?;
+    super::audit::mark_note(&mut tx, note.audit_id, "posted").await?;
     tx.commit().await
 }
 
@@ -109,6 +113,21 @@ pub async fn mark_failed(
         .execute(pool)
         .await?;
     Ok(())
+}
+
+/// Stops trying: records the last error and flips the audit row to `failed`, in one transaction.
+pub async fn mark_given_up(pool: &SqlitePool, note: &PendingNote, error: &str) -> sqlx::Result<()> {
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "UPDATE outbox SET failed_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?",
+    )
+    .bind(now_rfc3339())
+    .bind(error)
+    .bind(note.id)
+    .execute(&mut *tx)
+    .await?;
+    super::audit::mark_note(&mut tx, note.audit_id, "failed").await?;
+    tx.commit().await
 }
 
 fn to_note(r: sqlx::sqlite::SqliteRow) -> PendingNote {
