@@ -163,6 +163,7 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<RunningDemo> {
         tickets = wrap(tickets);
     }
     let services = Services::new(store, tickets, directories, opts.notes.clone());
+    crate::reset::password::answer_interrupted(&services).await?;
     let worker = OutboxWorker::spawn(services.clone());
 
     let app = crate::http::app(services.clone())

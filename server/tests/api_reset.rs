@@ -301,3 +301,45 @@ async fn the_audit_filters_by_ticket_account_technician_and_time() {
     );
     app.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_reset_cut_off_by_a_restart_is_answered_as_interrupted_not_in_progress() {
+    let tmp = tempfile::tempdir().unwrap();
+    let first = TestApp::start_in(tmp.path(), None, None).await;
+    // The server stops while a reset holds its key (claimed, never completed).
+    let pool = first.demo.services.store.pool().clone();
+    let technician: i64 = sqlx::query_scalar("SELECT MAX(id) FROM tokens")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let claim =
+        passdesk_server::store::idempotency::claim(&pool, technician, "k-cut", 1001, "service")
+            .await
+            .unwrap();
+    assert_eq!(claim, passdesk_server::store::idempotency::Claim::Fresh);
+    let (status, body) = first.reset(1001, &good_password("Cut"), "k-cut").await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("RESET_IN_PROGRESS"))
+    );
+    let token = first.token().to_string();
+    first.shutdown().await;
+
+    let second = TestApp::start_in(tmp.path(), None, None).await;
+    let r = reqwest::Client::new()
+        .post(second.url("/api/v1/tickets/1001/reset"))
+        .bearer_auth(&token)
+        .json(&json!({"password": good_password("Cut"), "temporary": true, "idempotency_key": "k-cut"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "RESET_INTERRUPTED", "{body}");
+    assert_eq!(body["replayed"], true);
+    assert!(
+        second.demo.directory.resets().is_empty(),
+        "the password is not set by a replay"
+    );
+    second.shutdown().await;
+}

@@ -45,6 +45,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         ..NoteSettings::default()
     };
     let services = Services::new(store, std::sync::Arc::new(client), directories, notes);
+    crate::reset::password::answer_interrupted(&services)
+        .await
+        .context("cannot read the idempotency keys")?;
     let worker = OutboxWorker::spawn(services.clone());
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

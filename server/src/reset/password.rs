@@ -108,6 +108,28 @@ pub async fn reset(
     }
 }
 
+/// At startup: resets the previous run left unfinished (it stopped mid-reset) get a stored answer,
+/// so repeating one explains what happened instead of answering "still running" forever. Whether
+/// the directory took the password is unknown; the panel's next attempt uses a new key.
+pub async fn answer_interrupted(services: &Services) -> sqlx::Result<u64> {
+    let interrupted = ApiError::new(
+        StatusCode::CONFLICT,
+        "RESET_INTERRUPTED",
+        "This reset was interrupted (PassDesk restarted): whether the password was set is unknown. \
+         Check the account, then reset again.",
+    );
+    let count = idempotency::answer_unfinished(
+        services.store.pool(),
+        interrupted.status.as_u16(),
+        &interrupted.body(),
+    )
+    .await?;
+    if count > 0 {
+        tracing::warn!(count, "resets interrupted by the last shutdown: their outcome is unknown");
+    }
+    Ok(count)
+}
+
 fn key_reused() -> ApiError {
     ApiError::new(
         StatusCode::CONFLICT,

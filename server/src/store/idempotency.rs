@@ -99,6 +99,23 @@ pub async fn complete(
     Ok(())
 }
 
+/// Gives every key whose request never finished (the server stopped mid-reset) `status` and
+/// `response` as its stored answer. Only at startup, before requests are served. Returns how many.
+pub async fn answer_unfinished(
+    pool: &SqlitePool,
+    status: u16,
+    response: &serde_json::Value,
+) -> sqlx::Result<u64> {
+    Ok(
+        sqlx::query("UPDATE idempotency SET status = ?, response = ? WHERE response IS NULL")
+            .bind(status as i64)
+            .bind(response.to_string())
+            .execute(pool)
+            .await?
+            .rows_affected(),
+    )
+}
+
 /// Forgets the key: the request failed before touching the directory, so a retry may run again.
 pub async fn release(pool: &SqlitePool, technician_id: i64, key: &str) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM idempotency WHERE technician_id = ? AND key = ? AND response IS NULL")
