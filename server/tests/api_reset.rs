@@ -113,7 +113,27 @@ async fn a_weak_password_is_refused_with_violations_and_nothing_is_reset() {
     assert!(rules.contains("AD_SAM_NAME"), "{rules}");
     assert!(app.demo.directory.resets().is_empty());
     assert!(app.notes(TicketKind::Service, 1001).is_empty());
-    assert!(app.audit("").await.is_empty());
+    // Every refused attempt is audited as `rejected`, without a note and without the password.
+    let audit = app.audit("").await;
+    assert_eq!(audit.len(), 4);
+    for row in &audit {
+        assert_eq!(
+            (
+                row["result"].as_str(),
+                row["action"].as_str(),
+                row["account"].as_str()
+            ),
+            (Some("rejected"), Some("reset"), Some("jsmith")),
+            "{row}"
+        );
+        assert!(
+            row["note"].is_null() && row["directory_code"].is_null(),
+            "{row}"
+        );
+        assert!(
+            !row.to_string().contains("jsmith2026!") && !row.to_string().contains("alllowercase")
+        );
+    }
     app.shutdown().await;
 }
 

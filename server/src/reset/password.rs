@@ -125,7 +125,10 @@ pub async fn answer_interrupted(services: &Services) -> sqlx::Result<u64> {
     )
     .await?;
     if count > 0 {
-        tracing::warn!(count, "resets interrupted by the last shutdown: their outcome is unknown");
+        tracing::warn!(
+            count,
+            "resets interrupted by the last shutdown: their outcome is unknown"
+        );
     }
     Ok(count)
 }
@@ -171,7 +174,18 @@ async fn run(
             )))
         })?;
     let verdict = validator.validate(&request.password);
+    let account_label = ctx.account_label();
     if !verdict.ok {
+        // Audited although the directory was not asked: who tried to set what kind of password
+        // for which account matters to an MSP (the row never holds the password).
+        let row = audit::NewAuditEntry {
+            temporary: Some(request.temporary),
+            result: "rejected",
+            ..ctx.audit_entry(technician, "reset", &account_label)
+        };
+        let before = |e| Failure::BeforeDirectory(ApiError::internal(e));
+        let mut conn = services.store.pool().acquire().await.map_err(before)?;
+        audit::insert(&mut conn, &row).await.map_err(before)?;
         return Err(Failure::BeforeDirectory(
             ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -186,7 +200,6 @@ async fn run(
         .directory
         .reset_password(account, &request.password, request.temporary)
         .await;
-    let account_label = ctx.account_label();
     let mut entry_row = audit::NewAuditEntry {
         temporary: Some(request.temporary),
         note: Some(NoteStatus::Queued.as_str()),

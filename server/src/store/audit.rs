@@ -23,7 +23,8 @@ pub struct NewAuditEntry<'a> {
     pub action: &'a str,
     /// Temporary password (resets only).
     pub temporary: Option<bool>,
-    /// `success` | `refused` | `error`.
+    /// `success` | `refused` (by the directory) | `error` | `rejected` (by the policy check,
+    /// before the directory).
     pub result: &'a str,
     /// The directory's own error code, if any.
     pub directory_code: Option<&'a str>,
@@ -52,7 +53,8 @@ pub struct AuditEntry {
     pub action: String,
     /// Temporary password (resets only).
     pub temporary: Option<bool>,
-    /// `success` | `refused` | `error`.
+    /// `success` | `refused` (by the directory) | `error` | `rejected` (by the policy check,
+    /// before the directory).
     pub result: String,
     /// Directory error code.
     pub directory_code: Option<String>,
