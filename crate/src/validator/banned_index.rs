@@ -42,8 +42,6 @@ pub(crate) struct Occurrence {
     pub(crate) start: usize,
     pub(crate) end: usize,
     pub(crate) term: u32,
-    /// Which index found it (the caller's tag).
-    pub(crate) list: u8,
     /// No mismatch (preferred when several terms occur at the same place).
     pub(crate) exact: bool,
 }
@@ -200,10 +198,6 @@ impl BannedIndex {
         &self.terms[id as usize]
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
-        self.terms.is_empty()
-    }
-
     /// A term within edit distance 1 of the whole normalised password (exact for short terms).
     pub(crate) fn whole_match(&self, pw: &[u8]) -> Option<u32> {
         if self.terms.is_empty() || pw.len() + 1 < self.min_len || pw.len() > self.max_len + 1 {
@@ -258,7 +252,7 @@ impl BannedIndex {
 
     /// Appends every (start, term) where the term occurs with at most one mismatch (exactly, for
     /// short terms).
-    pub(crate) fn occurrences(&self, pw: &[u8], list: u8, out: &mut Vec<Occurrence>) {
+    pub(crate) fn occurrences(&self, pw: &[u8], out: &mut Vec<Occurrence>) {
         // By end position, then longest half first: every exact occurrence of every half, each
         // extended to its terms and checked for at most one mismatch.
         for end in 1..=pw.len() {
@@ -291,7 +285,6 @@ impl BannedIndex {
                             start,
                             end: stop,
                             term: term_id,
-                            list,
                             exact: mismatches == 0,
                         });
                     }
@@ -405,7 +398,7 @@ mod tests {
     fn occurrences_allow_one_mismatch_but_no_insertion() {
         let ix = index(&["contoso", "blank"]);
         let mut out = Vec::new();
-        ix.occurrences(b"blankcon7oso!zz", 0, &mut out);
+        ix.occurrences(b"blankcon7oso!zz", &mut out);
         out.sort_by_key(|o| o.start);
         out.dedup_by_key(|o| (o.start, o.end));
         assert_eq!(
@@ -413,7 +406,7 @@ mod tests {
             [(0, 5), (5, 12)]
         );
         out.clear();
-        ix.occurrences(b"blaxnk", 0, &mut out); // an insertion inside is not an occurrence
+        ix.occurrences(b"blaxnk", &mut out); // an insertion inside is not an occurrence
         assert!(out.is_empty());
     }
 
@@ -432,9 +425,9 @@ mod tests {
     fn short_terms_match_exactly_only() {
         let ix = index(&["abc"]);
         let mut out = Vec::new();
-        ix.occurrences(b"xabdx", 0, &mut out);
+        ix.occurrences(b"xabdx", &mut out);
         assert!(out.is_empty());
-        ix.occurrences(b"xabcx", 0, &mut out);
+        ix.occurrences(b"xabcx", &mut out);
         assert_eq!(out.len(), 1);
         assert!(ix.whole_match(b"abd").is_none());
         assert!(ix.whole_match(b"abc").is_some());

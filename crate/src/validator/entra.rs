@@ -28,10 +28,9 @@ struct EntraName {
 /// A compiled Entra policy for one account.
 #[derive(Debug, Clone)]
 pub(crate) struct EntraRules {
-    /// The built-in list (shared by every validator), or a test list; `None` with `global_list: false`.
-    global: Option<Arc<BannedIndex>>,
-    /// Custom terms plus the account's names (M1 counts names in the score too).
-    local: BannedIndex,
+    /// One index of every term M1 scores: the global list (with `global_list: true`), the custom
+    /// terms and the account's names. One index, so a keystroke slides over the password once.
+    terms: BannedIndex,
     names: Vec<EntraName>,
     met: MetMessages,
 }
@@ -48,11 +47,7 @@ struct MetMessages {
 }
 
 impl EntraRules {
-    pub(crate) fn new(
-        policy: &EntraPolicy,
-        account: &Account,
-        global: Option<Arc<BannedIndex>>,
-    ) -> Self {
+    pub(crate) fn new(policy: &EntraPolicy, account: &Account, global: Option<&[&str]>) -> Self {
         let global = if policy.global_list { global } else { None };
         let candidates = [
             (account.given_name.as_deref(), TermSource::GivenName),
@@ -70,11 +65,18 @@ impl EntraRules {
                 })
             })
             .collect();
-        let local = BannedIndex::new(
-            policy
-                .custom_terms
+        // Global terms first: a term on both lists is reported as a common weak word.
+        let terms = BannedIndex::new(
+            global
+                .unwrap_or_default()
                 .iter()
-                .map(|t| (t.as_str(), TermSource::Custom))
+                .map(|t| (*t, TermSource::Global))
+                .chain(
+                    policy
+                        .custom_terms
+                        .iter()
+                        .map(|t| (t.as_str(), TermSource::Custom)),
+                )
                 .chain(names.iter().map(|n| (n.shown.as_str(), n.source))),
         );
         let shown: Vec<&str> = names.iter().map(|n| n.shown.as_str()).collect();
@@ -97,12 +99,7 @@ impl EntraRules {
             banned: "Not mostly made of common or blocked words (score 5+)".into(),
             names: met_names,
         };
-        Self {
-            global,
-            local,
-            names,
-            met,
-        }
+        Self { terms, names, met }
     }
 
     pub(crate) fn check(&self, password: &str) -> Verdict {
@@ -138,27 +135,9 @@ impl EntraRules {
         list.finish()
     }
 
-    /// The indexes to search, with the tag their occurrences carry.
-    fn indexes(&self) -> impl Iterator<Item = (u8, &BannedIndex)> {
-        let global = self.global.as_deref().map(|ix| (GLOBAL, ix));
-        global
-            .into_iter()
-            .chain(std::iter::once((LOCAL, &self.local)))
-            .filter(|(_, ix)| !ix.is_empty())
-    }
-
-    fn index(&self, tag: u8) -> &BannedIndex {
-        match (tag, self.global.as_deref()) {
-            (GLOBAL, Some(global)) => global,
-            _ => &self.local,
-        }
-    }
-
     /// Returns whether the rule is met.
     fn check_banned(&self, password: &str, pw: &[u8], list: &mut Checklist) -> bool {
-        let whole = self
-            .indexes()
-            .find_map(|(_, ix)| ix.whole_match(pw).map(|id| ix.term(id)));
+        let whole = self.terms.whole_match(pw).map(|id| self.terms.term(id));
         if let Some(term) = whole {
             let msg = format!(
                 "Too close to {} \"{}\" (score 1 of the {MIN_SCORE} points needed)",
@@ -175,9 +154,7 @@ impl EntraRules {
         }
 
         let mut occurrences: Vec<Occurrence> = Vec::with_capacity(pw.len());
-        for (tag, ix) in self.indexes() {
-            ix.occurrences(pw, tag, &mut occurrences);
-        }
+        self.terms.occurrences(pw, &mut occurrences);
         // Exact occurrences first, so the one kept for a place names the term actually typed.
         occurrences.sort_unstable_by_key(|o| (o.start, o.end, !o.exact));
         occurrences.dedup_by_key(|o| (o.start, o.end));
@@ -191,7 +168,7 @@ impl EntraRules {
         }
         let mut shown: Vec<&str> = Vec::new();
         for o in &chosen {
-            let term = self.index(o.list).term(o.term).shown.as_str();
+            let term = self.terms.term(o.term).shown.as_str();
             if !shown.contains(&term) {
                 shown.push(term);
             }
@@ -241,9 +218,6 @@ impl EntraRules {
         false
     }
 }
-
-const GLOBAL: u8 = 0;
-const LOCAL: u8 = 1;
 
 const LIKELY_REFUSED: &str =
     "Banned-word check: Microsoft's global list is secret, so this uses PassDesk's own list \
@@ -386,7 +360,6 @@ mod tests {
             start,
             end,
             term: 0,
-            list: 0,
             exact: true,
         }
     }

@@ -3,7 +3,7 @@
 //! One module per profile ([`active_directory`] for Windows and Samba DCs, [`entra`], [`nist`]);
 //! the shared pieces are the character classifiers ([`classify`]), name folding ([`folded`],
 //! [`names`]), Entra normalisation and the banned-term index.
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use crate::{Account, Policy, PolicyError, Verdict};
 
@@ -20,8 +20,6 @@ mod nist;
 mod normalize;
 mod policy_check;
 
-use banned_index::{BannedIndex, TermSource};
-
 /// The built-in list of common weak terms (PassDesk's own stand-in for Microsoft's secret global
 /// list), one term per line, `#` comments.
 const COMMON_WEAK_TERMS: &str = include_str!("../../data/common_weak_terms.txt");
@@ -34,16 +32,11 @@ pub fn common_weak_terms() -> impl Iterator<Item = &'static str> {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
-/// Indexed once per process and shared by every Entra validator.
-fn builtin_global_index() -> Arc<BannedIndex> {
-    static INDEX: OnceLock<Arc<BannedIndex>> = OnceLock::new();
-    INDEX
-        .get_or_init(|| {
-            Arc::new(BannedIndex::new(
-                common_weak_terms().map(|t| (t, TermSource::Global)),
-            ))
-        })
-        .clone()
+/// The built-in list, read once per process (each Entra validator indexes it together with its
+/// own terms: one search per keystroke instead of one per list).
+fn builtin_global_terms() -> &'static [&'static str] {
+    static TERMS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    TERMS.get_or_init(|| common_weak_terms().collect())
 }
 
 #[derive(Debug, Clone)]
@@ -79,14 +72,14 @@ impl Validator {
         S: AsRef<str>,
     {
         let terms: Vec<S> = terms.into_iter().collect();
-        let index = BannedIndex::new(terms.iter().map(|t| (t.as_ref(), TermSource::Global)));
-        Self::build(policy, account, Some(Arc::new(index)))
+        let terms: Vec<&str> = terms.iter().map(AsRef::as_ref).collect();
+        Self::build(policy, account, Some(&terms))
     }
 
     fn build(
         policy: &Policy,
         account: &Account,
-        global: Option<Arc<BannedIndex>>,
+        global: Option<&[&str]>,
     ) -> Result<Self, PolicyError> {
         policy_check::check(policy)?;
         let compiled = match policy {
@@ -95,7 +88,7 @@ impl Validator {
             }
             Policy::Entra(p) => {
                 let global = if p.global_list {
-                    Some(global.unwrap_or_else(builtin_global_index))
+                    Some(global.unwrap_or(builtin_global_terms()))
                 } else {
                     None
                 };
