@@ -170,21 +170,11 @@ extern "C" {
 
 /// Distinct values each table keeps (here and as JS objects in `js/verdict.js`) before it starts
 /// over: typing meets a few dozen violations and a handful of checklists, so this bounds memory
-/// without costing hits. Ids then fit in a byte (see `pack_ids`).
+/// without costing hits. Ids then fit in a byte.
 const MAX_INTERNED: usize = 256;
 
-/// A verdict has at most one violation per rule: fewer than 16.
+/// A verdict has at most one violation per rule: fewer than 16, four ids per packed number.
 const MAX_VIOLATIONS: usize = 16;
-
-/// Violation ids as four words of four bytes: numbers cross to JS as plain arguments, where a
-/// slice would cost a typed-array view per keystroke.
-fn pack_ids(ids: &[u32]) -> [u32; 4] {
-    let mut words = [0u32; 4];
-    for (i, &id) in ids.iter().enumerate() {
-        words[i / 4] |= id << (8 * (i % 4));
-    }
-    words
-}
 
 /// A policy compiled for one account: build once, call `validate` on every keystroke.
 #[wasm_bindgen(js_name = Validator)]
@@ -231,20 +221,20 @@ impl JsValidator {
         let sent = &mut *self.sent.borrow_mut();
         let state = &self.state;
         // A verdict's ids must stay valid until it is built: make room for all of them first.
-        if sent.violations.len() + verdict.violations.len() > MAX_INTERNED {
-            sent.violations.clear();
-            forget(state, "violations");
-        }
-        let mut ids = [0u32; MAX_VIOLATIONS];
         let count = verdict.violations.len().min(MAX_VIOLATIONS);
-        for (slot, v) in ids.iter_mut().zip(verdict.violations) {
-            *slot = intern(&mut sent.violations, v, |v| {
+        let violations = make_room(&mut sent.violations, state, "violations", count);
+        // Ids go to JS one byte each in four plain numbers: a slice would cost a typed-array
+        // view per keystroke.
+        let mut ids = [0u32; 4];
+        for (i, v) in verdict.violations.into_iter().take(count).enumerate() {
+            let id = intern(violations, v, |v| {
                 let [start, end] = v.span.map_or([-1, -1], |[s, e]| [s as i32, e as i32]);
                 intern_violation(state, v.rule.as_str(), &v.message, start, end);
             });
+            ids[i / 4] |= id << (8 * (i % 4));
         }
-        let [ids0, ids1, ids2, ids3] = pack_ids(&ids[..count]);
-        let checklist = make_room(&mut sent.checklists, state, "checklists");
+        let [ids0, ids1, ids2, ids3] = ids;
+        let checklist = make_room(&mut sent.checklists, state, "checklists", 1);
         let checklist = intern(checklist, verdict.satisfied, |list| {
             for s in list {
                 checklist_item(state, s.rule.as_str(), &s.message);
@@ -254,7 +244,7 @@ impl JsValidator {
         let doubt = match verdict.uncertain {
             None => -1,
             Some(reason) => {
-                let doubts = make_room(&mut sent.doubts, state, "doubts");
+                let doubts = make_room(&mut sent.doubts, state, "doubts", 1);
                 intern(doubts, reason, |r| intern_doubt(state, r)) as i32
             }
         };
@@ -265,9 +255,14 @@ impl JsValidator {
     }
 }
 
-/// Empties `table` (and its JS twin) when it is full, so one more value fits.
-fn make_room<'t, T>(table: &'t mut Vec<T>, state: &JsValue, name: &str) -> &'t mut Vec<T> {
-    if table.len() >= MAX_INTERNED {
+/// Empties `table` (and its JS twin) unless `needed` more values fit.
+fn make_room<'t, T>(
+    table: &'t mut Vec<T>,
+    state: &JsValue,
+    name: &str,
+    needed: usize,
+) -> &'t mut Vec<T> {
+    if table.len() + needed > MAX_INTERNED {
         table.clear();
         forget(state, name);
     }

@@ -21,7 +21,8 @@ impl Checklist {
         }
     }
 
-    /// `requirement` is worded once per validator (see `met_message`), so passing costs no copy.
+    /// `requirement` is worded once per validator (each profile's `MetMessages`), so passing
+    /// costs no copy.
     pub(crate) fn pass(&mut self, rule: RuleId, requirement: &Arc<str>) {
         self.satisfied.push(Satisfied {
             rule,
