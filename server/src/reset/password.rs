@@ -175,13 +175,16 @@ async fn run(
         })?;
     let verdict = validator.validate(&request.password);
     let account_label = ctx.account_label();
+    let reset_row = audit::NewAuditEntry {
+        temporary: Some(request.temporary),
+        ..ctx.audit_entry(technician, "reset", &account_label)
+    };
     if !verdict.ok {
         // Audited although the directory was not asked: who tried to set what kind of password
         // for which account matters to an MSP (the row never holds the password).
         let row = audit::NewAuditEntry {
-            temporary: Some(request.temporary),
             result: "rejected",
-            ..ctx.audit_entry(technician, "reset", &account_label)
+            ..reset_row.clone()
         };
         let before = |e| Failure::BeforeDirectory(ApiError::internal(e));
         let mut conn = services.store.pool().acquire().await.map_err(before)?;
@@ -201,9 +204,8 @@ async fn run(
         .reset_password(account, &request.password, request.temporary)
         .await;
     let mut entry_row = audit::NewAuditEntry {
-        temporary: Some(request.temporary),
         note: Some(NoteStatus::Queued.as_str()),
-        ..ctx.audit_entry(technician, "reset", &account_label)
+        ..reset_row
     };
     if let Err(e) = outcome {
         let failure = directory_failure(&e, &verdict.violations);
