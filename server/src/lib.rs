@@ -9,7 +9,6 @@ pub mod connectwise;
 pub mod demo;
 pub mod demo_pages;
 pub mod directory;
-pub mod error;
 pub mod http;
 pub mod reset;
 pub mod store;

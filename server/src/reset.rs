@@ -3,14 +3,14 @@
 //! [`Services`] holds what the flow talks to; `http/` only converts requests into calls here.
 use std::sync::Arc;
 
-use axum::http::StatusCode;
 use tokio::sync::Notify;
 
-use crate::{connectwise::TicketKind, directory::DirectoryError, error::ApiError, store::Store};
+use crate::{connectwise::TicketKind, store::Store};
 
 pub mod connectwise_tickets;
 pub mod context;
 pub mod directories;
+pub mod error;
 pub mod notes;
 pub mod password;
 pub mod tickets;
@@ -62,91 +62,5 @@ pub fn kind_from_str(s: &str) -> Option<TicketKind> {
         "service" => Some(TicketKind::Service),
         "project" => Some(TicketKind::Project),
         _ => None,
-    }
-}
-
-/// A directory failure during a reset or unlock: the API error, the audit result and the code.
-pub struct DirectoryFailure {
-    /// What the technician gets.
-    pub error: ApiError,
-    /// `refused` | `error`.
-    pub audit_result: &'static str,
-    /// The directory's code, if it gave one.
-    pub code: Option<String>,
-}
-
-/// Maps a directory error. `likely_rules` are the core's violations under the effective policy.
-pub fn directory_failure(
-    e: &DirectoryError,
-    likely_rules: &[passdesk_core::Violation],
-) -> DirectoryFailure {
-    match e {
-        DirectoryError::PasswordRefused { code, .. } => {
-            let message = if likely_rules.is_empty() {
-                format!(
-                    "The directory refused the password ({code}). It passes the policy PassDesk knows, so the \
-                     likely cause is the password history (a recent password), the minimum password age, or an \
-                     extra password filter on the directory. Try a different password."
-                )
-            } else {
-                format!("The directory refused the password ({code}); it most likely broke the rules listed.")
-            };
-            DirectoryFailure {
-                error: ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "DIRECTORY_REFUSED",
-                    message,
-                )
-                .with("directory_code", code)
-                .with("likely_rules", likely_rules),
-                audit_result: "refused",
-                code: Some(code.clone()),
-            }
-        }
-        DirectoryError::AccessDenied { code, message } => DirectoryFailure {
-            error: ApiError::new(
-                StatusCode::FORBIDDEN,
-                "DIRECTORY_ACCESS_DENIED",
-                format!("PassDesk's directory account may not do this ({code}): {message}"),
-            )
-            .with("directory_code", code),
-            audit_result: "error",
-            code: Some(code.clone()),
-        },
-        DirectoryError::NotFound(what) => DirectoryFailure {
-            error: ApiError::new(
-                StatusCode::CONFLICT,
-                "RESET_BLOCKED",
-                format!("The account no longer exists: {what}"),
-            )
-            .with(
-                "problems",
-                [context::Problem {
-                    code: "NO_ACCOUNT",
-                    message: "The account no longer exists.".into(),
-                }],
-            ),
-            audit_result: "error",
-            code: None,
-        },
-        DirectoryError::Unavailable(why) => DirectoryFailure {
-            error: ApiError::new(
-                StatusCode::BAD_GATEWAY,
-                "DIRECTORY_UNAVAILABLE",
-                format!("The directory could not be reached: {why}"),
-            ),
-            audit_result: "error",
-            code: None,
-        },
-        DirectoryError::Other { code, message } => DirectoryFailure {
-            error: ApiError::new(
-                StatusCode::BAD_GATEWAY,
-                "DIRECTORY_ERROR",
-                format!("The directory answered an error ({code}): {message}"),
-            )
-            .with("directory_code", code),
-            audit_result: "error",
-            code: Some(code.clone()),
-        },
     }
 }

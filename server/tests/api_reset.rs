@@ -332,10 +332,11 @@ async fn a_reset_cut_off_by_a_restart_is_answered_as_interrupted_not_in_progress
         .fetch_one(&pool)
         .await
         .unwrap();
-    let claim =
-        passdesk_server::store::idempotency::claim(&pool, technician, "k-cut", 1001, "service")
-            .await
-            .unwrap();
+    let claim = passdesk_server::store::idempotency::claim::<serde_json::Value>(
+        &pool, technician, "k-cut", 1001, "service",
+    )
+    .await
+    .unwrap();
     assert_eq!(claim, passdesk_server::store::idempotency::Claim::Fresh);
     let (status, body) = first.reset(1001, &good_password("Cut"), "k-cut").await;
     assert_eq!(

@@ -4,7 +4,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::{extract::ApiQuery, AppState};
-use crate::{error::ApiError, store::audit};
+use crate::{http::error::ApiError, store::audit};
 
 /// Default and maximum number of rows.
 const DEFAULT_LIMIT: u32 = 100;

@@ -7,7 +7,7 @@ use axum::{
 };
 
 use super::AppState;
-use crate::{error::ApiError, store::tokens};
+use crate::{http::error::ApiError, store::tokens};
 
 /// Middleware for every route but health: puts the [`tokens::Technician`] into the request's
 /// extensions, or answers 401. The token itself is never logged.

@@ -8,7 +8,7 @@ use axum::{
 use serde::de::DeserializeOwned;
 use zeroize::Zeroize as _;
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 
 /// A JSON body. The raw bytes are wiped after parsing (best effort: they may hold a password), and
 /// parse errors are described without echoing any value from the body.

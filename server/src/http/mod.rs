@@ -16,10 +16,12 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{error::ApiError, reset::Services};
+use crate::reset::Services;
+use error::ApiError;
 
 pub mod audit;
 pub mod auth;
+pub mod error;
 pub mod extract;
 pub mod health;
 pub mod me;

@@ -1,17 +1,27 @@
 //! `POST /api/v1/tickets/{id}/reset?kind=service|project`.
-use axum::{extract::State, http::StatusCode, Extension, Json};
-use serde_json::Value;
+use axum::{extract::State, Extension, Json};
+use serde::Serialize;
 
 use super::{
+    error::ApiError,
     extract::{ApiJson, ApiQuery, TicketId},
     tickets::KindQuery,
     AppState,
 };
 use crate::{
-    error::ApiError,
-    reset::password::{self, ResetRequest},
+    reset::password::{self, ResetRequest, ResetSuccess},
     store::tokens::Technician,
 };
+
+/// The 200 body: `{"result": "success", ...the success..., "replayed": true?}`.
+#[derive(Serialize)]
+pub struct ResetResponse {
+    result: &'static str,
+    #[serde(flatten)]
+    success: ResetSuccess,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    replayed: bool,
+}
 
 /// Resets the password of the ticket's account (the body is wiped when dropped).
 pub async fn reset(
@@ -20,7 +30,14 @@ pub async fn reset(
     TicketId(id): TicketId,
     ApiQuery(q): ApiQuery<KindQuery>,
     ApiJson(request): ApiJson<ResetRequest>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let (status, body) = password::reset(&state, &technician, q.kind, id, request).await?;
-    Ok((status, Json(body)))
+) -> Result<Json<ResetResponse>, ApiError> {
+    let answer = password::reset(&state, &technician, q.kind, id, request).await;
+    match answer.outcome {
+        Ok(success) => Ok(Json(ResetResponse {
+            result: "success",
+            success,
+            replayed: answer.replayed,
+        })),
+        Err(e) => Err(ApiError::from(e).replayed(answer.replayed)),
+    }
 }

@@ -3,12 +3,12 @@ use axum::{extract::State, Json};
 use serde::Deserialize;
 
 use super::{
+    error::ApiError,
     extract::{ApiQuery, TicketId},
     AppState,
 };
 use crate::{
     connectwise::TicketKind,
-    error::ApiError,
     reset::context::{self, TicketContext},
 };
 

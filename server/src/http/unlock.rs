@@ -1,13 +1,25 @@
 //! `POST /api/v1/tickets/{id}/unlock?kind=service|project`.
 use axum::{extract::State, Extension, Json};
-use serde_json::Value;
+use serde::Serialize;
 
 use super::{
+    error::ApiError,
     extract::{ApiQuery, TicketId},
     tickets::KindQuery,
     AppState,
 };
-use crate::{error::ApiError, reset::unlock, store::tokens::Technician};
+use crate::{
+    reset::unlock::{self, UnlockSuccess},
+    store::tokens::Technician,
+};
+
+/// The 200 body: `{"result": "success", ...the success...}`.
+#[derive(Serialize)]
+pub struct UnlockResponse {
+    result: &'static str,
+    #[serde(flatten)]
+    success: UnlockSuccess,
+}
 
 /// Clears the lockout of the ticket's account.
 pub async fn unlock(
@@ -15,6 +27,10 @@ pub async fn unlock(
     Extension(technician): Extension<Technician>,
     TicketId(id): TicketId,
     ApiQuery(q): ApiQuery<KindQuery>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(unlock::unlock(&state, &technician, q.kind, id).await?))
+) -> Result<Json<UnlockResponse>, ApiError> {
+    let success = unlock::unlock(&state, &technician, q.kind, id).await?;
+    Ok(Json(UnlockResponse {
+        result: "success",
+        success,
+    }))
 }

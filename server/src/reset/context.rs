@@ -1,33 +1,62 @@
 //! Ticket → contact email → directory → account → effective policy, plus every problem that blocks
 //! a reset. The reset and unlock flows call this again themselves: the client's idea of the
 //! account is never trusted.
-use axum::http::StatusCode;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use super::{directories::DirectoryEntry, kind_str, tickets::TicketError, Services};
+use super::{
+    directories::DirectoryEntry, error::FlowError, kind_str, tickets::TicketError, Services,
+};
 use crate::{
     connectwise::{CompanyRef, ContactRef, Ticket, TicketKind},
     directory::{DirectoryAccount, EffectivePolicy},
-    error::ApiError,
     store::{audit, tokens::Technician},
 };
 
+/// What blocks a reset, as the panel knows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ProblemCode {
+    /// The ticket has no contact.
+    NoContact,
+    /// The contact has no e-mail address.
+    NoEmail,
+    /// No directory serves the ticket's company.
+    NoDirectory,
+    /// No account matches the e-mail (or it no longer exists).
+    NoAccount,
+    /// More than one account matches.
+    MultipleAccounts,
+    /// The account is disabled.
+    AccountDisabled,
+    /// The account is privileged and the directory does not allow it.
+    PrivilegedAccount,
+    /// The directory could not be read.
+    DirectoryUnavailable,
+}
+
 /// Something that blocks a reset, with a code the panel knows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
-    /// `NO_CONTACT`, `NO_EMAIL`, `NO_DIRECTORY`, `NO_ACCOUNT`, `MULTIPLE_ACCOUNTS`, `ACCOUNT_DISABLED`,
-    /// `PRIVILEGED_ACCOUNT`, `DIRECTORY_UNAVAILABLE`.
-    pub code: &'static str,
+    /// What kind of problem.
+    pub code: ProblemCode,
     /// Plain words for a technician.
     pub message: String,
 }
 
 impl Problem {
-    fn new(code: &'static str, message: impl Into<String>) -> Self {
+    fn new(code: ProblemCode, message: impl Into<String>) -> Self {
         Self {
             code,
             message: message.into(),
         }
+    }
+
+    /// The account was found, but the directory no longer has it when the flow acts on it.
+    pub fn account_gone(what: &str) -> Self {
+        Self::new(
+            ProblemCode::NoAccount,
+            format!("The account no longer exists: {what}"),
+        )
     }
 }
 
@@ -87,22 +116,19 @@ pub struct TicketContext {
 
 impl TicketContext {
     /// The directory entry and account a reset or unlock acts on: only when nothing blocks it,
-    /// else 409 RESET_BLOCKED with the problems.
-    pub fn target(&self) -> Result<(&DirectoryEntry, &DirectoryAccount), ApiError> {
+    /// else [`FlowError::ResetBlocked`] with the problems.
+    pub fn target(&self) -> Result<(&DirectoryEntry, &DirectoryAccount), FlowError> {
         match (&self.entry, &self.account) {
             (Some(entry), Some(account)) if self.problems.is_empty() => Ok((entry, account)),
             _ => Err(self.blocked()),
         }
     }
 
-    /// 409 RESET_BLOCKED with the context's problems.
-    pub fn blocked(&self) -> ApiError {
-        let message = match self.problems.first() {
-            Some(p) => format!("The reset is blocked: {}", p.message),
-            None => "The reset is blocked.".to_string(),
-        };
-        ApiError::new(StatusCode::CONFLICT, "RESET_BLOCKED", message)
-            .with("problems", &self.problems)
+    /// The reset is blocked by the context's problems.
+    pub fn blocked(&self) -> FlowError {
+        FlowError::ResetBlocked {
+            problems: self.problems.clone(),
+        }
     }
 
     /// The audit row of a successful `action` on this ticket's account; the flows adjust the
@@ -143,18 +169,12 @@ impl TicketContext {
 }
 
 /// Maps a ConnectWise failure while reading the ticket.
-pub fn ticket_error(e: TicketError) -> ApiError {
+pub fn ticket_error(e: TicketError) -> FlowError {
     match e {
-        TicketError::NotFound => ApiError::new(
-            StatusCode::NOT_FOUND,
-            "TICKET_NOT_FOUND",
-            "ConnectWise has no such ticket.",
-        ),
-        other => ApiError::new(
-            StatusCode::BAD_GATEWAY,
-            "CONNECTWISE_UNAVAILABLE",
-            format!("ConnectWise could not be read: {other}"),
-        ),
+        TicketError::NotFound => FlowError::TicketNotFound,
+        other => FlowError::ConnectwiseUnavailable {
+            detail: other.to_string(),
+        },
     }
 }
 
@@ -163,7 +183,7 @@ pub async fn resolve(
     services: &Services,
     kind: TicketKind,
     id: u64,
-) -> Result<TicketContext, ApiError> {
+) -> Result<TicketContext, FlowError> {
     let ticket = services
         .tickets
         .ticket(kind, id)
@@ -177,7 +197,7 @@ pub async fn resolve(
         .cloned();
     if entry.is_none() {
         problems.push(Problem::new(
-            "NO_DIRECTORY",
+            ProblemCode::NoDirectory,
             format!(
                 "No directory is configured for the company \"{}\".",
                 ticket.company.identifier
@@ -220,9 +240,12 @@ async fn contact_email(
     services: &Services,
     ticket: &Ticket,
     problems: &mut Vec<Problem>,
-) -> Result<Option<String>, ApiError> {
+) -> Result<Option<String>, FlowError> {
     let Some(contact) = &ticket.contact else {
-        problems.push(Problem::new("NO_CONTACT", "The ticket has no contact."));
+        problems.push(Problem::new(
+            ProblemCode::NoContact,
+            "The ticket has no contact.",
+        ));
         return Ok(None);
     };
     if let Some(email) = ticket
@@ -242,7 +265,7 @@ async fn contact_email(
     };
     if email.is_none() {
         problems.push(Problem::new(
-            "NO_EMAIL",
+            ProblemCode::NoEmail,
             format!("The contact {} has no email address.", contact.name),
         ));
     }
@@ -254,7 +277,7 @@ async fn look_up_account(entry: &DirectoryEntry, email: &str, ctx: &mut TicketCo
     let unavailable = |e: crate::directory::DirectoryError| {
         tracing::warn!(directory = %entry.name(), error = %e, "directory lookup failed");
         Problem::new(
-            "DIRECTORY_UNAVAILABLE",
+            ProblemCode::DirectoryUnavailable,
             format!("The directory {} could not be read: {e}", entry.name()),
         )
     };
@@ -265,14 +288,14 @@ async fn look_up_account(entry: &DirectoryEntry, email: &str, ctx: &mut TicketCo
     let account = match accounts.len() {
         0 => {
             return ctx.problems.push(Problem::new(
-                "NO_ACCOUNT",
+                ProblemCode::NoAccount,
                 format!("No account in {} matches {email}.", entry.name()),
             ))
         }
         1 => accounts.remove(0),
         n => {
             return ctx.problems.push(Problem::new(
-                "MULTIPLE_ACCOUNTS",
+                ProblemCode::MultipleAccounts,
                 format!(
                     "{n} accounts in {} match {email}; fix the directory before resetting.",
                     entry.name()
@@ -281,12 +304,14 @@ async fn look_up_account(entry: &DirectoryEntry, email: &str, ctx: &mut TicketCo
         }
     };
     if !account.enabled {
-        ctx.problems
-            .push(Problem::new("ACCOUNT_DISABLED", "The account is disabled."));
+        ctx.problems.push(Problem::new(
+            ProblemCode::AccountDisabled,
+            "The account is disabled.",
+        ));
     }
     if account.privileged && !entry.directory.allow_privileged() {
         ctx.problems.push(Problem::new(
-            "PRIVILEGED_ACCOUNT",
+            ProblemCode::PrivilegedAccount,
             "The account is privileged (an administrator); PassDesk does not reset it here.",
         ));
     }

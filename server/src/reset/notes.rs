@@ -38,7 +38,8 @@ impl Default for NoteSettings {
 }
 
 /// `posted`, `queued` or `failed`, as the API and the audit say it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum NoteStatus {
     /// ConnectWise has it.
     Posted,
@@ -268,28 +269,44 @@ mod tests {
     }
 
     fn down() -> TicketError {
-        TicketError::Retryable { message: "down".into(), retry_after: None }
+        TicketError::Retryable {
+            message: "down".into(),
+            retry_after: None,
+        }
     }
 
     #[test]
     fn backoff_doubles_with_jitter_and_stops_at_the_cap() {
         for attempts in 1..=8i64 {
-            let full = Duration::from_millis(100 * (1 << (attempts - 1))).min(Duration::from_secs(2));
+            let full =
+                Duration::from_millis(100 * (1 << (attempts - 1))).min(Duration::from_secs(2));
             for _ in 0..200 {
                 let d = retry_delay(&settings(), attempts, &down());
-                assert!(d >= full / 2 && d <= full, "attempt {attempts}: {d:?} outside [{:?}, {full:?}]", full / 2);
+                assert!(
+                    d >= full / 2 && d <= full,
+                    "attempt {attempts}: {d:?} outside [{:?}, {full:?}]",
+                    full / 2
+                );
             }
         }
         // Jitter: not every draw is the same.
-        let draws: std::collections::HashSet<_> = (0..50).map(|_| retry_delay(&settings(), 3, &down())).collect();
+        let draws: std::collections::HashSet<_> = (0..50)
+            .map(|_| retry_delay(&settings(), 3, &down()))
+            .collect();
         assert!(draws.len() > 10);
     }
 
     #[test]
     fn retry_after_wins_over_the_backoff() {
-        let e = TicketError::Retryable { message: "429".into(), retry_after: Some(Duration::from_secs(30)) };
+        let e = TicketError::Retryable {
+            message: "429".into(),
+            retry_after: Some(Duration::from_secs(30)),
+        };
         let d = retry_delay(&settings(), 1, &e);
-        assert!(d >= Duration::from_secs(30) && d <= Duration::from_millis(30_100), "{d:?}");
+        assert!(
+            d >= Duration::from_secs(30) && d <= Duration::from_millis(30_100),
+            "{d:?}"
+        );
     }
 
     #[test]

@@ -1,18 +1,18 @@
 //! `POST /tickets/{id}/reset`: idempotency claim → fresh context → core validation → directory
 //! reset → audit + outbox (one transaction) → immediate note post.
-use axum::http::StatusCode;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::{
-    context, directory_failure, kind_str,
+    context,
+    error::FlowError,
+    kind_str,
     notes::{self, NoteStatus},
     Services,
 };
 use crate::{
     connectwise::TicketKind,
-    error::ApiError,
+    directory::DirectoryAccount,
     store::{audit, idempotency, outbox, tokens::Technician},
 };
 
@@ -43,8 +43,55 @@ impl std::fmt::Debug for ResetRequest {
     }
 }
 
-/// An answer of the reset route: status + JSON body (success or error envelope).
-pub type Answer = (StatusCode, Value);
+/// What a successful reset reports (and the idempotency table keeps for replays).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResetSuccess {
+    /// Where the internal note stands.
+    pub note: NoteStatus,
+    /// Must change at next logon.
+    pub temporary: bool,
+    /// The audit row.
+    pub audit_id: i64,
+    /// The account that was reset.
+    pub account: DirectoryAccount,
+}
+
+/// The outcome of one reset request as the idempotency table stores it: no HTTP in it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResetOutcome {
+    /// The password was set.
+    Success(ResetSuccess),
+    /// The request failed (after the directory saw it, or it was interrupted).
+    Failure(FlowError),
+}
+
+impl From<Result<ResetSuccess, FlowError>> for ResetOutcome {
+    fn from(r: Result<ResetSuccess, FlowError>) -> Self {
+        match r {
+            Ok(s) => Self::Success(s),
+            Err(e) => Self::Failure(e),
+        }
+    }
+}
+
+/// The answer of [`reset`]: the outcome, and whether it is the stored one of an earlier request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResetAnswer {
+    /// Success or failure.
+    pub outcome: Result<ResetSuccess, FlowError>,
+    /// The stored outcome of an earlier request with the same key.
+    pub replayed: bool,
+}
+
+impl ResetAnswer {
+    fn fresh(outcome: Result<ResetSuccess, FlowError>) -> Self {
+        Self {
+            outcome,
+            replayed: false,
+        }
+    }
+}
 
 /// Runs a reset for `technician`; never resets twice for the same idempotency key.
 pub async fn reset(
@@ -53,47 +100,63 @@ pub async fn reset(
     kind: TicketKind,
     ticket_id: u64,
     request: ResetRequest,
-) -> Result<Answer, ApiError> {
+) -> ResetAnswer {
+    match claim_and_run(services, technician, kind, ticket_id, &request).await {
+        Ok(answer) => answer,
+        Err(e) => ResetAnswer::fresh(Err(e)),
+    }
+}
+
+async fn claim_and_run(
+    services: &Services,
+    technician: &Technician,
+    kind: TicketKind,
+    ticket_id: u64,
+    request: &ResetRequest,
+) -> Result<ResetAnswer, FlowError> {
     let key = request.idempotency_key.trim().to_string();
     if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY_LEN {
-        return Err(ApiError::bad_request(format!(
-            "idempotency_key must be 1 to {MAX_IDEMPOTENCY_KEY_LEN} characters."
-        )));
+        return Err(FlowError::BadRequest {
+            detail: format!("idempotency_key must be 1 to {MAX_IDEMPOTENCY_KEY_LEN} characters."),
+        });
     }
     let pool = services.store.pool();
-    match idempotency::claim(pool, technician.id, &key, ticket_id, kind_str(kind)).await? {
+    match idempotency::claim::<ResetOutcome>(pool, technician.id, &key, ticket_id, kind_str(kind))
+        .await?
+    {
         idempotency::Claim::Fresh => {}
         idempotency::Claim::Done {
-            status,
-            mut response,
+            outcome,
             ticket_id: first,
             ticket_kind,
         } => {
             if first != ticket_id || ticket_kind != kind_str(kind) {
-                return Err(key_reused());
+                return Err(FlowError::IdempotencyKeyReused);
             }
-            response["replayed"] = json!(true);
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-            return Ok((status, response));
+            let outcome = match outcome {
+                ResetOutcome::Success(s) => Ok(s),
+                ResetOutcome::Failure(e) => Err(e),
+            };
+            return Ok(ResetAnswer {
+                outcome,
+                replayed: true,
+            });
         }
         idempotency::Claim::InProgress {
             ticket_id: first,
             ticket_kind,
         } => {
             if first != ticket_id || ticket_kind != kind_str(kind) {
-                return Err(key_reused());
+                return Err(FlowError::IdempotencyKeyReused);
             }
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "RESET_IN_PROGRESS",
-                "A reset with this idempotency key is still running.",
-            ));
+            return Err(FlowError::ResetInProgress);
         }
     }
-    match run(services, technician, kind, ticket_id, &request).await {
-        Ok(answer) => {
-            idempotency::complete(pool, technician.id, &key, answer.0.as_u16(), &answer.1).await?;
-            Ok(answer)
+    match run(services, technician, kind, ticket_id, request).await {
+        Ok(success) => {
+            let outcome = ResetOutcome::Success(success.clone());
+            idempotency::complete(pool, technician.id, &key, &outcome).await?;
+            Ok(ResetAnswer::fresh(Ok(success)))
         }
         Err(Failure::BeforeDirectory(e)) => {
             // Nothing was changed: the same key may be tried again.
@@ -102,7 +165,8 @@ pub async fn reset(
         }
         Err(Failure::AfterDirectory(e)) => {
             // The directory saw the request; replay this outcome rather than risk a second reset.
-            idempotency::complete(pool, technician.id, &key, e.status.as_u16(), &e.body()).await?;
+            let outcome = ResetOutcome::Failure(e.clone());
+            idempotency::complete(pool, technician.id, &key, &outcome).await?;
             Err(e)
         }
     }
@@ -112,18 +176,8 @@ pub async fn reset(
 /// so repeating one explains what happened instead of answering "still running" forever. Whether
 /// the directory took the password is unknown; the panel's next attempt uses a new key.
 pub async fn answer_interrupted(services: &Services) -> sqlx::Result<u64> {
-    let interrupted = ApiError::new(
-        StatusCode::CONFLICT,
-        "RESET_INTERRUPTED",
-        "This reset was interrupted (PassDesk restarted): whether the password was set is unknown. \
-         Check the account, then reset again.",
-    );
-    let count = idempotency::answer_unfinished(
-        services.store.pool(),
-        interrupted.status.as_u16(),
-        &interrupted.body(),
-    )
-    .await?;
+    let interrupted = ResetOutcome::Failure(FlowError::ResetInterrupted);
+    let count = idempotency::answer_unfinished(services.store.pool(), &interrupted).await?;
     if count > 0 {
         tracing::warn!(
             count,
@@ -133,23 +187,15 @@ pub async fn answer_interrupted(services: &Services) -> sqlx::Result<u64> {
     Ok(count)
 }
 
-fn key_reused() -> ApiError {
-    ApiError::new(
-        StatusCode::CONFLICT,
-        "IDEMPOTENCY_KEY_REUSED",
-        "This idempotency key was already used for another ticket.",
-    )
-}
-
 /// Whether a failure happened before the directory was asked to change anything.
 enum Failure {
-    BeforeDirectory(ApiError),
-    AfterDirectory(ApiError),
+    BeforeDirectory(FlowError),
+    AfterDirectory(FlowError),
 }
 
 impl From<sqlx::Error> for Failure {
     fn from(e: sqlx::Error) -> Self {
-        Failure::AfterDirectory(ApiError::internal(e))
+        Failure::AfterDirectory(FlowError::internal(e))
     }
 }
 
@@ -159,7 +205,7 @@ async fn run(
     kind: TicketKind,
     ticket_id: u64,
     request: &ResetRequest,
-) -> Result<Answer, Failure> {
+) -> Result<ResetSuccess, Failure> {
     let ctx = context::resolve(services, kind, ticket_id)
         .await
         .map_err(Failure::BeforeDirectory)?;
@@ -169,7 +215,7 @@ async fn run(
     };
     let validator =
         passdesk_core::Validator::new(policy, &account.core_account()).map_err(|e| {
-            Failure::BeforeDirectory(ApiError::internal(format!(
+            Failure::BeforeDirectory(FlowError::internal(format!(
                 "the directory's policy is unusable: {e}"
             )))
         })?;
@@ -186,17 +232,12 @@ async fn run(
             result: "rejected",
             ..reset_row.clone()
         };
-        let before = |e| Failure::BeforeDirectory(ApiError::internal(e));
+        let before = |e| Failure::BeforeDirectory(FlowError::internal(e));
         let mut conn = services.store.pool().acquire().await.map_err(before)?;
         audit::insert(&mut conn, &row).await.map_err(before)?;
-        return Err(Failure::BeforeDirectory(
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "POLICY_VIOLATION",
-                "The password does not meet the account's password policy.",
-            )
-            .with("violations", &verdict.violations),
-        ));
+        return Err(Failure::BeforeDirectory(FlowError::PolicyViolation {
+            violations: verdict.violations,
+        }));
     }
 
     let outcome = entry
@@ -208,14 +249,14 @@ async fn run(
         ..reset_row
     };
     if let Err(e) = outcome {
-        let failure = directory_failure(&e, &verdict.violations);
-        entry_row.result = failure.audit_result;
-        entry_row.directory_code = failure.code.as_deref();
+        let failure = FlowError::from_directory(&e, &verdict.violations);
+        entry_row.result = audit_result(&failure);
+        entry_row.directory_code = failure.directory_code();
         entry_row.note = None;
         let mut conn = services.store.pool().acquire().await?;
         audit::insert(&mut conn, &entry_row).await?;
         tracing::warn!(ticket = ticket_id, account = %entry_row.account, error = %e, "directory refused the reset");
-        return Err(Failure::AfterDirectory(failure.error));
+        return Err(Failure::AfterDirectory(failure));
     }
 
     // Audit row and note go in together: a crash cannot leave a reset without its queued note.
@@ -228,14 +269,18 @@ async fn run(
     tracing::info!(ticket = ticket_id, account = %entry_row.account, audit_id, technician = %technician.name, "password reset");
 
     let note = notes::post_now(services, outbox_id).await;
-    Ok((
-        StatusCode::OK,
-        json!({
-            "result": "success",
-            "note": note.as_str(),
-            "temporary": request.temporary,
-            "audit_id": audit_id,
-            "account": account,
-        }),
-    ))
+    Ok(ResetSuccess {
+        note,
+        temporary: request.temporary,
+        audit_id,
+        account: account.clone(),
+    })
+}
+
+/// The audit's word for a failed directory call: `refused` (the password) or `error`.
+pub fn audit_result(e: &FlowError) -> &'static str {
+    match e {
+        FlowError::DirectoryRefused { .. } => "refused",
+        _ => "error",
+    }
 }

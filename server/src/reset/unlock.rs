@@ -1,12 +1,18 @@
 //! `POST /tickets/{id}/unlock`: fresh context → directory unlock → audit.
-use serde_json::{json, Value};
+use serde::Serialize;
 
-use super::{context, directory_failure, Services};
+use super::{context, error::FlowError, password::audit_result, Services};
 use crate::{
     connectwise::TicketKind,
-    error::ApiError,
     store::{audit, tokens::Technician},
 };
+
+/// What a successful unlock reports.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnlockSuccess {
+    /// The audit row.
+    pub audit_id: i64,
+}
 
 /// Clears the lockout of the ticket's account.
 pub async fn unlock(
@@ -14,24 +20,27 @@ pub async fn unlock(
     technician: &Technician,
     kind: TicketKind,
     ticket_id: u64,
-) -> Result<Value, ApiError> {
+) -> Result<UnlockSuccess, FlowError> {
     let ctx = context::resolve(services, kind, ticket_id).await?;
     let (entry, account) = ctx.target()?;
     let outcome = entry.directory.unlock(account).await;
     let account_label = ctx.account_label();
     let mut row = ctx.audit_entry(technician, "unlock", &account_label);
-    let failure = outcome.as_ref().err().map(|e| directory_failure(e, &[]));
+    let failure = outcome
+        .as_ref()
+        .err()
+        .map(|e| FlowError::from_directory(e, &[]));
     if let Some(f) = &failure {
-        row.result = f.audit_result;
-        row.directory_code = f.code.as_deref();
+        row.result = audit_result(f);
+        row.directory_code = f.directory_code();
     }
     let mut conn = services.store.pool().acquire().await?;
     let audit_id = audit::insert(&mut conn, &row).await?;
     match failure {
-        Some(f) => Err(f.error),
+        Some(f) => Err(f),
         None => {
             tracing::info!(ticket = ticket_id, account = %account_label, audit_id, "account unlocked");
-            Ok(json!({"result": "success", "audit_id": audit_id}))
+            Ok(UnlockSuccess { audit_id })
         }
     }
 }

@@ -1,0 +1,312 @@
+//! The one mapping from failures to HTTP status + the error envelope of docs/api.md:
+//! `{"error": {"code": "...", "message": "...", ...extra fields per code}}`. The flow's
+//! [`FlowError`] is turned into status, code and words here and nowhere else.
+//!
+//! Internal errors are logged here (their text never contains a secret: neither sqlx nor the
+//! connectors put passwords or tokens in error messages) and answered with a generic message.
+use axum::{
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    Json,
+};
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+
+use crate::reset::error::FlowError;
+
+/// Every `error.code` the API answers (docs/api.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ErrorCode {
+    /// 401.
+    Unauthorized,
+    /// 400.
+    BadRequest,
+    /// 413.
+    PayloadTooLarge,
+    /// 404 for an unknown route.
+    NotFound,
+    /// 500.
+    Internal,
+    /// 404: ConnectWise has no such ticket.
+    TicketNotFound,
+    /// 502.
+    ConnectwiseUnavailable,
+    /// 409 with `problems`.
+    ResetBlocked,
+    /// 422 with `violations`.
+    PolicyViolation,
+    /// 422 with `directory_code` and `likely_rules`.
+    DirectoryRefused,
+    /// 403 with `directory_code`.
+    DirectoryAccessDenied,
+    /// 502.
+    DirectoryUnavailable,
+    /// 502 with `directory_code`.
+    DirectoryError,
+    /// 409.
+    ResetInProgress,
+    /// 409.
+    ResetInterrupted,
+    /// 409.
+    IdempotencyKeyReused,
+}
+
+/// An error answer of the API.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Stable code, e.g. `RESET_BLOCKED`.
+    pub code: ErrorCode,
+    /// Plain words for a technician.
+    pub message: String,
+    /// Extra fields merged into the `error` object (`problems`, `violations`, ...).
+    pub extra: Map<String, Value>,
+    /// The stored answer of an earlier request with the same idempotency key.
+    pub replayed: bool,
+}
+
+impl ApiError {
+    /// A new error without extra fields.
+    pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            extra: Map::new(),
+            replayed: false,
+        }
+    }
+
+    /// Adds one extra field to the envelope.
+    pub fn with(mut self, key: &str, value: impl Serialize) -> Self {
+        self.extra.insert(
+            key.to_string(),
+            serde_json::to_value(value).unwrap_or(Value::Null),
+        );
+        self
+    }
+
+    /// Marks the answer as replayed (`"replayed": true` beside `error`).
+    pub fn replayed(mut self, replayed: bool) -> Self {
+        self.replayed = replayed;
+        self
+    }
+
+    /// 401: no, unknown or revoked token.
+    pub fn unauthorized() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::Unauthorized,
+            "A valid technician token is required (Authorization: Bearer ...).",
+        )
+    }
+
+    /// 400: the request is malformed.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, message)
+    }
+
+    /// 413: the body is larger than the limit.
+    pub fn payload_too_large() -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::PayloadTooLarge,
+            "The request body is too large.",
+        )
+    }
+
+    /// 404 for an unknown route.
+    pub fn route_not_found() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            "There is no such API route.",
+        )
+    }
+
+    /// 500: logs `err` (never a secret) and answers a generic message.
+    pub fn internal(err: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %err, "internal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::Internal,
+            "Something went wrong in PassDesk; see the server log.",
+        )
+    }
+
+    /// The envelope as JSON.
+    pub fn body(&self) -> Value {
+        let mut error = Map::new();
+        error.insert("code".into(), json!(self.code));
+        error.insert("message".into(), json!(self.message));
+        for (k, v) in &self.extra {
+            error.insert(k.clone(), v.clone());
+        }
+        let mut body = json!({ "error": error });
+        if self.replayed {
+            body["replayed"] = json!(true);
+        }
+        body
+    }
+}
+
+impl From<FlowError> for ApiError {
+    fn from(e: FlowError) -> Self {
+        use ErrorCode as C;
+        use StatusCode as S;
+        match e {
+            FlowError::BadRequest { detail } => Self::bad_request(detail),
+            FlowError::TicketNotFound => Self::new(
+                S::NOT_FOUND,
+                C::TicketNotFound,
+                "ConnectWise has no such ticket.",
+            ),
+            FlowError::ConnectwiseUnavailable { detail } => Self::new(
+                S::BAD_GATEWAY,
+                C::ConnectwiseUnavailable,
+                format!("ConnectWise could not be read: {detail}"),
+            ),
+            FlowError::ResetBlocked { problems } => {
+                let message = match problems.first() {
+                    Some(p) => format!("The reset is blocked: {}", p.message),
+                    None => "The reset is blocked.".to_string(),
+                };
+                Self::new(S::CONFLICT, C::ResetBlocked, message).with("problems", problems)
+            }
+            FlowError::PolicyViolation { violations } => Self::new(
+                S::UNPROCESSABLE_ENTITY,
+                C::PolicyViolation,
+                "The password does not meet the account's password policy.",
+            )
+            .with("violations", violations),
+            FlowError::DirectoryRefused {
+                directory_code,
+                likely_rules,
+            } => {
+                let message = if likely_rules.is_empty() {
+                    format!(
+                        "The directory refused the password ({directory_code}). It passes the policy PassDesk \
+                         knows, so the likely cause is the password history (a recent password), the minimum \
+                         password age, or an extra password filter on the directory. Try a different password."
+                    )
+                } else {
+                    format!(
+                        "The directory refused the password ({directory_code}); it most likely broke the rules listed."
+                    )
+                };
+                Self::new(S::UNPROCESSABLE_ENTITY, C::DirectoryRefused, message)
+                    .with("directory_code", directory_code)
+                    .with("likely_rules", likely_rules)
+            }
+            FlowError::DirectoryAccessDenied {
+                directory_code,
+                detail,
+            } => Self::new(
+                S::FORBIDDEN,
+                C::DirectoryAccessDenied,
+                format!("PassDesk's directory account may not do this ({directory_code}): {detail}"),
+            )
+            .with("directory_code", directory_code),
+            FlowError::DirectoryUnavailable { detail } => Self::new(
+                S::BAD_GATEWAY,
+                C::DirectoryUnavailable,
+                format!("The directory could not be reached: {detail}"),
+            ),
+            FlowError::DirectoryError {
+                directory_code,
+                detail,
+            } => Self::new(
+                S::BAD_GATEWAY,
+                C::DirectoryError,
+                format!("The directory answered an error ({directory_code}): {detail}"),
+            )
+            .with("directory_code", directory_code),
+            FlowError::ResetInProgress => Self::new(
+                S::CONFLICT,
+                C::ResetInProgress,
+                "A reset with this idempotency key is still running.",
+            ),
+            FlowError::ResetInterrupted => Self::new(
+                S::CONFLICT,
+                C::ResetInterrupted,
+                "This reset was interrupted (PassDesk restarted): whether the password was set is unknown. \
+                 Check the account, then reset again.",
+            ),
+            FlowError::IdempotencyKeyReused => Self::new(
+                S::CONFLICT,
+                C::IdempotencyKeyReused,
+                "This idempotency key was already used for another ticket.",
+            ),
+            FlowError::Internal { detail } => Self::internal(detail),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, Json(self.body())).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
+        }
+        response
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::internal(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reset::context::{Problem, ProblemCode};
+
+    /// The flow error's stored tag is the API's code: a replayed outcome reads like the first answer.
+    #[test]
+    fn each_flow_error_is_answered_with_its_own_code() {
+        let problem = Problem {
+            code: ProblemCode::NoAccount,
+            message: "gone".into(),
+        };
+        let cases = [
+            FlowError::BadRequest { detail: "x".into() },
+            FlowError::TicketNotFound,
+            FlowError::ConnectwiseUnavailable { detail: "x".into() },
+            FlowError::ResetBlocked {
+                problems: vec![problem],
+            },
+            FlowError::PolicyViolation { violations: vec![] },
+            FlowError::DirectoryRefused {
+                directory_code: "LDAP 19".into(),
+                likely_rules: vec![],
+            },
+            FlowError::DirectoryAccessDenied {
+                directory_code: "LDAP 50".into(),
+                detail: "x".into(),
+            },
+            FlowError::DirectoryUnavailable { detail: "x".into() },
+            FlowError::DirectoryError {
+                directory_code: "LDAP 1".into(),
+                detail: "x".into(),
+            },
+            FlowError::ResetInProgress,
+            FlowError::ResetInterrupted,
+            FlowError::IdempotencyKeyReused,
+            FlowError::Internal { detail: "x".into() },
+        ];
+        for e in cases {
+            let stored = serde_json::to_value(&e).unwrap();
+            let back: FlowError = serde_json::from_value(stored.clone()).unwrap();
+            assert_eq!(back, e);
+            let answer = ApiError::from(e).body();
+            assert_eq!(answer["error"]["code"], stored["code"], "{answer}");
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! What stops the flow, in the flow's own words. `http/error.rs` turns it into status + code +
+//! message, once; the idempotency table stores it as it is here (no HTTP status), so a replay is
+//! mapped by the same code as the first answer.
+use passdesk_core::Violation;
+use serde::{Deserialize, Serialize};
+
+use super::context::Problem;
+use crate::directory::DirectoryError;
+
+/// A flow failure. Serialised (for the idempotency table) with its `code` as the tag, the same word
+/// the API answers; the fields are data, never a password.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum FlowError {
+    /// The request cannot be served as given (e.g. an idempotency key that is empty or too long).
+    BadRequest {
+        /// What is wrong, in words that quote nothing from the request.
+        #[serde(default)]
+        detail: String,
+    },
+    /// ConnectWise has no such ticket.
+    TicketNotFound,
+    /// ConnectWise could not be read.
+    ConnectwiseUnavailable {
+        /// What went wrong (never a key).
+        #[serde(default)]
+        detail: String,
+    },
+    /// Something blocks the reset / unlock (`problems` says what).
+    ResetBlocked {
+        /// Every blocking problem.
+        problems: Vec<Problem>,
+    },
+    /// The password breaks the account's policy; the directory was not asked.
+    PolicyViolation {
+        /// The core's violations.
+        violations: Vec<Violation>,
+    },
+    /// The directory refused the password.
+    DirectoryRefused {
+        /// The directory's own code, e.g. `LDAP 19 (0000052D)`.
+        directory_code: String,
+        /// The core's violations under the effective policy (empty: history / age / filter).
+        #[serde(default)]
+        likely_rules: Vec<Violation>,
+    },
+    /// PassDesk's directory account may not do this.
+    DirectoryAccessDenied {
+        /// The directory's own code.
+        directory_code: String,
+        /// The directory's text.
+        #[serde(default)]
+        detail: String,
+    },
+    /// The directory could not be reached.
+    DirectoryUnavailable {
+        /// Why.
+        #[serde(default)]
+        detail: String,
+    },
+    /// Any other directory answer.
+    DirectoryError {
+        /// The directory's own code.
+        directory_code: String,
+        /// The directory's text.
+        #[serde(default)]
+        detail: String,
+    },
+    /// A reset with this idempotency key is still running.
+    ResetInProgress,
+    /// The reset with this key was cut off by a restart: its outcome is unknown.
+    ResetInterrupted,
+    /// The idempotency key was already used for another request.
+    IdempotencyKeyReused,
+    /// A failure inside PassDesk (database, unusable policy); `detail` is logged, not shown.
+    Internal {
+        /// For the log (never a secret).
+        #[serde(default)]
+        detail: String,
+    },
+}
+
+impl FlowError {
+    /// An internal failure; `err` goes to the log only.
+    pub fn internal(err: impl std::fmt::Display) -> Self {
+        Self::Internal {
+            detail: err.to_string(),
+        }
+    }
+
+    /// A directory failure during a reset or unlock. `likely_rules` are the core's violations
+    /// under the effective policy; an account that is gone blocks like a missing one.
+    pub fn from_directory(e: &DirectoryError, likely_rules: &[Violation]) -> Self {
+        match e {
+            DirectoryError::PasswordRefused { code, .. } => Self::DirectoryRefused {
+                directory_code: code.clone(),
+                likely_rules: likely_rules.to_vec(),
+            },
+            DirectoryError::AccessDenied { code, message } => Self::DirectoryAccessDenied {
+                directory_code: code.clone(),
+                detail: message.clone(),
+            },
+            DirectoryError::NotFound(what) => Self::ResetBlocked {
+                problems: vec![Problem::account_gone(what)],
+            },
+            DirectoryError::Unavailable(why) => Self::DirectoryUnavailable {
+                detail: why.clone(),
+            },
+            DirectoryError::Other { code, message } => Self::DirectoryError {
+                directory_code: code.clone(),
+                detail: message.clone(),
+            },
+        }
+    }
+
+    /// The directory's own code, if this is a directory answer that carried one.
+    pub fn directory_code(&self) -> Option<&str> {
+        match self {
+            Self::DirectoryRefused { directory_code, .. }
+            | Self::DirectoryAccessDenied { directory_code, .. }
+            | Self::DirectoryError { directory_code, .. } => Some(directory_code),
+            _ => None,
+        }
+    }
+}
+
+impl From<sqlx::Error> for FlowError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::internal(e)
+    }
+}
+
+impl std::fmt::Display for FlowError {
+    /// For logs: the code and the detail (never a secret).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let json = serde_json::to_value(self).unwrap_or_default();
+        let code = json["code"].as_str().unwrap_or("?");
+        match self {
+            Self::BadRequest { detail }
+            | Self::ConnectwiseUnavailable { detail }
+            | Self::DirectoryUnavailable { detail }
+            | Self::Internal { detail }
+            | Self::DirectoryAccessDenied { detail, .. }
+            | Self::DirectoryError { detail, .. } => write!(f, "{code}: {detail}"),
+            _ => f.write_str(code),
+        }
+    }
+}
