@@ -19,7 +19,7 @@ use crate::{
         sandbox::SandboxDirectory,
     },
     reset::{
-        directories::{Directories, DirectoryEntry},
+        directories::{Directories, DirectoryEntry, DirectoryKind},
         notes::DEFAULT_NOTE_TEXT,
     },
 };
@@ -148,19 +148,19 @@ impl DirectoryConfig {
 pub fn build_directories(configs: &[DirectoryConfig]) -> anyhow::Result<Directories> {
     let mut entries = Vec::new();
     for d in configs {
-        let (kind, directory): (&'static str, Arc<dyn crate::directory::Directory>) = match &d
+        let (kind, directory): (DirectoryKind, Arc<dyn crate::directory::Directory>) = match &d
             .connector
         {
             ConnectorConfig::Ldap(c) => {
                 let dir = LdapDirectory::new(c.clone()).map_err(|e| anyhow::anyhow!("{e}"))?;
-                ("ldap", Arc::new(dir))
+                (DirectoryKind::Ldap, Arc::new(dir))
             }
             ConnectorConfig::Graph(c) => (
-                "graph",
+                DirectoryKind::Graph,
                 Arc::new(GraphDirectory::new(c.clone()).map_err(|e| anyhow::anyhow!("{e}"))?),
             ),
             ConnectorConfig::Sandbox(c) => (
-                "sandbox",
+                DirectoryKind::Sandbox,
                 Arc::new(
                     SandboxDirectory::seeded_demo(&c.name).allowing_privileged(c.allow_privileged),
                 ),

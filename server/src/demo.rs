@@ -18,7 +18,7 @@ use crate::{
     },
     directory::sandbox::SandboxDirectory,
     reset::{
-        directories::{Directories, DirectoryEntry},
+        directories::{Directories, DirectoryEntry, DirectoryKind},
         notes::{NoteSettings, OutboxWorker},
         tickets::TicketSystem,
         Services,
@@ -149,7 +149,7 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<RunningDemo> {
 
     let directory = Arc::new(SandboxDirectory::seeded_demo("contoso-ad"));
     let directories = Directories::new(vec![DirectoryEntry {
-        kind: "sandbox",
+        kind: DirectoryKind::Sandbox,
         companies: vec![DEMO_COMPANY.to_string()],
         directory: directory.clone(),
     }]);

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use tokio::sync::Notify;
 
-use crate::{connectwise::TicketKind, store::Store};
+use crate::store::Store;
 
 pub mod connectwise_tickets;
 pub mod context;
@@ -45,22 +45,5 @@ impl Services {
             notes,
             outbox_wakeup: Notify::new(),
         })
-    }
-}
-
-/// `service` | `project`, as stored and shown.
-pub fn kind_str(kind: TicketKind) -> &'static str {
-    match kind {
-        TicketKind::Service => "service",
-        TicketKind::Project => "project",
-    }
-}
-
-/// Inverse of [`kind_str`].
-pub fn kind_from_str(s: &str) -> Option<TicketKind> {
-    match s {
-        "service" => Some(TicketKind::Service),
-        "project" => Some(TicketKind::Project),
-        _ => None,
     }
 }

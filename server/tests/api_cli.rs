@@ -77,7 +77,10 @@ client_secret = "graph-SECRET-3"
     let directories =
         build_directories(&config.directories).expect("connectors build without network");
     assert!(!format!("{directories:?}").contains("SECRET"));
-    assert_eq!(directories.for_company("contoso").unwrap().kind, "ldap");
+    assert_eq!(
+        directories.for_company("contoso").unwrap().kind,
+        passdesk_server::reset::directories::DirectoryKind::Ldap
+    );
     assert_eq!(directories.for_company("FABRIKAM").unwrap().name(), "m365");
     assert!(directories.for_company("Northwind").is_none());
 

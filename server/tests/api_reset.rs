@@ -333,7 +333,11 @@ async fn a_reset_cut_off_by_a_restart_is_answered_as_interrupted_not_in_progress
         .await
         .unwrap();
     let claim = passdesk_server::store::idempotency::claim::<serde_json::Value>(
-        &pool, technician, "k-cut", 1001, "service",
+        &pool,
+        technician,
+        "k-cut",
+        1001,
+        TicketKind::Service,
     )
     .await
     .unwrap();

@@ -4,7 +4,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    directories::DirectoryEntry, error::FlowError, kind_str, tickets::TicketError, Services,
+    directories::{DirectoryEntry, DirectoryKind},
+    error::FlowError,
+    tickets::TicketError,
+    Services,
 };
 use crate::{
     connectwise::{CompanyRef, ContactRef, Ticket, TicketKind},
@@ -82,8 +85,8 @@ pub struct TicketView {
 pub struct DirectoryView {
     /// Configured name.
     pub name: String,
-    /// `ldap` | `graph` | `sandbox`.
-    pub kind: &'static str,
+    /// The connector.
+    pub kind: DirectoryKind,
 }
 
 /// The answer of `GET /tickets/{id}/context` (docs/api.md).
@@ -136,19 +139,19 @@ impl TicketContext {
     pub fn audit_entry<'a>(
         &'a self,
         technician: &'a Technician,
-        action: &'a str,
+        action: audit::AuditAction,
         account_label: &'a str,
     ) -> audit::NewAuditEntry<'a> {
         audit::NewAuditEntry {
             technician_id: technician.id,
             technician: &technician.name,
             ticket_id: self.ticket.id,
-            ticket_kind: kind_str(self.ticket.kind),
+            ticket_kind: self.ticket.kind,
             company: &self.ticket.company.identifier,
             account: account_label,
             action,
             temporary: None,
-            result: "success",
+            result: audit::AuditResult::Success,
             directory_code: None,
             note: None,
         }

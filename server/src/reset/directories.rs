@@ -1,13 +1,27 @@
 //! The configured directories and which ConnectWise companies each one serves.
 use std::sync::Arc;
 
+use serde::{Deserialize, Serialize};
+
 use crate::directory::Directory;
+
+/// Which connector serves a directory (the config's `kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DirectoryKind {
+    /// Active Directory / Samba over LDAPS or StartTLS.
+    Ldap,
+    /// Entra ID over Microsoft Graph.
+    Graph,
+    /// The in-memory demo directory.
+    Sandbox,
+}
 
 /// One configured directory.
 #[derive(Clone)]
 pub struct DirectoryEntry {
-    /// `ldap` | `graph` | `sandbox`.
-    pub kind: &'static str,
+    /// The connector.
+    pub kind: DirectoryKind,
     /// ConnectWise company identifiers mapped to it (compared case-insensitively).
     pub companies: Vec<String>,
     /// The connector.

@@ -7,7 +7,7 @@ use std::{sync::Arc, time::Duration};
 use rand::Rng as _;
 use tokio::{sync::watch, task::JoinHandle};
 
-use super::{kind_from_str, tickets::TicketError, Services};
+use super::{tickets::TicketError, Services};
 use crate::store::{now_millis, outbox, outbox::PendingNote};
 
 /// How notes are written and retried.
@@ -37,28 +37,7 @@ impl Default for NoteSettings {
     }
 }
 
-/// `posted`, `queued` or `failed`, as the API and the audit say it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NoteStatus {
-    /// ConnectWise has it.
-    Posted,
-    /// In the outbox; the worker will post it.
-    Queued,
-    /// PassDesk stopped trying (see [`gives_up`]): a person has to add the note.
-    Failed,
-}
-
-impl NoteStatus {
-    /// `posted` | `queued` | `failed`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Posted => "posted",
-            Self::Queued => "queued",
-            Self::Failed => "failed",
-        }
-    }
-}
+pub use crate::store::audit::NoteStatus;
 
 /// Refusals (4xx other than 404 / 429, bad keys) tolerated before a note is given up: with the
 /// backoff capped at `retry_cap` (10 min), about two hours for an admin to fix the keys.
@@ -113,10 +92,9 @@ pub async fn post_now(services: &Services, outbox_id: i64) -> NoteStatus {
 /// One attempt: posts the note and records the outcome.
 async fn attempt(services: &Services, note: &PendingNote) -> NoteStatus {
     let pool = services.store.pool();
-    let kind = kind_from_str(&note.ticket_kind).unwrap_or_default();
     match services
         .tickets
-        .post_internal_note(kind, note.ticket_id, &note.text)
+        .post_internal_note(note.ticket_kind, note.ticket_id, &note.text)
         .await
     {
         Ok(note_id) => {

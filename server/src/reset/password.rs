@@ -6,14 +6,17 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 use super::{
     context,
     error::FlowError,
-    kind_str,
     notes::{self, NoteStatus},
     Services,
 };
 use crate::{
     connectwise::TicketKind,
     directory::DirectoryAccount,
-    store::{audit, idempotency, outbox, tokens::Technician},
+    store::{
+        audit::{self, AuditAction, AuditResult},
+        idempotency, outbox,
+        tokens::Technician,
+    },
 };
 
 /// Longest accepted idempotency key.
@@ -121,16 +124,14 @@ async fn claim_and_run(
         });
     }
     let pool = services.store.pool();
-    match idempotency::claim::<ResetOutcome>(pool, technician.id, &key, ticket_id, kind_str(kind))
-        .await?
-    {
+    match idempotency::claim::<ResetOutcome>(pool, technician.id, &key, ticket_id, kind).await? {
         idempotency::Claim::Fresh => {}
         idempotency::Claim::Done {
             outcome,
             ticket_id: first,
             ticket_kind,
         } => {
-            if first != ticket_id || ticket_kind != kind_str(kind) {
+            if first != ticket_id || ticket_kind != kind {
                 return Err(FlowError::IdempotencyKeyReused);
             }
             let outcome = match outcome {
@@ -146,7 +147,7 @@ async fn claim_and_run(
             ticket_id: first,
             ticket_kind,
         } => {
-            if first != ticket_id || ticket_kind != kind_str(kind) {
+            if first != ticket_id || ticket_kind != kind {
                 return Err(FlowError::IdempotencyKeyReused);
             }
             return Err(FlowError::ResetInProgress);
@@ -223,13 +224,13 @@ async fn run(
     let account_label = ctx.account_label();
     let reset_row = audit::NewAuditEntry {
         temporary: Some(request.temporary),
-        ..ctx.audit_entry(technician, "reset", &account_label)
+        ..ctx.audit_entry(technician, AuditAction::Reset, &account_label)
     };
     if !verdict.ok {
         // Audited although the directory was not asked: who tried to set what kind of password
         // for which account matters to an MSP (the row never holds the password).
         let row = audit::NewAuditEntry {
-            result: "rejected",
+            result: AuditResult::Rejected,
             ..reset_row.clone()
         };
         let before = |e| Failure::BeforeDirectory(FlowError::internal(e));
@@ -245,7 +246,7 @@ async fn run(
         .reset_password(account, &request.password, request.temporary)
         .await;
     let mut entry_row = audit::NewAuditEntry {
-        note: Some(NoteStatus::Queued.as_str()),
+        note: Some(NoteStatus::Queued),
         ..reset_row
     };
     if let Err(e) = outcome {
@@ -263,8 +264,7 @@ async fn run(
     let text = notes::reset_note_text(&services.notes.text, &technician.name, request.temporary);
     let mut tx = services.store.pool().begin().await?;
     let audit_id = audit::insert(&mut tx, &entry_row).await?;
-    let outbox_id =
-        outbox::enqueue_leased(&mut tx, audit_id, ticket_id, kind_str(kind), &text).await?;
+    let outbox_id = outbox::enqueue_leased(&mut tx, audit_id, ticket_id, kind, &text).await?;
     tx.commit().await?;
     tracing::info!(ticket = ticket_id, account = %entry_row.account, audit_id, technician = %technician.name, "password reset");
 
@@ -277,10 +277,10 @@ async fn run(
     })
 }
 
-/// The audit's word for a failed directory call: `refused` (the password) or `error`.
-pub fn audit_result(e: &FlowError) -> &'static str {
+/// How the audit records a failed directory call: refused (the password) or error.
+pub fn audit_result(e: &FlowError) -> AuditResult {
     match e {
-        FlowError::DirectoryRefused { .. } => "refused",
-        _ => "error",
+        FlowError::DirectoryRefused { .. } => AuditResult::Refused,
+        _ => AuditResult::Error,
     }
 }

@@ -25,7 +25,7 @@ pub async fn unlock(
     let (entry, account) = ctx.target()?;
     let outcome = entry.directory.unlock(account).await;
     let account_label = ctx.account_label();
-    let mut row = ctx.audit_entry(technician, "unlock", &account_label);
+    let mut row = ctx.audit_entry(technician, audit::AuditAction::Unlock, &account_label);
     let failure = outcome
         .as_ref()
         .err()

@@ -1,8 +1,48 @@
 //! Audit trail: who did what to which account from which ticket. Never a secret.
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
 
-use super::now_rfc3339;
+use super::{
+    now_rfc3339,
+    vocab::{parse, parse_opt, word},
+};
+use crate::connectwise::TicketKind;
+
+/// What was done to the account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    /// Password reset.
+    Reset,
+    /// Lockout cleared.
+    Unlock,
+}
+
+/// How it ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditResult {
+    /// Done.
+    Success,
+    /// The directory refused the password.
+    Refused,
+    /// Any other failure of the directory call.
+    Error,
+    /// The policy check refused the password before the directory was asked.
+    Rejected,
+}
+
+/// Where the internal note of a reset stands, as the API and the audit say it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteStatus {
+    /// ConnectWise has it.
+    Posted,
+    /// In the outbox; the worker will post it.
+    Queued,
+    /// PassDesk stopped trying (`reset::notes::gives_up`): a person has to add the note.
+    Failed,
+}
 
 /// A row to write (the id and time are assigned here).
 #[derive(Debug, Clone)]
@@ -13,23 +53,22 @@ pub struct NewAuditEntry<'a> {
     pub technician: &'a str,
     /// Ticket id.
     pub ticket_id: u64,
-    /// `service` | `project`.
-    pub ticket_kind: &'a str,
+    /// Service or project.
+    pub ticket_kind: TicketKind,
     /// ConnectWise company identifier.
     pub company: &'a str,
     /// sAMAccountName, else UPN, else the directory id.
     pub account: &'a str,
-    /// `reset` | `unlock`.
-    pub action: &'a str,
+    /// Reset or unlock.
+    pub action: AuditAction,
     /// Temporary password (resets only).
     pub temporary: Option<bool>,
-    /// `success` | `refused` (by the directory) | `error` | `rejected` (by the policy check,
-    /// before the directory).
-    pub result: &'a str,
+    /// How it ended.
+    pub result: AuditResult,
     /// The directory's own error code, if any.
     pub directory_code: Option<&'a str>,
     /// `queued` when a note was enqueued with this row, else None.
-    pub note: Option<&'a str>,
+    pub note: Option<NoteStatus>,
 }
 
 /// A row as `GET /api/v1/audit` returns it.
@@ -43,23 +82,22 @@ pub struct AuditEntry {
     pub technician: String,
     /// Ticket id.
     pub ticket_id: i64,
-    /// `service` | `project`.
-    pub ticket_kind: String,
+    /// Service or project.
+    pub ticket_kind: TicketKind,
     /// Company identifier.
     pub company: String,
     /// Account name.
     pub account: String,
-    /// `reset` | `unlock`.
-    pub action: String,
+    /// Reset or unlock.
+    pub action: AuditAction,
     /// Temporary password (resets only).
     pub temporary: Option<bool>,
-    /// `success` | `refused` (by the directory) | `error` | `rejected` (by the policy check,
-    /// before the directory).
-    pub result: String,
+    /// How it ended.
+    pub result: AuditResult,
     /// Directory error code.
     pub directory_code: Option<String>,
-    /// `posted` | `queued` | `failed` | null.
-    pub note: Option<String>,
+    /// Where the note stands; null when the row has none.
+    pub note: Option<NoteStatus>,
 }
 
 /// Filters of `GET /api/v1/audit`; every field optional.
@@ -89,14 +127,14 @@ pub async fn insert(conn: &mut SqliteConnection, e: &NewAuditEntry<'_>) -> sqlx:
     .bind(e.technician_id)
     .bind(e.technician)
     .bind(e.ticket_id as i64)
-    .bind(e.ticket_kind)
+    .bind(word(&e.ticket_kind))
     .bind(e.company)
     .bind(e.account)
-    .bind(e.action)
+    .bind(word(&e.action))
     .bind(e.temporary)
-    .bind(e.result)
+    .bind(word(&e.result))
     .bind(e.directory_code)
-    .bind(e.note)
+    .bind(e.note.as_ref().map(word))
     .execute(&mut *conn)
     .await?
     .last_insert_rowid();
@@ -104,9 +142,13 @@ pub async fn insert(conn: &mut SqliteConnection, e: &NewAuditEntry<'_>) -> sqlx:
 }
 
 /// Records where the row's note stands now: `posted` or `failed`.
-pub async fn mark_note(conn: &mut SqliteConnection, audit_id: i64, note: &str) -> sqlx::Result<()> {
+pub async fn mark_note(
+    conn: &mut SqliteConnection,
+    audit_id: i64,
+    note: NoteStatus,
+) -> sqlx::Result<()> {
     sqlx::query("UPDATE audit SET note = ? WHERE id = ?")
-        .bind(note)
+        .bind(word(&note))
         .bind(audit_id)
         .execute(conn)
         .await?;
@@ -141,21 +183,22 @@ pub async fn list(pool: &SqlitePool, filter: &AuditFilter) -> sqlx::Result<Vec<A
     q.push(" ORDER BY id DESC LIMIT ")
         .push_bind(filter.limit as i64);
     let rows = q.build().fetch_all(pool).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| AuditEntry {
-            id: r.get("id"),
-            at: r.get("at"),
-            technician: r.get("technician"),
-            ticket_id: r.get("ticket_id"),
-            ticket_kind: r.get("ticket_kind"),
-            company: r.get("company"),
-            account: r.get("account"),
-            action: r.get("action"),
-            temporary: r.get("temporary"),
-            result: r.get("result"),
-            directory_code: r.get("directory_code"),
-            note: r.get("note"),
+    rows.into_iter()
+        .map(|r| {
+            Ok(AuditEntry {
+                id: r.get("id"),
+                at: r.get("at"),
+                technician: r.get("technician"),
+                ticket_id: r.get("ticket_id"),
+                ticket_kind: parse("ticket_kind", r.get("ticket_kind"))?,
+                company: r.get("company"),
+                account: r.get("account"),
+                action: parse("action", r.get("action"))?,
+                temporary: r.get("temporary"),
+                result: parse("result", r.get("result"))?,
+                directory_code: r.get("directory_code"),
+                note: parse_opt("note", r.get("note"))?,
+            })
         })
-        .collect())
+        .collect()
 }

@@ -7,7 +7,11 @@
 use serde::{de::DeserializeOwned, Serialize};
 use sqlx::{Row, SqlitePool};
 
-use super::now_rfc3339;
+use super::{
+    now_rfc3339,
+    vocab::{parse, word},
+};
+use crate::connectwise::TicketKind;
 
 /// What a claim found.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,14 +25,14 @@ pub enum Claim<T> {
         /// Ticket the key was first used for.
         ticket_id: u64,
         /// Kind of that ticket.
-        ticket_kind: String,
+        ticket_kind: TicketKind,
     },
     /// Another request with this key is still running.
     InProgress {
         /// Ticket the key was first used for.
         ticket_id: u64,
         /// Kind of that ticket.
-        ticket_kind: String,
+        ticket_kind: TicketKind,
     },
 }
 
@@ -38,7 +42,7 @@ pub async fn claim<T: DeserializeOwned>(
     technician_id: i64,
     key: &str,
     ticket_id: u64,
-    ticket_kind: &str,
+    ticket_kind: TicketKind,
 ) -> sqlx::Result<Claim<T>> {
     let inserted = sqlx::query(
         "INSERT INTO idempotency (technician_id, key, ticket_id, ticket_kind, created_at) VALUES (?, ?, ?, ?, ?) \
@@ -47,7 +51,7 @@ pub async fn claim<T: DeserializeOwned>(
     .bind(technician_id)
     .bind(key)
     .bind(ticket_id as i64)
-    .bind(ticket_kind)
+    .bind(word(&ticket_kind))
     .bind(now_rfc3339())
     .execute(pool)
     .await?
@@ -61,7 +65,7 @@ pub async fn claim<T: DeserializeOwned>(
         .fetch_one(pool)
         .await?;
     let ticket_id = row.get::<i64, _>("ticket_id") as u64;
-    let ticket_kind: String = row.get("ticket_kind");
+    let ticket_kind = parse("ticket_kind", row.get("ticket_kind"))?;
     let outcome: Option<String> = row.get("outcome");
     Ok(match outcome {
         Some(text) => Claim::Done {

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod idempotency;
 pub mod outbox;
 pub mod tokens;
+pub mod vocab;
 
 /// The migrations in `server/migrations/`, embedded in the binary.
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");

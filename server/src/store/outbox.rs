@@ -4,7 +4,12 @@
 //! conditional UPDATE, so the request handler and the background worker never post the same note twice.
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
-use super::{now_millis, now_rfc3339};
+use super::{
+    audit::NoteStatus,
+    now_millis, now_rfc3339,
+    vocab::{parse, word},
+};
+use crate::connectwise::TicketKind;
 
 /// How long a claimed note stays invisible to other posters (longer than any post may take).
 pub const LEASE_MILLIS: i64 = 60_000;
@@ -18,8 +23,8 @@ pub struct PendingNote {
     pub audit_id: i64,
     /// Ticket id.
     pub ticket_id: u64,
-    /// `service` | `project`.
-    pub ticket_kind: String,
+    /// Service or project.
+    pub ticket_kind: TicketKind,
     /// Note text (never a password).
     pub text: String,
     /// Failed attempts so far.
@@ -31,7 +36,7 @@ pub async fn enqueue_leased(
     conn: &mut SqliteConnection,
     audit_id: i64,
     ticket_id: u64,
-    ticket_kind: &str,
+    ticket_kind: TicketKind,
     text: &str,
 ) -> sqlx::Result<i64> {
     let id = sqlx::query(
@@ -39,7 +44,7 @@ pub async fn enqueue_leased(
     )
     .bind(audit_id)
     .bind(ticket_id as i64)
-    .bind(ticket_kind)
+    .bind(word(&ticket_kind))
     .bind(text)
     .bind(now_millis() + LEASE_MILLIS)
     .execute(conn)
@@ -57,7 +62,7 @@ pub async fn get(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<PendingNote>
     .bind(id)
     .fetch_optional(pool)
     .await?;
-    Ok(row.map(to_note))
+    row.map(to_note).transpose()
 }
 
 /// Claims up to `limit` due notes by pushing their `next_attempt_at` one lease into the future.
@@ -74,7 +79,7 @@ pub async fn claim_due(pool: &SqlitePool, limit: i64) -> sqlx::Result<Vec<Pendin
     .bind(limit)
     .fetch_all(pool)
     .await?;
-    Ok(rows.into_iter().map(to_note).collect())
+    rows.into_iter().map(to_note).collect()
 }
 
 /// When the next unposted note is due (unix ms), if any.
@@ -95,7 +100,7 @@ pub async fn mark_posted(pool: &SqlitePool, note: &PendingNote, note_id: u64) ->
         .bind(note.id)
         .execute(&mut *tx)
         .await?;
-    super::audit::mark_note(&mut tx, note.audit_id, "posted").await?;
+    super::audit::mark_note(&mut tx, note.audit_id, NoteStatus::Posted).await?;
     tx.commit().await
 }
 
@@ -126,17 +131,86 @@ pub async fn mark_given_up(pool: &SqlitePool, note: &PendingNote, error: &str) -
     .bind(note.id)
     .execute(&mut *tx)
     .await?;
-    super::audit::mark_note(&mut tx, note.audit_id, "failed").await?;
+    super::audit::mark_note(&mut tx, note.audit_id, NoteStatus::Failed).await?;
     tx.commit().await
 }
 
-fn to_note(r: sqlx::sqlite::SqliteRow) -> PendingNote {
-    PendingNote {
+fn to_note(r: sqlx::sqlite::SqliteRow) -> sqlx::Result<PendingNote> {
+    Ok(PendingNote {
         id: r.get("id"),
         audit_id: r.get("audit_id"),
         ticket_id: r.get::<i64, _>("ticket_id") as u64,
-        ticket_kind: r.get("ticket_kind"),
+        ticket_kind: parse("ticket_kind", r.get("ticket_kind"))?,
         text: r.get("text"),
         attempts: r.get("attempts"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{audit, tokens, Store};
+
+    /// A word the code does not know (here: written past the CHECK) is an error when read, never
+    /// silently a service ticket; without the override the CHECK refuses it.
+    #[tokio::test]
+    async fn a_corrupt_vocabulary_row_is_an_error_not_a_guess() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("t.db").to_string_lossy())
+            .await
+            .unwrap();
+        let pool = store.pool();
+        let tech = tokens::create(pool, "Tech").await.unwrap();
+        let mut conn = pool.acquire().await.unwrap();
+        let row = audit::NewAuditEntry {
+            technician_id: tech.id,
+            technician: "Tech",
+            ticket_id: 7,
+            ticket_kind: TicketKind::Project,
+            company: "Contoso",
+            account: "jsmith",
+            action: audit::AuditAction::Reset,
+            temporary: Some(true),
+            result: audit::AuditResult::Success,
+            directory_code: None,
+            note: Some(NoteStatus::Queued),
+        };
+        let audit_id = audit::insert(&mut conn, &row).await.unwrap();
+        let id = enqueue_leased(&mut conn, audit_id, 7, TicketKind::Project, "n")
+            .await
+            .unwrap();
+        assert_eq!(
+            get(pool, id).await.unwrap().unwrap().ticket_kind,
+            TicketKind::Project
+        );
+        let refused = sqlx::query("UPDATE outbox SET ticket_kind = 'incident'")
+            .execute(&mut *conn)
+            .await;
+        assert!(
+            refused.is_err_and(|e| e.to_string().contains("CHECK")),
+            "the CHECK lets an unknown kind in"
+        );
+
+        sqlx::query("PRAGMA ignore_check_constraints = ON")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE outbox SET ticket_kind = 'incident'")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE audit SET result = 'maybe'")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        drop(conn);
+        let e = get(pool, id).await.unwrap_err();
+        assert!(e.to_string().contains("incident"), "{e}");
+        let filter = audit::AuditFilter {
+            limit: 10,
+            ..Default::default()
+        };
+        let e = audit::list(pool, &filter).await.unwrap_err();
+        assert!(e.to_string().contains("maybe"), "{e}");
     }
 }
