@@ -12,8 +12,10 @@ use anyhow::Context as _;
 use serde::Deserialize;
 
 use crate::{
+    agent::hub::{AgentHub, HubSettings},
     connectwise::client::ConnectWiseConfig,
     directory::{
+        agent::{AgentDirectory, AgentDirectoryConfig},
         graph::{GraphDirectory, GraphDirectoryConfig},
         ldap::{LdapDirectory, LdapDirectoryConfig},
         sandbox::SandboxDirectory,
@@ -42,6 +44,58 @@ pub struct Config {
     /// The directories and the ConnectWise companies each one serves.
     #[serde(default)]
     pub directories: Vec<DirectoryConfig>,
+    /// PEM certificate chain: with `tls_key_file`, `passdesk serve` terminates TLS itself.
+    #[serde(default)]
+    pub tls_cert_file: Option<PathBuf>,
+    /// PEM private key of `tls_cert_file`.
+    #[serde(default)]
+    pub tls_key_file: Option<PathBuf>,
+    /// Listen on a non-loopback address without TLS (only behind a TLS-terminating reverse proxy
+    /// on a trusted network; logged as a warning).
+    #[serde(default)]
+    pub allow_plain_http: bool,
+    /// Site agent connections.
+    #[serde(default)]
+    pub agents: AgentsConfig,
+}
+
+/// `[agents]`: liveness of site agent connections.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentsConfig {
+    /// Seconds between the backend's pings; 3 unanswered intervals drop an agent (default 20).
+    #[serde(default = "default_heartbeat_secs")]
+    pub heartbeat_secs: u64,
+    /// Seconds a directory operation may wait for the agent's answer (default 30).
+    #[serde(default = "default_request_timeout_secs")]
+    pub request_timeout_secs: u64,
+}
+
+impl Default for AgentsConfig {
+    fn default() -> Self {
+        Self {
+            heartbeat_secs: default_heartbeat_secs(),
+            request_timeout_secs: default_request_timeout_secs(),
+        }
+    }
+}
+
+fn default_heartbeat_secs() -> u64 {
+    20
+}
+
+fn default_request_timeout_secs() -> u64 {
+    30
+}
+
+impl AgentsConfig {
+    /// The hub settings.
+    pub fn hub_settings(&self) -> HubSettings {
+        HubSettings {
+            heartbeat: std::time::Duration::from_secs(self.heartbeat_secs.max(1)),
+            request_timeout: std::time::Duration::from_secs(self.request_timeout_secs.max(1)),
+        }
+    }
 }
 
 fn default_listen() -> SocketAddr {
@@ -62,7 +116,7 @@ pub struct DirectoryConfig {
     pub connector: ConnectorConfig,
 }
 
-/// `kind = "ldap" | "graph" | "sandbox"`.
+/// `kind = "ldap" | "graph" | "agent" | "sandbox"`.
 #[derive(Debug, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ConnectorConfig {
@@ -70,6 +124,8 @@ pub enum ConnectorConfig {
     Ldap(LdapDirectoryConfig),
     /// Entra ID over Microsoft Graph.
     Graph(GraphDirectoryConfig),
+    /// A customer's AD reached through its site agent.
+    Agent(AgentDirectoryConfig),
     /// The in-memory demo directory (seeded with the Contoso accounts).
     Sandbox(SandboxDirectoryConfig),
 }
@@ -93,6 +149,15 @@ impl Config {
         let mut config: Config =
             toml::from_str(&text).with_context(|| format!("invalid config {}", path.display()))?;
         config.database_url = resolve_database_url(&config.database_url, path.parent());
+        let base = path.parent().unwrap_or(Path::new("."));
+        for file in [&mut config.tls_cert_file, &mut config.tls_key_file]
+            .into_iter()
+            .flatten()
+        {
+            if file.is_relative() {
+                *file = base.join(&*file);
+            }
+        }
         config.check()?;
         Ok(config)
     }
@@ -100,6 +165,18 @@ impl Config {
     /// Checks what serde cannot: names unique, every directory serves at least one company, and a
     /// company is mapped to only one directory.
     pub fn check(&self) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            self.tls_cert_file.is_some() == self.tls_key_file.is_some(),
+            "set both tls_cert_file and tls_key_file, or neither"
+        );
+        let plain = self.tls_cert_file.is_none();
+        if plain && !self.listen.ip().is_loopback() && !self.allow_plain_http {
+            anyhow::bail!(
+                "listen = {} is not a loopback address and no TLS is configured: set tls_cert_file and \
+                 tls_key_file, or put a TLS reverse proxy in front and set allow_plain_http = true",
+                self.listen
+            );
+        }
         let mut names = std::collections::HashSet::new();
         let mut companies = std::collections::HashMap::new();
         for d in &self.directories {
@@ -139,13 +216,18 @@ impl DirectoryConfig {
         match &self.connector {
             ConnectorConfig::Ldap(c) => &c.name,
             ConnectorConfig::Graph(c) => &c.name,
+            ConnectorConfig::Agent(c) => &c.name,
             ConnectorConfig::Sandbox(c) => &c.name,
         }
     }
 }
 
-/// Builds the connectors (no network yet: LDAP connects per operation).
-pub fn build_directories(configs: &[DirectoryConfig]) -> anyhow::Result<Directories> {
+/// Builds the connectors (no network yet: LDAP connects per operation; `agent` directories call
+/// through `agents`).
+pub fn build_directories(
+    configs: &[DirectoryConfig],
+    agents: &Arc<AgentHub>,
+) -> anyhow::Result<Directories> {
     let mut entries = Vec::new();
     for d in configs {
         let (kind, directory): (DirectoryKind, Arc<dyn crate::directory::Directory>) = match &d
@@ -158,6 +240,10 @@ pub fn build_directories(configs: &[DirectoryConfig]) -> anyhow::Result<Director
             ConnectorConfig::Graph(c) => (
                 DirectoryKind::Graph,
                 Arc::new(GraphDirectory::new(c.clone()).map_err(|e| anyhow::anyhow!("{e}"))?),
+            ),
+            ConnectorConfig::Agent(c) => (
+                DirectoryKind::Agent,
+                Arc::new(AgentDirectory::new(c.clone(), agents.clone())),
             ),
             ConnectorConfig::Sandbox(c) => (
                 DirectoryKind::Sandbox,

@@ -9,17 +9,19 @@ use std::{
 
 use anyhow::Context as _;
 use serde_json::json;
-use tokio::{sync::oneshot, task::JoinHandle};
 
 use crate::{
+    agent::hub::{AgentHub, HubSettings},
+    app::{self, Parts, Running},
     connectwise::{
         client::{ConnectWiseClient, ConnectWiseConfig},
         sandbox::{Sandbox, SandboxCredentials},
     },
     directory::sandbox::SandboxDirectory,
+    listener::Limits,
     reset::{
         directories::{Directories, DirectoryEntry, DirectoryKind},
-        notes::{NoteSettings, OutboxWorker},
+        notes::NoteSettings,
         tickets::TicketSystem,
         Services,
     },
@@ -49,6 +51,8 @@ pub struct DemoOptions {
     pub sandbox: Option<Sandbox>,
     /// Wraps the ConnectWise client before the flow gets it.
     pub tickets_wrapper: Option<TicketsWrapper>,
+    /// Agent hub settings (tests shorten the heartbeat).
+    pub agents: HubSettings,
 }
 
 impl DemoOptions {
@@ -60,6 +64,7 @@ impl DemoOptions {
             notes: NoteSettings::default(),
             sandbox: None,
             tickets_wrapper: None,
+            agents: HubSettings::default(),
         }
     }
 }
@@ -108,9 +113,7 @@ pub struct RunningDemo {
     pub directory: Arc<SandboxDirectory>,
     /// The flow's services (tests read the database).
     pub services: Arc<Services>,
-    stop: oneshot::Sender<()>,
-    server: JoinHandle<std::io::Result<()>>,
-    worker: OutboxWorker,
+    running: Running,
 }
 
 /// Starts the demo and returns once it answers requests.
@@ -162,21 +165,20 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<RunningDemo> {
     if let Some(wrap) = &opts.tickets_wrapper {
         tickets = wrap(tickets);
     }
-    let services = Services::new(store, tickets, directories, opts.notes.clone());
-    crate::reset::password::answer_interrupted(&services).await?;
-    let worker = OutboxWorker::spawn(services.clone());
-
-    let app = crate::http::app(services.clone())
-        .merge(crate::demo_pages::router())
-        .nest(CONNECTWISE_MOUNT, sandbox.router());
-    let (stop, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
-    });
+    let extra = crate::demo_pages::router().nest(CONNECTWISE_MOUNT, sandbox.router());
+    let running = app::start(Parts {
+        store,
+        tickets,
+        directories,
+        agents: AgentHub::new(opts.agents.clone()),
+        notes: opts.notes.clone(),
+        listener,
+        tls: None,
+        limits: Limits::default(),
+        extra_routes: Some(extra),
+    })
+    .await?;
+    let services = running.services.clone();
     let info = DemoInfo {
         pages: format!("{api}/demo/"),
         api,
@@ -191,18 +193,13 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<RunningDemo> {
         sandbox,
         directory,
         services,
-        stop,
-        server,
-        worker,
+        running,
     })
 }
 
 impl RunningDemo {
     /// Stops accepting requests, lets running ones finish, stops the outbox worker, closes the DB.
     pub async fn shutdown(self) {
-        let _ = self.stop.send(());
-        let _ = self.server.await;
-        self.worker.shutdown().await;
-        self.services.store.close().await;
+        self.running.shutdown().await;
     }
 }

@@ -15,11 +15,31 @@ const INDEX: &str = include_str!("../demo-pages/index.html");
 const CLASSIC: &str = include_str!("../demo-pages/classic.html");
 const SPA: &str = include_str!("../demo-pages/spa.html");
 const ASSETS: &[(&str, &str, &str)] = &[
-    ("cw.css", "text/css; charset=utf-8", include_str!("../demo-pages/cw.css")),
-    ("tickets.js", "text/javascript; charset=utf-8", include_str!("../demo-pages/tickets.js")),
-    ("probe.js", "text/javascript; charset=utf-8", include_str!("../demo-pages/probe.js")),
-    ("classic.js", "text/javascript; charset=utf-8", include_str!("../demo-pages/classic.js")),
-    ("spa.js", "text/javascript; charset=utf-8", include_str!("../demo-pages/spa.js")),
+    (
+        "cw.css",
+        "text/css; charset=utf-8",
+        include_str!("../demo-pages/cw.css"),
+    ),
+    (
+        "tickets.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../demo-pages/tickets.js"),
+    ),
+    (
+        "probe.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../demo-pages/probe.js"),
+    ),
+    (
+        "classic.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../demo-pages/classic.js"),
+    ),
+    (
+        "spa.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../demo-pages/spa.js"),
+    ),
 ];
 
 /// The page CSP of the strict copy: no inline script or style, no foreign frames, no eval.
@@ -31,25 +51,54 @@ pub fn router() -> Router {
         .route("/demo", get(|| async { Redirect::permanent("/demo/") }))
         .route("/demo/", get(|| async { html(INDEX) }))
         .route("/demo/assets/{file}", get(asset))
-        .route("/v4_6_release/services/system_io/Service/fv_sr100_request.rails", get(|| async { html(CLASSIC) }))
-        .route("/v4_6_release/services/system_io/router/openrecord.rails", get(|| async { html(CLASSIC) }))
-        .route("/v4_6_release/ConnectWise.aspx", get(|| async { html(SPA) }))
-        .route("/csp/v4_6_release/services/system_io/Service/fv_sr100_request.rails", get(|| async { strict(CLASSIC) }))
+        .route(
+            "/v4_6_release/services/system_io/Service/fv_sr100_request.rails",
+            get(|| async { html(CLASSIC) }),
+        )
+        .route(
+            "/v4_6_release/services/system_io/router/openrecord.rails",
+            get(|| async { html(CLASSIC) }),
+        )
+        .route(
+            "/v4_6_release/ConnectWise.aspx",
+            get(|| async { html(SPA) }),
+        )
+        .route(
+            "/csp/v4_6_release/services/system_io/Service/fv_sr100_request.rails",
+            get(|| async { strict(CLASSIC) }),
+        )
 }
 
 fn html(body: &'static str) -> Response {
-    ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], body).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 fn strict(body: &'static str) -> Response {
     let mut res = html(body);
-    res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(STRICT_CSP));
+    res.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(STRICT_CSP),
+    );
     res
 }
 
 async fn asset(Path(file): Path<String>) -> Response {
     match ASSETS.iter().find(|(name, _, _)| *name == file) {
-        Some((_, mime, body)) => ([(header::CONTENT_TYPE, *mime), (header::CACHE_CONTROL, "no-store")], *body).into_response(),
+        Some((_, mime, body)) => (
+            [
+                (header::CONTENT_TYPE, *mime),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            *body,
+        )
+            .into_response(),
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }
@@ -62,7 +111,10 @@ mod tests {
     use tower::ServiceExt;
 
     async fn get(uri: &str) -> Response {
-        router().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap()
+        router()
+            .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+            .unwrap()
     }
 
     #[tokio::test]
@@ -76,22 +128,37 @@ mod tests {
         ] {
             assert_eq!(get(uri).await.status(), StatusCode::OK, "{uri}");
         }
-        assert_eq!(get("/demo/assets/nope.js").await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(
+            get("/demo/assets/nope.js").await.status(),
+            StatusCode::NOT_FOUND
+        );
     }
 
     #[tokio::test]
     async fn only_the_csp_copy_has_the_strict_header() {
         let strict = get("/csp/v4_6_release/services/system_io/Service/fv_sr100_request.rails?service_recid=1001").await;
-        assert_eq!(strict.headers()[header::CONTENT_SECURITY_POLICY], STRICT_CSP);
-        let plain = get("/v4_6_release/services/system_io/Service/fv_sr100_request.rails?service_recid=1001").await;
-        assert!(plain.headers().get(header::CONTENT_SECURITY_POLICY).is_none());
+        assert_eq!(
+            strict.headers()[header::CONTENT_SECURITY_POLICY],
+            STRICT_CSP
+        );
+        let plain = get(
+            "/v4_6_release/services/system_io/Service/fv_sr100_request.rails?service_recid=1001",
+        )
+        .await;
+        assert!(plain
+            .headers()
+            .get(header::CONTENT_SECURITY_POLICY)
+            .is_none());
     }
 
     #[test]
     fn pages_have_no_inline_script_or_style() {
         // The same HTML is served under the strict CSP, which would block inline code.
         for page in [INDEX, CLASSIC, SPA] {
-            assert!(!page.contains("<script>") && !page.contains("style=") && !page.contains("<style"), "inline code in a demo page");
+            assert!(
+                !page.contains("<script>") && !page.contains("style=") && !page.contains("<style"),
+                "inline code in a demo page"
+            );
         }
     }
 }

@@ -3,6 +3,8 @@
 //! `main.rs` only parses the command line; everything lives here so tests drive it in-process
 //! (`http::app(state)` returns the axum `Router`).
 
+pub mod agent;
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod connectwise;
@@ -10,5 +12,6 @@ pub mod demo;
 pub mod demo_pages;
 pub mod directory;
 pub mod http;
+pub mod listener;
 pub mod reset;
 pub mod store;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use tokio::sync::Notify;
 
-use crate::store::Store;
+use crate::{agent::hub::AgentHub, store::Store};
 
 pub mod connectwise_tickets;
 pub mod context;
@@ -28,6 +28,8 @@ pub struct Services {
     pub notes: notes::NoteSettings,
     /// Wakes the outbox worker when a note was queued.
     pub outbox_wakeup: Notify,
+    /// Connected site agents (the `agent` directories call through it).
+    pub agents: Arc<AgentHub>,
 }
 
 impl Services {
@@ -37,6 +39,7 @@ impl Services {
         tickets: Arc<dyn tickets::TicketSystem>,
         directories: directories::Directories,
         notes: notes::NoteSettings,
+        agents: Arc<AgentHub>,
     ) -> Arc<Self> {
         Arc::new(Self {
             store,
@@ -44,6 +47,7 @@ impl Services {
             directories,
             notes,
             outbox_wakeup: Notify::new(),
+            agents,
         })
     }
 }

@@ -74,8 +74,11 @@ client_secret = "graph-SECRET-3"
     for secret in ["cw-private-SECRET-1", "bind-SECRET-2", "graph-SECRET-3"] {
         assert!(!debug.contains(secret), "{secret} in Debug: {debug}");
     }
-    let directories =
-        build_directories(&config.directories).expect("connectors build without network");
+    let directories = build_directories(
+        &config.directories,
+        &passdesk_server::agent::hub::AgentHub::new(Default::default()),
+    )
+    .expect("connectors build without network");
     assert!(!format!("{directories:?}").contains("SECRET"));
     assert_eq!(
         directories.for_company("contoso").unwrap().kind,

@@ -10,7 +10,10 @@ mod support;
 
 use std::{path::Path, sync::Arc, time::Duration};
 
+use axum::Router;
 use passdesk_server::{
+    agent::hub::{AgentHub, HubSettings},
+    app::{self, Parts, Running},
     config::{build_directories, DirectoryConfig},
     connectwise::{
         client::{ConnectWiseClient, ConnectWiseConfig},
@@ -18,16 +21,13 @@ use passdesk_server::{
         TicketKind,
     },
     demo::CONNECTWISE_MOUNT,
-    reset::{
-        notes::{NoteSettings, OutboxWorker},
-        Services,
-    },
+    listener::Limits,
+    reset::notes::NoteSettings,
     store::{tokens, Store},
 };
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use support::samba::{self, bind_as, BASE_DN, SVC_PASSWORD, USER_PASSWORD};
-use tokio::{sync::oneshot, task::JoinHandle};
 
 /// ConnectWise company identifier mapped to the Samba directory.
 const COMPANY: &str = "TestLan";
@@ -95,10 +95,7 @@ struct Backend {
     token: String,
     sandbox: Sandbox,
     http: reqwest::Client,
-    services: Arc<Services>,
-    stop: oneshot::Sender<()>,
-    server: JoinHandle<std::io::Result<()>>,
-    worker: OutboxWorker,
+    running: Running,
     _tmp: tempfile::TempDir,
 }
 
@@ -121,7 +118,8 @@ impl Backend {
         })
         .unwrap_or_else(|e| panic!("connectwise client: {e}"));
         let entry: DirectoryConfig = toml::from_str(&directory_toml(&dc.ca_file)).unwrap();
-        let directories = build_directories(&[entry]).unwrap();
+        let agents = AgentHub::new(HubSettings::default());
+        let directories = build_directories(&[entry], &agents).unwrap();
         let store = Store::open(&tmp.path().join("passdesk.db").to_string_lossy())
             .await
             .unwrap();
@@ -136,27 +134,25 @@ impl Backend {
             retry_cap: Duration::from_millis(300),
             ..NoteSettings::default()
         };
-        let services = Services::new(store, Arc::new(client), directories, notes);
-        let worker = OutboxWorker::spawn(services.clone());
-        let app =
-            passdesk_server::http::app(services.clone()).nest(CONNECTWISE_MOUNT, sandbox.router());
-        let (stop, stopped) = oneshot::channel::<()>();
-        let server = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await
-        });
+        let running = app::start(Parts {
+            store,
+            tickets: Arc::new(client),
+            directories,
+            agents,
+            notes,
+            listener,
+            tls: None,
+            limits: Limits::default(),
+            extra_routes: Some(Router::new().nest(CONNECTWISE_MOUNT, sandbox.router())),
+        })
+        .await
+        .unwrap();
         Self {
             api,
             token,
             sandbox,
             http: reqwest::Client::new(),
-            services,
-            stop,
-            server,
-            worker,
+            running,
             _tmp: tmp,
         }
     }
@@ -211,10 +207,7 @@ impl Backend {
     }
 
     async fn shutdown(self) {
-        let _ = self.stop.send(());
-        let _ = self.server.await;
-        self.worker.shutdown().await;
-        self.services.store.close().await;
+        self.running.shutdown().await;
     }
 }
 

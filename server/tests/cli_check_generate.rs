@@ -17,7 +17,9 @@ struct Files {
 
 impl Files {
     fn new() -> Self {
-        Self { dir: tempfile::tempdir().unwrap() }
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
     fn write(&self, name: &str, content: &str) -> PathBuf {
         let path = self.dir.path().join(name);
@@ -54,7 +56,8 @@ fn code(o: &Output) -> i32 {
 }
 
 fn stdout_json(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {:?}", o.stdout))
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {:?}", o.stdout))
 }
 
 fn stderr(o: &Output) -> String {
@@ -62,7 +65,12 @@ fn stderr(o: &Output) -> String {
 }
 
 fn rules(verdict: &Value) -> Vec<String> {
-    verdict["violations"].as_array().unwrap().iter().map(|v| v["rule"].as_str().unwrap().to_owned()).collect()
+    verdict["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["rule"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 fn ad(min: u32, complexity: bool) -> Value {
@@ -83,8 +91,15 @@ fn check_passes_with_exit_0_and_the_verdict_json() {
     let v = stdout_json(&out);
     assert_eq!(v["ok"], true);
     assert_eq!(v["violations"], json!([]));
-    assert!(v["satisfied"].as_array().unwrap().iter().any(|s| s["rule"] == "AD_COMPLEXITY"));
-    assert!(v.get("uncertain").is_some(), "uncertain is always present (null or a reason)");
+    assert!(v["satisfied"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["rule"] == "AD_COMPLEXITY"));
+    assert!(
+        v.get("uncertain").is_some(),
+        "uncertain is always present (null or a reason)"
+    );
     assert!(out.stderr.is_empty());
 }
 
@@ -105,7 +120,11 @@ fn check_violation_exits_1_with_every_failing_rule_and_spans() {
     assert_eq!(code(&out), 1);
     let v = stdout_json(&out);
     assert_eq!(rules(&v), ["AD_MIN_LEN", "AD_COMPLEXITY"]);
-    assert!(v["violations"].as_array().unwrap().iter().all(|x| !x["message"].as_str().unwrap().is_empty()));
+    assert!(v["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|x| !x["message"].as_str().unwrap().is_empty()));
 }
 
 #[test]
@@ -125,7 +144,13 @@ fn only_the_final_newline_is_removed() {
         (b"abcdef \n", 0),
     ] {
         let out = check(&policy, None, stdin);
-        assert_eq!(code(&out), want, "stdin {:?}: {}", String::from_utf8_lossy(stdin), stderr(&out));
+        assert_eq!(
+            code(&out),
+            want,
+            "stdin {:?}: {}",
+            String::from_utf8_lossy(stdin),
+            stderr(&out)
+        );
     }
 }
 
@@ -138,23 +163,51 @@ fn bad_input_exits_2_with_a_clear_message() {
     let f = Files::new();
     let good = f.json("ad.json", &ad(7, true));
     let cases: Vec<BadCase> = vec![
-        (f.dir.path().join("missing.json"), None, b"Abcdef1\n", &["missing.json", "cannot read policy file"]),
-        (f.write("broken.json", "{\"kind\":"), None, b"Abcdef1\n", &["broken.json", "EOF"]),
+        (
+            f.dir.path().join("missing.json"),
+            None,
+            b"Abcdef1\n",
+            &["missing.json", "cannot read policy file"],
+        ),
+        (
+            f.write("broken.json", "{\"kind\":"),
+            None,
+            b"Abcdef1\n",
+            &["broken.json", "EOF"],
+        ),
         (
             f.json("typo.json", &json!({"kind":"active_directory","min_len":7})),
             None,
             b"Abcdef1\n",
             &["typo.json", "unknown field `min_len`"],
         ),
-        (f.json("kind.json", &json!({"kind":"kerberos"})), None, b"Abcdef1\n", &["kind.json", "kerberos"]),
         (
-            f.json("range.json", &json!({"kind":"active_directory","min_length":300})),
+            f.json("kind.json", &json!({"kind":"kerberos"})),
+            None,
+            b"Abcdef1\n",
+            &["kind.json", "kerberos"],
+        ),
+        (
+            f.json(
+                "range.json",
+                &json!({"kind":"active_directory","min_length":300}),
+            ),
             None,
             b"Abcdef1\n",
             &["range.json", "min_length", "300"],
         ),
-        (good.clone(), Some(f.json("acct.json", &json!({"sam":"jsmith"}))), b"Abcdef1\n", &["acct.json", "unknown field `sam`"]),
-        (good.clone(), Some(f.dir.path().join("nobody.json")), b"Abcdef1\n", &["nobody.json", "cannot read account file"]),
+        (
+            good.clone(),
+            Some(f.json("acct.json", &json!({"sam":"jsmith"}))),
+            b"Abcdef1\n",
+            &["acct.json", "unknown field `sam`"],
+        ),
+        (
+            good.clone(),
+            Some(f.dir.path().join("nobody.json")),
+            b"Abcdef1\n",
+            &["nobody.json", "cannot read account file"],
+        ),
         (good.clone(), None, b"Caf\xe9-Latin1-9\n", &["UTF-8"]),
         (good.clone(), None, b"Abcdef1\nSecond9!\n", &["one line"]),
     ];
@@ -162,11 +215,18 @@ fn bad_input_exits_2_with_a_clear_message() {
         let out = check(&policy, account.as_deref(), stdin);
         let err = stderr(&out);
         assert_eq!(code(&out), 2, "{policy:?}: {err}");
-        assert!(out.stdout.is_empty(), "{policy:?}: stdout {:?}", String::from_utf8_lossy(&out.stdout));
+        assert!(
+            out.stdout.is_empty(),
+            "{policy:?}: stdout {:?}",
+            String::from_utf8_lossy(&out.stdout)
+        );
         for w in want {
             assert!(err.contains(w), "stderr {err:?} should mention {w:?}");
         }
-        assert!(!err.contains("Abcdef1") && !err.contains("Second9"), "stderr leaks the password: {err}");
+        assert!(
+            !err.contains("Abcdef1") && !err.contains("Second9"),
+            "stderr leaks the password: {err}"
+        );
     }
 }
 
@@ -178,14 +238,23 @@ fn check_without_policy_is_a_usage_error() {
 }
 
 fn lines(o: &Output) -> Vec<String> {
-    String::from_utf8(o.stdout.clone()).unwrap().lines().map(str::to_owned).collect()
+    String::from_utf8(o.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Every generated line passes `passdesk check` against the same policy and account.
 fn assert_all_pass(policy: &Path, account: Option<&Path>, passwords: &[String]) {
     for pw in passwords {
         let out = check(policy, account, format!("{pw}\n").as_bytes());
-        assert_eq!(code(&out), 0, "generated password fails check: {}", String::from_utf8_lossy(&out.stdout));
+        assert_eq!(
+            code(&out),
+            0,
+            "generated password fails check: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
     }
 }
 
@@ -196,7 +265,21 @@ fn generate_password_honours_every_option() {
     let account = f.json("john.json", &john());
     let (p, a) = (policy.to_str().unwrap(), account.to_str().unwrap());
 
-    let out = run(&["generate", "password", "--length", "20", "--count", "5", "--policy", p, "--account", a], b"");
+    let out = run(
+        &[
+            "generate",
+            "password",
+            "--length",
+            "20",
+            "--count",
+            "5",
+            "--policy",
+            p,
+            "--account",
+            a,
+        ],
+        b"",
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let pws = lines(&out);
     assert_eq!(pws.len(), 5);
@@ -207,17 +290,46 @@ fn generate_password_honours_every_option() {
     assert_eq!(unique.len(), 5, "five draws, five different passwords");
     assert_all_pass(&policy, Some(&account), &pws);
 
-    let out = run(&["generate", "password", "--no-symbols", "--no-lookalikes", "--count", "20"], b"");
+    let out = run(
+        &[
+            "generate",
+            "password",
+            "--no-symbols",
+            "--no-lookalikes",
+            "--count",
+            "20",
+        ],
+        b"",
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     for pw in lines(&out) {
         assert_eq!(pw.chars().count(), 16, "default length");
-        assert!(pw.chars().all(|c| c.is_ascii_alphanumeric()), "{pw:?} has a symbol");
-        assert!(!pw.chars().any(|c| "Il1|O0o".contains(c)), "{pw:?} has a look-alike");
+        assert!(
+            pw.chars().all(|c| c.is_ascii_alphanumeric()),
+            "{pw:?} has a symbol"
+        );
+        assert!(
+            !pw.chars().any(|c| "Il1|O0o".contains(c)),
+            "{pw:?} has a look-alike"
+        );
     }
 
-    let out = run(&["generate", "password", "--no-numbers", "--count", "10", "--length", "12"], b"");
+    let out = run(
+        &[
+            "generate",
+            "password",
+            "--no-numbers",
+            "--count",
+            "10",
+            "--length",
+            "12",
+        ],
+        b"",
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(lines(&out).iter().all(|pw| !pw.chars().any(|c| c.is_ascii_digit())));
+    assert!(lines(&out)
+        .iter()
+        .all(|pw| !pw.chars().any(|c| c.is_ascii_digit())));
 }
 
 #[test]
@@ -227,8 +339,24 @@ fn generate_passphrase_honours_every_option() {
     let account = f.json("john.json", &john());
     let (p, a) = (policy.to_str().unwrap(), account.to_str().unwrap());
     let out = run(
-        &["generate", "passphrase", "--words", "5", "--word-size", "short", "--separator", ".", "--numbers",
-          "--capitalize", "--count", "8", "--policy", p, "--account", a],
+        &[
+            "generate",
+            "passphrase",
+            "--words",
+            "5",
+            "--word-size",
+            "short",
+            "--separator",
+            ".",
+            "--numbers",
+            "--capitalize",
+            "--count",
+            "8",
+            "--policy",
+            p,
+            "--account",
+            a,
+        ],
         b"",
     );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
@@ -237,16 +365,40 @@ fn generate_passphrase_honours_every_option() {
     for ph in &phrases {
         let words: Vec<&str> = ph.split('.').collect();
         assert_eq!(words.len(), 5, "{ph:?}");
-        assert!(words.iter().all(|w| w.chars().next().is_some_and(|c| c.is_ascii_uppercase() || c.is_ascii_digit())));
+        assert!(words.iter().all(|w| w
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_uppercase() || c.is_ascii_digit())));
         // Short words are 3–5 letters; inserted digits may lengthen a word.
-        assert!(words.iter().all(|w| w.chars().filter(char::is_ascii_alphabetic).count() <= 5), "{ph:?}");
-        assert!(ph.chars().any(|c| c.is_ascii_digit()), "--numbers adds digits: {ph:?}");
+        assert!(
+            words
+                .iter()
+                .all(|w| w.chars().filter(char::is_ascii_alphabetic).count() <= 5),
+            "{ph:?}"
+        );
+        assert!(
+            ph.chars().any(|c| c.is_ascii_digit()),
+            "--numbers adds digits: {ph:?}"
+        );
     }
     assert_all_pass(&policy, Some(&account), &phrases);
 
     // A separator that is also a CLI-ish character, and a NIST policy where plain words are fine.
-    let nist = f.json("nist.json", &json!({"kind":"nist","min_length":15,"blocklist":[]}));
-    let out = run(&["generate", "passphrase", "--separator", "-", "--policy", nist.to_str().unwrap()], b"");
+    let nist = f.json(
+        "nist.json",
+        &json!({"kind":"nist","min_length":15,"blocklist":[]}),
+    );
+    let out = run(
+        &[
+            "generate",
+            "passphrase",
+            "--separator",
+            "-",
+            "--policy",
+            nist.to_str().unwrap(),
+        ],
+        b"",
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let ph = &lines(&out)[0];
     assert_eq!(ph.split('-').count(), 4, "default 4 words: {ph:?}");
@@ -255,13 +407,21 @@ fn generate_passphrase_honours_every_option() {
 
 #[test]
 fn generate_json_lines_carry_the_entropy() {
-    let out = run(&["generate", "password", "--length", "16", "--count", "3", "--json"], b"");
+    let out = run(
+        &[
+            "generate", "password", "--length", "16", "--count", "3", "--json",
+        ],
+        b"",
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     for line in lines(&out) {
         let v: Value = serde_json::from_str(&line).unwrap();
         assert_eq!(v["password"].as_str().unwrap().chars().count(), 16);
         let bits = v["entropy_bits"].as_f64().unwrap();
-        assert!(bits > 80.0 && bits < 16.0 * 7.0, "16 chars from < 128 symbols: {bits}");
+        assert!(
+            bits > 80.0 && bits < 16.0 * 7.0,
+            "16 chars from < 128 symbols: {bits}"
+        );
     }
 }
 
@@ -274,7 +434,10 @@ fn generated_entra_passwords_avoid_names_and_banned_terms() {
     );
     let account = f.json("john.json", &john());
     let (p, a) = (policy.to_str().unwrap(), account.to_str().unwrap());
-    for kind in [&["password", "--length", "10"][..], &["passphrase", "--numbers", "--capitalize"][..]] {
+    for kind in [
+        &["password", "--length", "10"][..],
+        &["passphrase", "--numbers", "--capitalize"][..],
+    ] {
         let mut args = vec!["generate"];
         args.extend_from_slice(kind);
         args.extend(["--count", "5", "--policy", p, "--account", a]);
@@ -288,23 +451,52 @@ fn generated_entra_passwords_avoid_names_and_banned_terms() {
 fn generate_errors_exit_2_with_the_reason() {
     let f = Files::new();
     let cases: Vec<(Vec<&str>, &str)> = vec![
-        (vec!["generate", "password", "--length", "4"], "length must be between 8 and 256"),
-        (vec!["generate", "password", "--length", "300"], "length must be between 8 and 256"),
-        (vec!["generate", "passphrase", "--words", "2", "--capitalize", "--numbers"], "words must be between 3 and 20"),
-        (vec!["generate", "passphrase", "--separator", "ab"], "separator"),
+        (
+            vec!["generate", "password", "--length", "4"],
+            "length must be between 8 and 256",
+        ),
+        (
+            vec!["generate", "password", "--length", "300"],
+            "length must be between 8 and 256",
+        ),
+        (
+            vec![
+                "generate",
+                "passphrase",
+                "--words",
+                "2",
+                "--capitalize",
+                "--numbers",
+            ],
+            "words must be between 3 and 20",
+        ),
+        (
+            vec!["generate", "passphrase", "--separator", "ab"],
+            "separator",
+        ),
         // Default AD policy needs 3 character kinds; lower-case words alone have one.
         (vec!["generate", "passphrase"], "can never satisfy"),
-        (vec!["generate", "password", "--no-numbers", "--no-symbols"], "can never satisfy"),
+        (
+            vec!["generate", "password", "--no-numbers", "--no-symbols"],
+            "can never satisfy",
+        ),
         (vec!["generate", "password", "--count", "0"], "count"),
     ];
     for (args, want) in cases {
         let out = run(&args, b"");
         assert_eq!(code(&out), 2, "{args:?}");
         assert!(out.stdout.is_empty());
-        assert!(stderr(&out).contains(want), "{args:?}: stderr {:?} should say {want:?}", stderr(&out));
+        assert!(
+            stderr(&out).contains(want),
+            "{args:?}: stderr {:?} should say {want:?}",
+            stderr(&out)
+        );
     }
     let bad = f.json("bad.json", &json!({"kind":"nist","min_length":"fifteen"}));
-    let out = run(&["generate", "password", "--policy", bad.to_str().unwrap()], b"");
+    let out = run(
+        &["generate", "password", "--policy", bad.to_str().unwrap()],
+        b"",
+    );
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("bad.json"), "{}", stderr(&out));
 }

@@ -2,7 +2,6 @@
 //! Every test that writes uses its own fixture user, so the tests run in parallel on one DC.
 mod support;
 
-
 use passdesk_core::{ActiveDirectoryPolicy, DcKind, Policy};
 use passdesk_server::directory::ldap::{LdapDirectory, LdapDirectoryConfig};
 use passdesk_server::directory::secret::Secret;

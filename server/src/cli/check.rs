@@ -43,15 +43,21 @@ fn check(args: &CheckArgs) -> Result<bool, String> {
     let password = read_password(std::io::stdin().lock())?;
     let verdict = validator.validate(&password);
     drop(password);
-    let json = serde_json::to_string(&verdict).map_err(|e| format!("cannot encode the verdict: {e}"))?;
+    let json =
+        serde_json::to_string(&verdict).map_err(|e| format!("cannot encode the verdict: {e}"))?;
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{json}").and_then(|()| out.flush()).map_err(|e| format!("cannot write to stdout: {e}"))?;
+    writeln!(out, "{json}")
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("cannot write to stdout: {e}"))?;
     Ok(verdict.ok)
 }
 
 /// Builds the validator from the policy / account files. No policy file: the AD Windows defaults
 /// (min 7, complexity on), the policy most technicians reset against.
-pub(super) fn load_validator(policy_path: Option<&Path>, account: Option<&Path>) -> Result<Validator, String> {
+pub(super) fn load_validator(
+    policy_path: Option<&Path>,
+    account: Option<&Path>,
+) -> Result<Validator, String> {
     let policy: Policy = match policy_path {
         Some(path) => load_json(path, "policy")?,
         None => Policy::ActiveDirectory(Default::default()),
@@ -61,7 +67,9 @@ pub(super) fn load_validator(policy_path: Option<&Path>, account: Option<&Path>)
         None => Account::default(),
     };
     Validator::new(&policy, &account).map_err(|e| {
-        let source = policy_path.map_or("the default policy".to_owned(), |p| format!("policy file {}", p.display()));
+        let source = policy_path.map_or("the default policy".to_owned(), |p| {
+            format!("policy file {}", p.display())
+        });
         format!("{source}: invalid policy: {e}")
     })
 }
@@ -81,7 +89,9 @@ pub(super) fn read_password(input: impl Read) -> Result<Zeroizing<String>, Strin
         .read_to_end(&mut buf)
         .map_err(|e| format!("cannot read the password from stdin: {e}"))?;
     if buf.len() > MAX_STDIN {
-        return Err(format!("the password on stdin is longer than {MAX_STDIN} bytes"));
+        return Err(format!(
+            "the password on stdin is longer than {MAX_STDIN} bytes"
+        ));
     }
     if buf.last() == Some(&b'\n') {
         buf.pop();
@@ -115,7 +125,11 @@ mod tests {
         assert_eq!(read(b"Abcdef1\n").unwrap(), "Abcdef1");
         assert_eq!(read(b"Abcdef1\r\n").unwrap(), "Abcdef1");
         assert_eq!(read(b"Abcdef1").unwrap(), "Abcdef1");
-        assert_eq!(read(b"Abc\rdef1\r").unwrap(), "Abc\rdef1\r", "a lone CR is part of the password");
+        assert_eq!(
+            read(b"Abc\rdef1\r").unwrap(),
+            "Abc\rdef1\r",
+            "a lone CR is part of the password"
+        );
         assert_eq!(read(b"\n").unwrap(), "");
         assert_eq!(read(b"").unwrap(), "");
     }
@@ -127,6 +141,9 @@ mod tests {
         assert!(read(b"caf\xe9\n").unwrap_err().contains("UTF-8"));
         let huge = vec![b'a'; super::MAX_STDIN + 1];
         assert!(read(&huge).unwrap_err().contains("longer than"));
-        assert_eq!(read(&huge[..super::MAX_STDIN]).unwrap().len(), super::MAX_STDIN);
+        assert_eq!(
+            read(&huge[..super::MAX_STDIN]).unwrap().len(),
+            super::MAX_STDIN
+        );
     }
 }

@@ -2,7 +2,9 @@
 //! Exit 2 with the core's message when the options are invalid or can never meet the policy.
 use std::{io::Write, path::PathBuf, process::ExitCode};
 
-use passdesk_core::{GenerateError, Generated, PassphraseOptions, PasswordOptions, Validator, WordSize};
+use passdesk_core::{
+    GenerateError, Generated, PassphraseOptions, PasswordOptions, Validator, WordSize,
+};
 use zeroize::Zeroize;
 
 /// `passdesk generate ...`
@@ -116,8 +118,12 @@ pub fn run(cmd: GenerateCommand) -> ExitCode {
     }
 }
 
-fn emit(common: &CommonArgs, generate: impl Fn(&Validator) -> Result<Generated, GenerateError>) -> Result<(), String> {
-    let validator = super::check::load_validator(common.policy.as_deref(), common.account.as_deref())?;
+fn emit(
+    common: &CommonArgs,
+    generate: impl Fn(&Validator) -> Result<Generated, GenerateError>,
+) -> Result<(), String> {
+    let validator =
+        super::check::load_validator(common.policy.as_deref(), common.account.as_deref())?;
     let mut out = std::io::stdout().lock();
     for _ in 0..common.count {
         let mut generated = generate(&validator).map_err(|e| e.to_string())?;
@@ -125,12 +131,14 @@ fn emit(common: &CommonArgs, generate: impl Fn(&Validator) -> Result<Generated, 
         generated.password.zeroize();
         written?;
     }
-    out.flush().map_err(|e| format!("cannot write to stdout: {e}"))
+    out.flush()
+        .map_err(|e| format!("cannot write to stdout: {e}"))
 }
 
 fn write_one(out: &mut impl Write, generated: &Generated, json: bool) -> Result<(), String> {
     let result = if json {
-        let mut line = serde_json::to_string(generated).map_err(|e| format!("cannot encode the result: {e}"))?;
+        let mut line = serde_json::to_string(generated)
+            .map_err(|e| format!("cannot encode the result: {e}"))?;
         let r = writeln!(out, "{line}");
         line.zeroize();
         r

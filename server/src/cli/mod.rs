@@ -3,6 +3,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod agent;
 pub mod check;
 pub mod demo;
 pub mod generate;
@@ -33,6 +34,9 @@ pub enum Command {
     Token(token::TokenCommand),
     /// Run the whole backend with a built-in ConnectWise sandbox and sandbox directory.
     Demo(demo::DemoArgs),
+    /// Site agents: enrol / list / revoke on the backend; join / run at the customer site.
+    #[command(subcommand)]
+    Agent(agent::AgentCommand),
 }
 
 /// Runs the parsed command and returns the process exit code.
@@ -43,5 +47,6 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve(a) => serve::run(a),
         Command::Token(c) => token::run(c),
         Command::Demo(a) => demo::run(a),
+        Command::Agent(c) => agent::run(c),
     }
 }

@@ -3,13 +3,15 @@ use std::{path::PathBuf, process::ExitCode};
 
 use anyhow::Context as _;
 
+use std::sync::Arc;
+
 use crate::{
+    agent::hub::AgentHub,
+    app::{self, Parts},
     config::{build_directories, Config},
     connectwise::client::ConnectWiseClient,
-    reset::{
-        notes::{NoteSettings, OutboxWorker},
-        Services,
-    },
+    listener::{tls_acceptor, Limits},
+    reset::notes::NoteSettings,
     store::Store,
 };
 
@@ -38,26 +40,40 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let store = Store::open(&config.database_url)
         .await
         .context("cannot open the database")?;
-    let client = ConnectWiseClient::new(&config.connectwise).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let directories = build_directories(&config.directories)?;
+    let client = ConnectWiseClient::new(&config.connectwise)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .context("invalid [connectwise] settings")?;
+    let agents = AgentHub::new(config.agents.hub_settings());
+    let directories = build_directories(&config.directories, &agents)?;
     let notes = NoteSettings {
         text: config.note_text.clone(),
         ..NoteSettings::default()
     };
-    let services = Services::new(store, std::sync::Arc::new(client), directories, notes);
-    crate::reset::password::answer_interrupted(&services)
-        .await
-        .context("cannot read the idempotency keys")?;
-    let worker = OutboxWorker::spawn(services.clone());
-    let listener = tokio::net::TcpListener::bind(config.listen)
-        .await
-        .with_context(|| format!("cannot listen on {}", config.listen))?;
-    tracing::info!(listen = %listener.local_addr()?, directories = config.directories.len(), "passdesk serve ready");
-    axum::serve(listener, crate::http::app(services.clone()))
-        .with_graceful_shutdown(ctrl_c())
-        .await?;
-    worker.shutdown().await;
-    services.store.close().await;
+    let tls = match (&config.tls_cert_file, &config.tls_key_file) {
+        (Some(cert), Some(key)) => Some(tls_acceptor(cert, key)?),
+        _ => None,
+    };
+    if tls.is_none() && !config.listen.ip().is_loopback() {
+        tracing::warn!(listen = %config.listen, "serving plain HTTP on a non-loopback address (allow_plain_http = true): only behind a TLS reverse proxy");
+    }
+    let https = tls.is_some();
+    let running = app::start(Parts {
+        store,
+        tickets: Arc::new(client),
+        directories,
+        agents,
+        notes,
+        listener: tokio::net::TcpListener::bind(config.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", config.listen))?,
+        tls,
+        limits: Limits::default(),
+        extra_routes: None,
+    })
+    .await?;
+    tracing::info!(listen = %running.addr, tls = https, directories = config.directories.len(), "passdesk serve ready");
+    ctrl_c().await;
+    running.shutdown().await;
     Ok(())
 }
 

@@ -13,7 +13,9 @@ use serde::Deserialize;
 use zeroize::Zeroizing;
 
 use super::secret::Secret;
-use super::{config_error, refuse_privileged, Directory, DirectoryAccount, DirectoryError, EffectivePolicy};
+use super::{
+    config_error, refuse_privileged, Directory, DirectoryAccount, DirectoryError, EffectivePolicy,
+};
 use errors::{graph_error, Op};
 use token::TokenCache;
 

@@ -18,7 +18,9 @@ use passdesk_core::{ActiveDirectoryPolicy, DcKind};
 use serde::Deserialize;
 
 use super::secret::Secret;
-use super::{config_error, refuse_privileged, Directory, DirectoryAccount, DirectoryError, EffectivePolicy};
+use super::{
+    config_error, refuse_privileged, Directory, DirectoryAccount, DirectoryError, EffectivePolicy,
+};
 use conn::{Session, Verify};
 use errors::ldap_error;
 

@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use passdesk_core::Policy;
 use serde::{Deserialize, Serialize};
 
+pub mod agent;
 pub mod graph;
 pub mod ldap;
 pub mod sandbox;
@@ -76,8 +77,10 @@ pub struct EffectivePolicy {
     pub uncertain: Option<String>,
 }
 
-/// What went wrong talking to a directory. Messages never contain a password.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+/// What went wrong talking to a directory. Messages never contain a password. Serialised (tagged by
+/// `kind`) because a site agent sends it back over its connection (src/agent/protocol.rs).
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
 pub enum DirectoryError {
     /// The directory refused the new password (policy). `code` is the directory's own code, e.g.
     /// `LDAP 19 (0000052D)` or `Graph 400 Request_BadRequest`.
@@ -102,6 +105,10 @@ pub enum DirectoryError {
     /// Cannot reach / bind / TLS failure.
     #[error("directory unavailable: {0}")]
     Unavailable(String),
+    /// A change was sent (through a site agent) but no answer came back: whether it took effect is
+    /// unknown, so it must not be retried blindly.
+    #[error("outcome unknown: {0}")]
+    OutcomeUnknown(String),
     /// Anything else the directory answered.
     #[error("directory error ({code}): {message}")]
     Other {
@@ -128,7 +135,10 @@ pub trait Directory: Send + Sync {
     /// Re-reads one account by its `id`.
     async fn get_account(&self, id: &str) -> Result<DirectoryAccount, DirectoryError>;
     /// The policy in force for this account (AD: resultant PSO, else domain; Entra: tenant policy).
-    async fn effective_policy(&self, account: &DirectoryAccount) -> Result<EffectivePolicy, DirectoryError>;
+    async fn effective_policy(
+        &self,
+        account: &DirectoryAccount,
+    ) -> Result<EffectivePolicy, DirectoryError>;
     /// Sets the password. `temporary` = must change at next logon (AD pwdLastSet 0, else -1;
     /// Graph forceChangePasswordNextSignIn).
     async fn reset_password(
@@ -158,7 +168,8 @@ pub(crate) fn refuse_privileged(
     if account.privileged && !allowed {
         return Err(DirectoryError::AccessDenied {
             code: "PRIVILEGED_ACCOUNT".into(),
-            message: "privileged accounts are not reset by PassDesk unless the directory allows it".into(),
+            message: "privileged accounts are not reset by PassDesk unless the directory allows it"
+                .into(),
         });
     }
     Ok(account)

@@ -290,12 +290,20 @@ mod tests {
     #[tokio::test]
     async fn finds_by_mail_upn_or_proxy_address_case_insensitively() {
         let dir = SandboxDirectory::seeded_demo("t");
-        for email in ["John.Smith@contoso.example", "JSMITH@contoso.example", "j.smith@CONTOSO.example"] {
+        for email in [
+            "John.Smith@contoso.example",
+            "JSMITH@contoso.example",
+            "j.smith@CONTOSO.example",
+        ] {
             let found = dir.find_by_email(email).await.unwrap();
             assert_eq!(found.len(), 1, "{email}");
             assert_eq!(found[0].sam_account_name.as_deref(), Some("jsmith"));
         }
-        assert!(dir.find_by_email("ann.nobody@contoso.example").await.unwrap().is_empty());
+        assert!(dir
+            .find_by_email("ann.nobody@contoso.example")
+            .await
+            .unwrap()
+            .is_empty());
     }
 
     #[tokio::test]
@@ -312,14 +320,29 @@ mod tests {
     async fn records_resets_and_refuses_a_password_from_the_history() {
         let dir = SandboxDirectory::seeded_demo("t");
         let jsmith = dir.account_by_sam("jsmith").unwrap();
-        dir.reset_password(&jsmith, "First#Pass1", true).await.unwrap();
-        dir.reset_password(&jsmith, "Second#Pass2", false).await.unwrap();
-        let again = dir.reset_password(&jsmith, "First#Pass1", false).await.unwrap_err();
-        assert!(matches!(again, DirectoryError::PasswordRefused { ref code, .. } if code == "LDAP 19 (0000052D)"));
+        dir.reset_password(&jsmith, "First#Pass1", true)
+            .await
+            .unwrap();
+        dir.reset_password(&jsmith, "Second#Pass2", false)
+            .await
+            .unwrap();
+        let again = dir
+            .reset_password(&jsmith, "First#Pass1", false)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(again, DirectoryError::PasswordRefused { ref code, .. } if code == "LDAP 19 (0000052D)")
+        );
         let resets = dir.resets();
-        assert_eq!(resets.iter().map(|r| r.temporary).collect::<Vec<_>>(), [true, false]);
+        assert_eq!(
+            resets.iter().map(|r| r.temporary).collect::<Vec<_>>(),
+            [true, false]
+        );
         assert!(!format!("{resets:?}").contains("Pass"));
         dir.set_unavailable(true);
-        assert!(matches!(dir.find_by_email("x@y").await, Err(DirectoryError::Unavailable(_))));
+        assert!(matches!(
+            dir.find_by_email("x@y").await,
+            Err(DirectoryError::Unavailable(_))
+        ));
     }
 }

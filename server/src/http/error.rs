@@ -50,6 +50,14 @@ pub enum ErrorCode {
     ResetInterrupted,
     /// 409.
     IdempotencyKeyReused,
+    /// 401: `passdesk agent join` with a code the backend does not know.
+    EnrolmentCodeUnknown,
+    /// 410: the enrolment code was already exchanged.
+    EnrolmentCodeUsed,
+    /// 410: the enrolment code is older than 24 h.
+    EnrolmentCodeExpired,
+    /// 401: an agent connection with an unknown or revoked credential.
+    AgentUnauthorized,
 }
 
 /// An error answer of the API.
@@ -228,11 +236,19 @@ impl From<FlowError> for ApiError {
                 C::ResetInProgress,
                 "A reset with this idempotency key is still running.",
             ),
-            FlowError::ResetInterrupted => Self::new(
+            FlowError::ResetInterrupted { detail } if detail.is_empty() => Self::new(
                 S::CONFLICT,
                 C::ResetInterrupted,
                 "This reset was interrupted (PassDesk restarted): whether the password was set is unknown. \
                  Check the account, then reset again.",
+            ),
+            FlowError::ResetInterrupted { detail } => Self::new(
+                S::CONFLICT,
+                C::ResetInterrupted,
+                format!(
+                    "No answer came back from the directory ({detail}): whether the change was made is \
+                     unknown. Check the account, then try again."
+                ),
             ),
             FlowError::IdempotencyKeyReused => Self::new(
                 S::CONFLICT,
@@ -297,7 +313,12 @@ mod tests {
                 detail: "x".into(),
             },
             FlowError::ResetInProgress,
-            FlowError::ResetInterrupted,
+            FlowError::ResetInterrupted {
+                detail: String::new(),
+            },
+            FlowError::ResetInterrupted {
+                detail: "the agent's connection dropped".into(),
+            },
             FlowError::IdempotencyKeyReused,
             FlowError::Internal { detail: "x".into() },
         ];

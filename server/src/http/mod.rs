@@ -7,7 +7,7 @@ use std::{sync::Arc, time::Duration};
 use axum::{
     http::{header, HeaderValue, Method},
     middleware,
-    routing::{get, post},
+    routing::{any, get, post},
     Router,
 };
 use tower_http::{
@@ -19,6 +19,7 @@ use tower_http::{
 use crate::reset::Services;
 use error::ApiError;
 
+pub mod agents;
 pub mod audit;
 pub mod auth;
 pub mod error;
@@ -43,6 +44,7 @@ pub const PROTECTED_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/tickets/1001/reset"),
     ("POST", "/api/v1/tickets/1001/unlock"),
     ("GET", "/api/v1/audit"),
+    ("GET", "/api/v1/agents"),
 ];
 
 /// The whole API as an axum router.
@@ -53,12 +55,16 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/tickets/{id}/reset", post(reset::reset))
         .route("/api/v1/tickets/{id}/unlock", post(unlock::unlock))
         .route("/api/v1/audit", get(audit::list))
+        .route("/api/v1/agents", get(agents::list))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::require_technician,
         ));
     Router::new()
         .route("/api/v1/health", get(health::health))
+        // Site agents authenticate with their own credential (src/http/agents.rs).
+        .route(crate::agent::protocol::JOIN_PATH, post(agents::join))
+        .route(crate::agent::protocol::CONNECT_PATH, any(agents::connect))
         .merge(protected)
         .fallback(|| async { ApiError::route_not_found() })
         .with_state(state)

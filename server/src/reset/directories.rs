@@ -13,6 +13,8 @@ pub enum DirectoryKind {
     Ldap,
     /// Entra ID over Microsoft Graph.
     Graph,
+    /// A customer's AD through its site agent.
+    Agent,
     /// The in-memory demo directory.
     Sandbox,
 }

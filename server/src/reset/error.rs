@@ -68,8 +68,13 @@ pub enum FlowError {
     },
     /// A reset with this idempotency key is still running.
     ResetInProgress,
-    /// The reset with this key was cut off by a restart: its outcome is unknown.
-    ResetInterrupted,
+    /// The reset with this key was cut off (by a restart, or a site agent's connection that dropped
+    /// before it answered): its outcome is unknown.
+    ResetInterrupted {
+        /// Empty for a restart; else why no answer came.
+        #[serde(default)]
+        detail: String,
+    },
     /// The idempotency key was already used for another request.
     IdempotencyKeyReused,
     /// A failure inside PassDesk (database, unusable policy); `detail` is logged, not shown.
@@ -106,6 +111,9 @@ impl FlowError {
             DirectoryError::Unavailable(why) => Self::DirectoryUnavailable {
                 detail: why.clone(),
             },
+            DirectoryError::OutcomeUnknown(why) => Self::ResetInterrupted {
+                detail: why.clone(),
+            },
             DirectoryError::Other { code, message } => Self::DirectoryError {
                 directory_code: code.clone(),
                 detail: message.clone(),
@@ -139,6 +147,7 @@ impl std::fmt::Display for FlowError {
             Self::BadRequest { detail }
             | Self::ConnectwiseUnavailable { detail }
             | Self::DirectoryUnavailable { detail }
+            | Self::ResetInterrupted { detail }
             | Self::Internal { detail }
             | Self::DirectoryAccessDenied { detail, .. }
             | Self::DirectoryError { detail, .. } => write!(f, "{code}: {detail}"),

@@ -177,7 +177,9 @@ async fn claim_and_run(
 /// so repeating one explains what happened instead of answering "still running" forever. Whether
 /// the directory took the password is unknown; the panel's next attempt uses a new key.
 pub async fn answer_interrupted(services: &Services) -> sqlx::Result<u64> {
-    let interrupted = ResetOutcome::Failure(FlowError::ResetInterrupted);
+    let interrupted = ResetOutcome::Failure(FlowError::ResetInterrupted {
+        detail: String::new(),
+    });
     let count = idempotency::answer_unfinished(services.store.pool(), &interrupted).await?;
     if count > 0 {
         tracing::warn!(

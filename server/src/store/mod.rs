@@ -1,4 +1,4 @@
-//! Database: technician tokens, audit, note outbox, idempotency keys (SQLite through sqlx).
+//! Database: technician tokens, site agents, audit, note outbox, idempotency keys (SQLite through sqlx).
 //!
 //! One file per table. Every function takes the pool (or a transaction) explicitly; nothing here
 //! knows about HTTP. No column ever holds a password or a raw token.
@@ -8,6 +8,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub mod agents;
 pub mod audit;
 pub mod idempotency;
 pub mod outbox;

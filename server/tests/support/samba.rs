@@ -85,7 +85,11 @@ fn golden() -> Result<PathBuf, String> {
         .ok()
         .and_then(|t| SystemTime::now().duration_since(t).ok())
         .is_some_and(|age| age < Duration::from_secs(20 * 86_400));
-    if fresh {
+    // A golden copy moved with its target/ folder (cp -a of a build cache) still names its old
+    // path in smb.conf, so a DC started from it would run on the original's files: provision anew.
+    let in_place = std::fs::read_to_string(golden.join("etc/smb.conf"))
+        .is_ok_and(|conf| conf.contains(&golden.display().to_string()));
+    if fresh && in_place {
         return Ok(golden);
     }
     remove_old_goldens(&root, &golden);

@@ -111,21 +111,35 @@ mod tests {
         let received = tokio::spawn(async move {
             let (mut sock, _) = listener.accept().await.unwrap();
             let mut buf = Vec::new();
-            let _ = tokio::time::timeout(Duration::from_millis(300), sock.read_to_end(&mut buf)).await;
+            let _ =
+                tokio::time::timeout(Duration::from_millis(300), sock.read_to_end(&mut buf)).await;
             buf
         });
-        let (conn, mut ldap) = ldap3::LdapConnAsync::new(&format!("ldap://{addr}")).await.unwrap();
+        let (conn, mut ldap) = ldap3::LdapConnAsync::new(&format!("ldap://{addr}"))
+            .await
+            .unwrap();
         ldap3::drive!(conn);
         // The same probe Session::open uses: no peer certificate on a plain TCP session.
         let encrypted = matches!(ldap.get_peer_certificate().await, Ok(Some(_)));
         assert!(!encrypted);
         ldap.with_timeout(Duration::from_secs(1)); // so a regression fails instead of hanging
         let mut s = Session { ldap, encrypted };
-        let err = set_password(&mut s, "CN=x,DC=test,DC=lan", "Secret!Pw1", false).await.unwrap_err();
-        assert!(matches!(&err, DirectoryError::Unavailable(m) if m.contains("not TLS")), "{err:?}");
-        assert!(matches!(unlock(&mut s, "CN=x,DC=test,DC=lan").await, Err(DirectoryError::Unavailable(_))));
+        let err = set_password(&mut s, "CN=x,DC=test,DC=lan", "Secret!Pw1", false)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, DirectoryError::Unavailable(m) if m.contains("not TLS")),
+            "{err:?}"
+        );
+        assert!(matches!(
+            unlock(&mut s, "CN=x,DC=test,DC=lan").await,
+            Err(DirectoryError::Unavailable(_))
+        ));
         drop(s);
-        assert!(received.await.unwrap().is_empty(), "nothing may reach the wire");
+        assert!(
+            received.await.unwrap().is_empty(),
+            "nothing may reach the wire"
+        );
     }
 
     #[test]
