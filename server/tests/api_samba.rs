@@ -17,7 +17,7 @@ use passdesk_server::{
     config::{build_directories, DirectoryConfig},
     connectwise::{
         client::{ConnectWiseClient, ConnectWiseConfig},
-        sandbox::{Sandbox, SandboxContact, SandboxCredentials, SandboxTicket},
+        sandbox::Sandbox,
         TicketKind,
     },
     demo::CONNECTWISE_MOUNT,
@@ -29,44 +29,11 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use support::samba::{self, bind_as, BASE_DN, SVC_PASSWORD, USER_PASSWORD};
 
-/// ConnectWise company identifier mapped to the Samba directory.
-const COMPANY: &str = "TestLan";
-const COMPANY_ID: u64 = 300;
-const TECHNICIAN: &str = "Samba Technician";
+use support::samba_tickets::{
+    seeded_sandbox, COMPANY, TECHNICIAN, T_DADMIN, T_JLOCKED, T_JSMITH, T_JSTRICT, T_PGONE,
+};
+
 const DOMAIN_ADMINS: &str = "CN=Domain Admins,CN=Users,DC=test,DC=lan";
-
-// Tickets: one per DC fixture user (see tests/samba/provision-dc.sh); each test writes only its own.
-const T_JSMITH: u64 = 3001;
-const T_JSTRICT: u64 = 3002;
-const T_PGONE: u64 = 3003;
-const T_JLOCKED: u64 = 3004;
-const T_DADMIN: u64 = 3005;
-
-/// The ConnectWise data: one company, a contact per fixture user whose e-mail is the user's `mail`.
-fn seeded_sandbox() -> Sandbox {
-    let s = Sandbox::new(SandboxCredentials::generate("passdesk_samba"));
-    s.add_company(COMPANY_ID, COMPANY, "Test Lan Ltd");
-    let people = [
-        (T_JSMITH, 41, "John", "Smith", "john.smith@test.lan"),
-        (T_JSTRICT, 42, "Sam", "Strict", "sam.strict@test.lan"),
-        (T_PGONE, 43, "Pat", "Gone", "pat.gone@test.lan"),
-        (T_JLOCKED, 44, "Lola", "Locked", "lola.locked@test.lan"),
-        (T_DADMIN, 45, "Dom", "Admin", "dom.admin@test.lan"),
-    ];
-    for (ticket, contact, first, last, mail) in people {
-        s.add_contact(SandboxContact::new(contact, first, last, COMPANY_ID).email(mail, true));
-        s.add_ticket(SandboxTicket {
-            id: ticket,
-            kind: TicketKind::Service,
-            summary: format!("{first} cannot sign in"),
-            company_id: COMPANY_ID,
-            contact_id: Some(contact),
-            // Half the tickets carry the address themselves, half fall back to the contact's Email item.
-            contact_email: (ticket % 2 == 1).then(|| mail.to_string()),
-        });
-    }
-    s
-}
 
 /// The `[[directories]]` entry an operator would write for this DC (TOML, parsed by the real config code).
 fn directory_toml(ca_file: &Path) -> String {

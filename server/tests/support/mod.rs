@@ -4,3 +4,5 @@
 
 pub mod graph_sim;
 pub mod samba;
+pub mod samba_tickets;
+pub mod site;

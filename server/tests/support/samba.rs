@@ -76,7 +76,7 @@ fn script_hash() -> String {
 }
 
 /// Provisions the golden copy if it is missing or its 30-day certificates are getting old.
-fn golden() -> Result<PathBuf, String> {
+pub fn golden() -> Result<PathBuf, String> {
     let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
     let golden = root.join(format!("samba-golden-{}", script_hash()));
     let marker = golden.join("READY");
@@ -123,7 +123,7 @@ fn remove_old_goldens(root: &Path, keep: &Path) {
 }
 
 /// Rewrites the absolute paths in smb.conf after a copy or move (samba-dc.md §2.3).
-fn relocate(dir: &Path, from: &Path) -> Result<(), String> {
+pub fn relocate(dir: &Path, from: &Path) -> Result<(), String> {
     let conf = dir.join("etc/smb.conf");
     let text = std::fs::read_to_string(&conf).map_err(|e| format!("{}: {e}", conf.display()))?;
     let text = text.replace(&from.display().to_string(), &dir.display().to_string());
