@@ -24,7 +24,7 @@ use passdesk_server::{
     },
     listener::Limits,
     reset::{
-        directories::{Directories, DirectoryEntry},
+        directories::{Directories, DirectoryEntry, DirectoryKind},
         notes::NoteSettings,
     },
     store::{agents, tokens, Store},
@@ -67,7 +67,7 @@ async fn start(request_timeout: Duration) -> Backend {
         request_timeout,
     });
     let directories = Directories::new(vec![DirectoryEntry {
-        kind: "agent",
+        kind: DirectoryKind::Agent,
         companies: vec!["Contoso".into()],
         directory: Arc::new(AgentDirectory::new(
             AgentDirectoryConfig {
