@@ -46,6 +46,10 @@ struct Backend {
 }
 
 async fn start(request_timeout: Duration) -> Backend {
+    start_with(request_timeout, Limits::default()).await
+}
+
+async fn start_with(request_timeout: Duration, limits: Limits) -> Backend {
     let tmp = tempfile::tempdir().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -95,7 +99,7 @@ async fn start(request_timeout: Duration) -> Backend {
         notes: NoteSettings::default(),
         listener,
         tls: None,
-        limits: Limits::default(),
+        limits,
         extra_routes: Some(Router::new().nest(CONNECTWISE_MOUNT, sandbox.router())),
     })
     .await
@@ -293,5 +297,61 @@ async fn an_unknown_or_revoked_credential_is_refused_at_the_upgrade() {
             .contains(AGENT),
         "{ctx}"
     );
+    b.running.shutdown().await;
+}
+
+/// Reads until the server closes the connection; how long that took (None: still open at `max`).
+async fn closed_within(stream: &mut tokio::net::TcpStream, max: Duration) -> Option<Duration> {
+    use tokio::io::AsyncReadExt as _;
+    let t0 = std::time::Instant::now();
+    let mut buf = [0u8; 1024];
+    loop {
+        match tokio::time::timeout(max.saturating_sub(t0.elapsed()), stream.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => return Some(t0.elapsed()),
+            Ok(Ok(_)) => continue,
+            Err(_) => return None,
+        }
+    }
+}
+
+#[tokio::test]
+async fn slow_and_idle_clients_are_disconnected() {
+    use tokio::io::AsyncWriteExt as _;
+    let limits = Limits {
+        header_read: Duration::from_secs(1),
+        idle: Duration::from_secs(1),
+        ..Limits::default()
+    };
+    let b = start_with(Duration::from_secs(5), limits).await;
+    // Slow-loris: a header that trickles in, a byte at a time, never finished.
+    let mut slow = tokio::net::TcpStream::connect(b.addr).await.unwrap();
+    slow.write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let trickle = tokio::spawn(async move {
+        for _ in 0..40 {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            if slow.write_all(b"X").await.is_err() {
+                return Some(slow);
+            }
+        }
+        None
+    });
+    // Idle: connects and never sends a byte.
+    let mut idle = tokio::net::TcpStream::connect(b.addr).await.unwrap();
+    assert!(
+        closed_within(&mut idle, Duration::from_secs(8))
+            .await
+            .is_some(),
+        "idle connection kept open"
+    );
+    let slow = trickle.await.unwrap();
+    assert!(
+        slow.is_some(),
+        "a trickling header kept the connection open for 8 s"
+    );
+    // A real request on a fresh connection still works.
+    let (status, _) = b.call(reqwest::Method::GET, "/api/v1/me", None).await;
+    assert_eq!(status, 200);
     b.running.shutdown().await;
 }

@@ -25,7 +25,45 @@ fn the_example_config_parses_with_every_key() {
     );
     assert_eq!(config.note_text, "PassDesk password reset - success");
     let kinds: Vec<&str> = config.directories.iter().map(|d| d.name()).collect();
-    assert_eq!(kinds, ["contoso-ad", "fabrikam-m365", "demo-directory"]);
+    assert_eq!(
+        kinds,
+        [
+            "contoso-ad",
+            "fabrikam-m365",
+            "demo-directory",
+            "northwind-site"
+        ]
+    );
+    assert_eq!(config.agents.heartbeat_secs, 20);
+}
+
+#[test]
+fn a_public_listener_needs_tls_or_an_explicit_plain_http() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../config.example.toml"),
+    )
+    .unwrap();
+    let public = example.replace(r#"listen = "127.0.0.1:8080""#, r#"listen = "0.0.0.0:8443""#);
+    let err = format!(
+        "{:#}",
+        Config::load(&write(dir.path(), "a.toml", &public)).unwrap_err()
+    );
+    assert!(
+        err.contains("tls_cert_file") && err.contains("allow_plain_http"),
+        "{err}"
+    );
+    let plain = public.replace("# allow_plain_http = false", "allow_plain_http = true");
+    assert!(Config::load(&write(dir.path(), "b.toml", &plain)).is_ok());
+    let half = public.replace(
+        r#"# tls_cert_file = "/etc/passdesk/backend.pem""#,
+        r#"tls_cert_file = "backend.pem""#,
+    );
+    let err = format!(
+        "{:#}",
+        Config::load(&write(dir.path(), "c.toml", &half)).unwrap_err()
+    );
+    assert!(err.contains("both tls_cert_file and tls_key_file"), "{err}");
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {

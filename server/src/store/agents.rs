@@ -179,3 +179,81 @@ pub async fn list(pool: &SqlitePool) -> sqlx::Result<Vec<AgentInfo>> {
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn store() -> (tempfile::TempDir, crate::store::Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(&dir.path().join("t.db").to_string_lossy())
+            .await
+            .unwrap();
+        (dir, store)
+    }
+
+    #[tokio::test]
+    async fn a_code_works_once_and_only_before_it_expires() {
+        let (_dir, store) = store().await;
+        let pool = store.pool();
+        let code = enroll(pool, "site-a").await.unwrap();
+        let (name, credential) = join(pool, &code).await.unwrap().unwrap();
+        assert_eq!(name, "site-a");
+        assert_eq!(
+            authenticate(pool, &credential).await.unwrap().as_deref(),
+            Some("site-a")
+        );
+        assert_eq!(
+            join(pool, &code).await.unwrap().err(),
+            Some(JoinRefusal::Used)
+        );
+        assert_eq!(
+            join(pool, "pde_nope").await.unwrap().err(),
+            Some(JoinRefusal::Unknown)
+        );
+
+        let late = enroll(pool, "site-a").await.unwrap();
+        sqlx::query("UPDATE agent_enrolments SET expires_at_ms = ? WHERE code_hash = ?")
+            .bind(now_millis() - 1)
+            .bind(hash_token(&late))
+            .execute(pool)
+            .await
+            .unwrap();
+        assert_eq!(
+            join(pool, &late).await.unwrap().err(),
+            Some(JoinRefusal::Expired)
+        );
+        // The stored rows hold hashes only.
+        let raw: Vec<String> = sqlx::query_scalar("SELECT code_hash FROM agent_enrolments")
+            .fetch_all(pool)
+            .await
+            .unwrap();
+        assert!(raw
+            .iter()
+            .all(|h| h.len() == 64 && !h.starts_with(ENROLMENT_PREFIX)));
+    }
+
+    #[tokio::test]
+    async fn a_revoked_credential_is_refused_and_a_new_join_replaces_it() {
+        let (_dir, store) = store().await;
+        let pool = store.pool();
+        let (_, first) = join(pool, &enroll(pool, "site-b").await.unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(revoke(pool, "site-b").await.unwrap());
+        assert_eq!(authenticate(pool, &first).await.unwrap(), None);
+        assert_eq!(revoked_names(pool).await.unwrap(), ["site-b"]);
+        let (_, second) = join(pool, &enroll(pool, "site-b").await.unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            authenticate(pool, &first).await.unwrap(),
+            None,
+            "the old credential stays dead"
+        );
+        assert!(authenticate(pool, &second).await.unwrap().is_some());
+        assert!(enroll(pool, "bad name!").await.is_err());
+    }
+}

@@ -202,6 +202,16 @@ dc = "windows"
     }
 
     #[test]
+    fn the_shipped_agent_example_is_valid() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../agent.example.toml");
+        let cfg = AgentConfig::load(&path).unwrap();
+        assert_eq!(
+            cfg.ldap("contoso-dc1").unwrap().url,
+            "ldaps://dc1.contoso.example"
+        );
+    }
+
+    #[test]
     fn backend_side_keys_and_other_kinds_are_refused() {
         let named = AGENT_TOML.replace("kind = \"ldap\"", "kind = \"ldap\"\nname = \"x\"");
         assert!(format!("{:#}", load(&named).unwrap_err()).contains("must not set name"));
