@@ -1,32 +1,59 @@
 // Background worker (Chrome service worker / Firefox background script, both ES modules).
-// It alone reads the technician token and talks to the backend; panel and options pages ask it.
+// It alone reads the technician token and talks to the backend. Three kinds of caller, each with
+// its own messages: the content script (only asks for a panel binding), the panel (only with a
+// binding it claimed: lib/panel-binding.js) and the options page.
 import { ext, loadSettings } from './lib/browser.js';
 import { MSG } from './lib/messages.js';
 import { BackendClient, BackendError } from './lib/api-client.js';
 import { syncOnpremContentScripts } from './lib/onprem.js';
-import { senderMayAct } from './lib/embedding.js';
+import { isContentScriptTopFrame } from './lib/embedding.js';
+import { authorize, forgetTab, issue } from './lib/panel-binding.js';
+
+const Caller = Object.freeze({ CONTENT: 'content', PANEL: 'panel', OPTIONS: 'options' });
 
 const handlers = {
-  async [MSG.CONTEXT]({ ticket, kind }) {
-    return (await client()).context(ticket, kind);
+  [MSG.PANEL_NONCE]: {
+    from: [Caller.CONTENT],
+    run: ({ ticket, kind }, { sender }) =>
+      updateBindings((table) => {
+        const out = issue(table, sender, { ticket, kind }, { nonce: newNonce(), now: Date.now() });
+        if (out.error) throw new BackendError('BAD_REQUEST', 'No panel for this frame.');
+        return { table: out.table, result: out.nonce };
+      }),
   },
-  async [MSG.RESET]({ ticket, kind, password, temporary, idempotency_key }) {
-    if (typeof password !== 'string' || !password) throw new BackendError('BAD_REQUEST', 'No password was given.');
-    return (await client()).reset(ticket, kind, { password, temporary, idempotency_key });
+  [MSG.BIND]: {
+    from: [Caller.PANEL],
+    run: (_msg, { binding }) => ({ ticket: binding.ticket, kind: binding.kind, origin: binding.origin }),
   },
-  async [MSG.UNLOCK]({ ticket, kind }) {
-    return (await client()).unlock(ticket, kind);
+  [MSG.CONTEXT]: {
+    from: [Caller.PANEL],
+    run: async (_msg, { binding }) => (await client()).context(binding.ticket, binding.kind),
   },
-  async [MSG.ME]({ backendUrl, token }) {
-    const saved = await loadSettings();
-    return new BackendClient({ backendUrl: backendUrl ?? saved.backendUrl, token: token ?? saved.token }).me();
+  [MSG.RESET]: {
+    from: [Caller.PANEL],
+    async run({ password, temporary, idempotency_key }, { binding }) {
+      if (typeof password !== 'string' || !password) throw new BackendError('BAD_REQUEST', 'No password was given.');
+      return (await client()).reset(binding.ticket, binding.kind, { password, temporary, idempotency_key });
+    },
   },
-  async [MSG.SYNC_HOSTS]() {
-    return syncOnpremContentScripts();
+  [MSG.UNLOCK]: {
+    from: [Caller.PANEL],
+    run: async (_msg, { binding }) => (await client()).unlock(binding.ticket, binding.kind),
   },
-  async [MSG.OPEN_OPTIONS]() {
-    await ext.runtime.openOptionsPage();
-    return true;
+  [MSG.ME]: {
+    from: [Caller.OPTIONS],
+    async run({ backendUrl, token }) {
+      const saved = await loadSettings();
+      return new BackendClient({ backendUrl: backendUrl ?? saved.backendUrl, token: token ?? saved.token }).me();
+    },
+  },
+  [MSG.SYNC_HOSTS]: { from: [Caller.OPTIONS], run: () => syncOnpremContentScripts() },
+  [MSG.OPEN_OPTIONS]: {
+    from: [Caller.PANEL, Caller.OPTIONS],
+    async run() {
+      await ext.runtime.openOptionsPage();
+      return true;
+    },
   },
 };
 
@@ -34,32 +61,82 @@ async function client() {
   return new BackendClient(await loadSettings());
 }
 
-// Only extension pages may call: a content script runs next to the host page, so its messages are
-// not trusted to start a reset (its sender.url is the host page's, not ours).
-function fromExtensionPage(sender) {
-  return sender.id === ext.runtime.id && typeof sender.url === 'string' && sender.url.startsWith(ext.runtime.getURL(''));
+function newNonce() {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+// The bindings live in storage.session (trusted contexts only, gone with the browser session), so a
+// restarted service worker still knows them. One read-modify-write at a time.
+const BINDINGS_KEY = 'panelBindings';
+let queue = Promise.resolve();
+function updateBindings(change) {
+  const run = queue.then(async () => {
+    const table = (await ext.storage.session.get(BINDINGS_KEY))[BINDINGS_KEY] ?? {};
+    const { table: next, result } = await change(table);
+    if (next && next !== table) await ext.storage.session.set({ [BINDINGS_KEY]: next });
+    return result;
+  });
+  queue = run.catch(() => {});
+  return run;
+}
+
+async function frame(tabId, frameId) {
+  try {
+    return (await ext.webNavigation.getFrame({ tabId, frameId })) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function pageIs(sender, path) {
+  return sender.id === ext.runtime.id && typeof sender.url === 'string' && sender.url.startsWith(ext.runtime.getURL(path));
+}
+
+async function callerOf(sender) {
+  if (pageIs(sender, 'panel/panel.html')) return Caller.PANEL;
+  if (pageIs(sender, 'options/options.html')) return Caller.OPTIONS;
+  if (await isContentScriptTopFrame(sender)) return Caller.CONTENT;
+  return null;
+}
+
+async function panelBinding(sender, msg) {
+  const tabId = sender.tab?.id;
+  const framed = typeof tabId === 'number' && typeof sender.frameId === 'number' && sender.frameId !== 0;
+  return updateBindings(async (table) => {
+    const record = typeof msg.nonce === 'string' && Object.hasOwn(table, msg.nonce) ? table[msg.nonce] : null;
+    const [panelFrame, topFrame] = framed && record ? await Promise.all([frame(tabId, sender.frameId), frame(record.tabId, record.frameId)]) : [null, null];
+    const out = authorize(table, sender, { nonce: msg.nonce, ancestors: msg.ancestors }, { panelFrame, topFrame, now: Date.now() });
+    if (out.refusal) {
+      throw new BackendError('PANEL_NOT_BOUND', 'PassDesk only works on ConnectWise ticket pages, in the panel it shows there.', { reason: out.refusal });
+    }
+    return { table: out.table, result: out.record };
+  });
 }
 
 ext.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   const handler = msg && typeof msg.type === 'string' && Object.hasOwn(handlers, msg.type) ? handlers[msg.type] : null;
-  if (!handler || !fromExtensionPage(sender)) return false;
-  senderMayAct(sender)
-    .then((allowed) => {
-      if (!allowed) throw new BackendError('NOT_ON_CONNECTWISE', 'PassDesk only works on ConnectWise ticket pages.');
-      return handler(msg);
-    })
-    .then(
-      (data) => sendResponse({ ok: true, data }),
-      (err) => {
-        const error = err instanceof BackendError ? err.toJSON() : { code: 'INTERNAL', message: String(err?.message ?? err) };
-        sendResponse({ ok: false, error });
-      },
-    );
+  if (!handler) return false;
+  (async () => {
+    const caller = await callerOf(sender);
+    if (!caller || !handler.from.includes(caller)) throw new BackendError('FORBIDDEN', 'This part of PassDesk may not ask for that.');
+    const binding = caller === Caller.PANEL ? await panelBinding(sender, msg) : null;
+    return handler.run(msg, { sender, binding });
+  })().then(
+    (data) => sendResponse({ ok: true, data }),
+    (err) => {
+      const error = err instanceof BackendError ? err.toJSON() : { code: 'INTERNAL', message: String(err?.message ?? err) };
+      sendResponse({ ok: false, error });
+    },
+  );
   return true; // answer asynchronously
 });
 
 // The toolbar button opens the options (backend URL, token, on-premise hosts).
 ext.action?.onClicked?.addListener(() => void ext.runtime.openOptionsPage());
+
+// A closed tab's bindings are never claimed again.
+ext.tabs?.onRemoved?.addListener((tabId) => void updateBindings((table) => ({ table: forgetTab(table, tabId) })));
 
 // On-premise ConnectWise hosts: re-register after startup, install, and whenever a grant changes.
 ext.runtime.onStartup?.addListener(() => void syncOnpremContentScripts());

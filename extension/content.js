@@ -1,6 +1,7 @@
 // PassDesk content script: finds the ConnectWise ticket on screen and puts ONE extension-origin
 // iframe (the panel) next to its header. Deliberately tiny: no wasm, no token, no password, no
-// network. It passes only the site and the ticket id; the backend re-reads the ticket itself.
+// network. It asks the background for the panel's one-time binding (ticket id + kind) and hands the
+// nonce to the panel it made; the backend re-reads the ticket itself.
 (() => {
   'use strict';
   if (globalThis.__passdeskContent) return; // static + runtime registration may both inject us
@@ -18,20 +19,21 @@
     { re: /\/ConnectWise\.aspx\?(?=.*routeTo=ServiceFV)(?:.*&)?recid=(\d+)/i, kind: 'service' },
     { re: /\/ConnectWise\.aspx\?(?=.*routeTo=ProjectTicketFV)(?:.*&)?recid=(\d+)/i, kind: 'project' },
   ];
-  // connectwise.md §1.5: header labels that read "Service Ticket #NNN" / "Project Ticket #NNN".
-  const HEADER_SELECTOR = [
-    '.pod_service_ticket_ticket_header [id$="-label"]',
-    '.pod_project_ticket_ticket_header [id$="-label"]',
-    '.pod_ticketHeader [id$="-label"]',
-    '.cw_BannerView .detailLabel',
-    '.detailLabel.cw_CwLabel',
-  ].join(',');
-  const HEADER_RE = /\b(service|project)\s*ticket\s*#\s*(\d+)/i;
+  // The ticket header, by its place and its text, never by an id: a label element (.mm_label,
+  // .gwt-Label, .cw_CwLabel, .detailLabel; GWT gives some an id ending in "-label", others none) inside
+  // a ticket header pod or the banner, reading "Service Ticket #NNN" / "Project Ticket #NNN".
+  const HEADER_PLACES = ['.pod_service_ticket_ticket_header', '.pod_project_ticket_ticket_header', '.pod_ticketHeader', '.cw_BannerView'];
+  const HEADER_LABELS = ['.mm_label', '.gwt-Label', '.cw_CwLabel', '.detailLabel', '[id$="-label"]'];
+  const HEADER_SELECTOR = HEADER_PLACES.flatMap((place) => HEADER_LABELS.map((label) => `${place} ${label}`)).join(',');
+  const HEADER_RE = /^\s*(service|project)\s+ticket\s*#\s*(\d{1,12})\b/i;
+  // Never a ticket screen: modal windows (a ticket opened in a dialog) and the service board list.
+  const NOT_HERE = '.cw-gxt-wnd, [role="dialog"], .srboard-grid, .cw-ml-row';
   const TICKET_DOM_HINT = '.pod_service_ticket_ticket, .pod_ticketSummary, input.cw_summary, [data-cwid="company"]';
 
   function fromDom() {
     for (const el of document.querySelectorAll(HEADER_SELECTOR)) {
-      if (el.closest('.cw-gxt-wnd')) continue; // a modal, not the ticket screen
+      if (el.closest(NOT_HERE)) continue;
+      // The label's own text: a header pod may also hold buttons or a summary next to it.
       const m = HEADER_RE.exec(el.textContent || '');
       if (m) return { id: m[2], kind: m[1].toLowerCase(), anchor: headerBlock(el) };
     }
@@ -52,6 +54,12 @@
     return null;
   }
 
+  /** The first element matching `selector` that is not inside a modal or the board list. */
+  function outside(selector) {
+    for (const el of document.querySelectorAll(selector)) if (!el.closest(NOT_HERE)) return el;
+    return null;
+  }
+
   function headerBlock(label) {
     return label.closest('.mm_podHeader, .cw_BannerView, .pod_ticketHeader, [class*="_ticket_header"]') || label;
   }
@@ -63,11 +71,19 @@
     // the ticket screen is actually rendered.
     const url = fromUrl();
     if (!url) return null;
-    if (/ConnectWise\.aspx/i.test(location.pathname) && !document.querySelector(TICKET_DOM_HINT)) return null;
+    if (/ConnectWise\.aspx/i.test(location.pathname) && !outside(TICKET_DOM_HINT)) return null;
     return url;
   }
 
-  let current = null; // {key, frame, box}
+  let current = null; // {key, frame, box, nonce}
+
+  // The panel gets its one-time nonce (lib/panel-binding.js) by postMessage to exactly the extension
+  // origin, once it has loaded: never in its URL, so the host page's DOM never holds it.
+  function requestNonce(ticket) {
+    return ext.runtime
+      .sendMessage({ type: 'passdesk:panel-nonce', ticket: ticket.id, kind: ticket.kind }) // MSG.PANEL_NONCE
+      .then((reply) => (reply?.ok ? reply.data : null), () => null);
+  }
 
   function mount(ticket) {
     const box = document.createElement('div');
@@ -76,16 +92,25 @@
     box.dataset.kind = ticket.kind;
     box.dataset.state = 'loading';
     const frame = document.createElement('iframe');
-    const q = new URLSearchParams({ ticket: ticket.id, kind: ticket.kind, site: location.host });
+    // ticket/kind only label the panel until its binding answers; the binding is what it acts on.
+    const q = new URLSearchParams({ ticket: ticket.id, kind: ticket.kind });
     frame.src = `${PANEL_URL}?${q}`;
     frame.title = ext.i18n.getMessage('panelFrameTitle') || 'PassDesk';
     frame.setAttribute('allow', 'clipboard-write');
+    // The panel checks location.ancestorOrigins; "no-referrer" (from the page) would blank it.
+    frame.referrerPolicy = 'origin';
     // CSSOM styles (not a style attribute) so a strict page CSP does not drop them.
     for (const [k, v] of Object.entries({ display: 'block', width: '100%', 'max-width': '46rem', height: '220px', border: '0', margin: '8px 0', 'color-scheme': 'normal' })) {
       frame.style.setProperty(k, v, 'important');
     }
+    const nonce = requestNonce(ticket);
+    frame.addEventListener('load', () => {
+      nonce.then((n) => {
+        if (n && frame.isConnected) frame.contentWindow?.postMessage({ source: 'passdesk-content', nonce: n }, PANEL_ORIGIN);
+      });
+    });
     box.appendChild(frame);
-    const anchor = ticket.anchor || document.querySelector('.cw_BannerView, .pod_service_ticket_ticket_header, .pod_ticketHeader');
+    const anchor = ticket.anchor || outside('.cw_BannerView, .pod_service_ticket_ticket_header, .pod_ticketHeader');
     if (anchor?.parentNode) anchor.after(box);
     else document.body.prepend(box);
     box.dataset.mountedAt = String(performance.now());
@@ -116,6 +141,13 @@
       current.box.dataset.state = d.state;
       current.box.dataset.readyAt = String(performance.now());
     }
+  });
+
+  // Back/forward cache: the restored page's panel was bound to a document the tab had left; mount anew.
+  window.addEventListener('pageshow', (ev) => {
+    if (!ev.persisted) return;
+    unmount();
+    scan();
   });
 
   // SPA navigation: observe, but only schedule one scan per frame (no work per mutation).

@@ -20,10 +20,20 @@ export function normalizeBaseUrl(raw) {
   } catch {
     throw new BackendError('BAD_SETTINGS', 'The backend URL is not a valid address.');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new BackendError('BAD_SETTINGS', 'The backend URL must start with https:// (or http:// for a local demo).');
+  // Cleartext only to this machine: the token and passwords must never cross a network unencrypted.
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    throw new BackendError('BAD_SETTINGS', 'The backend URL must start with https:// (http:// only for a backend on this machine: 127.0.0.1, [::1], localhost).');
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new BackendError('BAD_SETTINGS', 'The backend URL must not carry a user name, password, query or fragment.');
   }
   return url.origin + url.pathname.replace(/\/+$/, '');
+}
+
+/** 127.0.0.0/8, ::1 and localhost (WHATWG URL has already normalised IPv4 forms like 0x7f.1). */
+export function isLoopbackHost(hostname) {
+  const h = hostname.toLowerCase();
+  return h === 'localhost' || h.endsWith('.localhost') || h === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
 export class BackendClient {
@@ -48,9 +58,15 @@ export class BackendClient {
         body: body ? JSON.stringify(body) : undefined,
         credentials: 'omit',
         cache: 'no-store',
+        // Never follow a redirect: a 307/308 would re-send the password (and the token) elsewhere.
+        redirect: 'manual',
       });
     } catch {
       throw new BackendError('BACKEND_UNREACHABLE', `Cannot reach the PassDesk backend at ${this.base}.`);
+    }
+    // Browsers hand back an opaque redirect (status 0); Node's fetch the 3xx itself.
+    if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400)) {
+      throw new BackendError('BACKEND_REDIRECTED', `The PassDesk backend at ${this.base} answered with a redirect; PassDesk never follows one. Check the backend URL.`);
     }
     let data = null;
     try {

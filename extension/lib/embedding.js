@@ -1,6 +1,6 @@
-// Where may the panel act? web_accessible_resources lets any site frame panel.html, so the background
-// only serves a panel whose tab shows a page our content script runs on (ConnectWise cloud, loopback
-// demo, or an on-premise host the technician added). Elsewhere it refuses: no ticket data, no reset.
+// Where does our content script run? The manifest's ConnectWise hosts (plus the loopback demo in the
+// demo build) and the on-premise hosts registered at run time. Only such a top frame may ask the
+// background for a panel binding (lib/panel-binding.js).
 import { ext } from './browser.js';
 
 /** `*://*.myconnectwise.net/*`-style match pattern against a URL (scheme + host; the path is always /*). */
@@ -21,18 +21,15 @@ export function matchesPattern(pattern, rawUrl) {
   return url.hostname === host;
 }
 
-async function allowedPatterns() {
+async function contentScriptPatterns() {
   const fixed = ext.runtime.getManifest().content_scripts.flatMap((c) => c.matches);
   const runtime = ext.scripting?.getRegisteredContentScripts ? await ext.scripting.getRegisteredContentScripts() : [];
   return [...fixed, ...runtime.flatMap((c) => c.matches ?? [])];
 }
 
-/** True for our own pages in their own tab (options) and for a panel framed on a ConnectWise page. */
-export async function senderMayAct(sender) {
-  const own = ext.runtime.getURL('');
-  const inOwnTab = !sender.tab || (sender.tab.url ?? '').startsWith(own);
-  if (inOwnTab) return true;
-  const topUrl = sender.tab.url;
-  if (!topUrl) return false; // no host permission for that tab: not one of our pages
-  return (await allowedPatterns()).some((p) => matchesPattern(p, topUrl));
+/** True when `sender` is our content script in the top frame of a page it is registered for. */
+export async function isContentScriptTopFrame(sender) {
+  if (sender.id !== ext.runtime.id || !sender.tab || sender.frameId !== 0 || typeof sender.url !== 'string') return false;
+  if (sender.url.startsWith(ext.runtime.getURL(''))) return false; // an extension page, not a content script
+  return (await contentScriptPatterns()).some((p) => matchesPattern(p, sender.url));
 }

@@ -1,14 +1,20 @@
-// Message types between extension pages (panel, options) and the background worker.
-// Content scripts send none of these: the background refuses messages that do not come from an
-// extension page, so a compromised host page cannot trigger a reset through the content script.
+// Message types to the background worker. Each has one kind of caller (background.js checks it):
+// the content script only asks for a panel binding; the panel acts only with the binding it claimed
+// (lib/panel-binding.js); the options page tests and saves settings.
 export const MSG = Object.freeze({
-  CONTEXT: 'passdesk:context', // {ticket, kind} -> ticket context (docs/api.md)
-  RESET: 'passdesk:reset', //     {ticket, kind, password, temporary, idempotency_key} -> reset result
-  UNLOCK: 'passdesk:unlock', //   {ticket, kind} -> {result, audit_id}
-  ME: 'passdesk:me', //           {backendUrl?, token?} -> {technician}; overrides test unsaved settings
-  SYNC_HOSTS: 'passdesk:sync-hosts', // re-register the content script for on-premise hosts
-  OPEN_OPTIONS: 'passdesk:open-options',
+  PANEL_NONCE: 'passdesk:panel-nonce', // content script: {ticket, kind} -> one-time nonce for the panel it mounts
+  BIND: 'passdesk:bind', //       panel: -> {ticket, kind, origin} of its binding (origin: the frame around it)
+  CONTEXT: 'passdesk:context', // panel: -> ticket context (docs/api.md)
+  RESET: 'passdesk:reset', //     panel: {password, temporary, idempotency_key} -> reset result
+  UNLOCK: 'passdesk:unlock', //   panel: -> {result, audit_id}
+  ME: 'passdesk:me', //           options: {backendUrl?, token?} -> {technician}; overrides test unsaved settings
+  SYNC_HOSTS: 'passdesk:sync-hosts', // options: re-register the content script for on-premise hosts
+  OPEN_OPTIONS: 'passdesk:open-options', // panel or options
 });
+// Every panel message also carries {nonce, ancestors}: the nonce the content script posted to it and
+// its location.ancestorOrigins.
 
-/** The panel -> host-page messages (postMessage). They carry no secret: only layout and readiness. */
+/** postMessage `source` of the panel -> content script messages (layout and readiness only). */
 export const PANEL_EVENT = 'passdesk-panel';
+/** postMessage `source` of the content script -> panel message carrying the nonce. */
+export const CONTENT_EVENT = 'passdesk-content';

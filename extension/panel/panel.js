@@ -1,8 +1,10 @@
-// Panel bootstrap: reads ?ticket=&kind=&site=, loads the context through the background worker and
-// the core wasm in parallel, wires the password box, generator and reset, then tells the host page
-// only "ready" and its height (never any ticket data or secret).
+// Panel bootstrap: waits for the one-time nonce from the content script that framed it, claims its
+// binding (lib/panel-binding.js: which ticket, and the origin of the frame around it), loads the
+// context through the background worker and the core wasm in parallel, wires the password box,
+// generator and reset, then tells the frame around it (and only that origin) "ready" and its height
+// — never any ticket data or secret. Unbound (a popup, a tab, a foreign frame) it shows one sentence.
 import { callBackground, localize, t } from '../lib/browser.js';
-import { MSG, PANEL_EVENT } from '../lib/messages.js';
+import { CONTENT_EVENT, MSG, PANEL_EVENT } from '../lib/messages.js';
 import { loadCore, makeChecker, generate } from './core.js';
 import { renderContext } from './context-view.js';
 import { setupPasswordBox } from './password-view.js';
@@ -10,15 +12,48 @@ import { setupGenerator } from './generator-view.js';
 import { showResetError, showResetSuccess } from './result-view.js';
 
 const $ = (id) => document.getElementById(id);
+const NONCE_WAIT_MS = 10_000;
 const params = new URLSearchParams(location.search);
-const ticket = params.get('ticket') ?? '';
-const kind = params.get('kind') === 'project' ? 'project' : 'service';
+// The URL (set by whoever framed us) only labels the panel until the binding says which ticket it is.
+const hint = { ticket: /^\d{1,12}$/.test(params.get('ticket') ?? '') ? params.get('ticket') : '', kind: params.get('kind') === 'project' ? 'project' : 'service' };
+let nonce = null;
+let binding = null; // {ticket, kind, origin}
 
 const timings = { modules: Math.round(performance.now()) }; // first context / wasm ready, for the measured figures (tests read body[data-timings])
-const state = { ctx: null, checker: null, verdict: null, idempotencyKey: null, keyFor: null, busy: false };
+// newPassword: the password just set, kept (revealable, copyable) until Done or the ticket is left.
+const state = { ctx: null, checker: null, verdict: null, idempotencyKey: null, keyFor: null, busy: false, newPassword: null };
 
+/** Every panel message carries the nonce and the frames around us (the background checks both). */
+function call(type, payload = {}) {
+  return callBackground(type, { ...payload, nonce, ancestors: location.ancestorOrigins ? [...location.ancestorOrigins] : null });
+}
+
+// Only to the frame the binding names, with its exact origin; nothing before we are bound.
 function post(message) {
-  if (window.parent !== window) window.parent.postMessage({ source: PANEL_EVENT, ...message }, '*');
+  if (binding && window.parent !== window) window.parent.postMessage({ source: PANEL_EVENT, ...message }, binding.origin);
+}
+
+function notBound(reason) {
+  return Object.assign(new Error(t('notBound')), { code: 'PANEL_NOT_BOUND', reason });
+}
+
+/** The content script posts the nonce once we have loaded; a popup or tab has no frame around it. */
+function receiveNonce() {
+  if (window.parent === window) return Promise.reject(notBound('top_level'));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      window.removeEventListener('message', onMessage);
+      reject(notBound('no_binding'));
+    }, NONCE_WAIT_MS);
+    function onMessage(ev) {
+      const d = ev.data;
+      if (ev.source !== window.parent || !d || d.source !== CONTENT_EVENT || typeof d.nonce !== 'string') return;
+      clearTimeout(timer);
+      window.removeEventListener('message', onMessage);
+      resolve(d.nonce);
+    }
+    window.addEventListener('message', onMessage);
+  });
 }
 // The panel's own height (documentElement.scrollHeight never shrinks below the iframe's viewport).
 const panelHeight = () => {
@@ -35,12 +70,14 @@ function setStatus(text, isError = false) {
 }
 
 function updateResetButton() {
-  $('reset').disabled = state.busy || !(state.ctx?.can_reset && state.verdict?.ok);
+  // The password just set is on screen to be shared, not to be set a second time.
+  const justSet = state.newPassword !== null && passwordBox.value() === state.newPassword;
+  $('reset').disabled = state.busy || justSet || !(state.ctx?.can_reset && state.verdict?.ok);
 }
 
 async function loadContext() {
   setStatus(t('loading'));
-  const ctx = await callBackground(MSG.CONTEXT, { ticket, kind });
+  const ctx = await call(MSG.CONTEXT);
   timings.context ??= Math.round(performance.now()); // ms since the panel document started
   state.ctx = ctx;
   state.checker?.free();
@@ -51,7 +88,7 @@ async function loadContext() {
     timings.wasm ??= Math.round(performance.now());
     state.checker = makeChecker(ctx.policy, ctx.policy_account);
   }
-  $('reset-area').hidden = !ctx.can_reset || !state.checker;
+  $('reset-area').hidden = !(ctx.can_reset && state.checker) && state.newPassword === null;
   $('unlock').hidden = !(ctx.can_unlock && ctx.account?.locked);
   passwordBox.revalidate();
   setStatus('');
@@ -93,10 +130,13 @@ $('reset').addEventListener('click', async () => {
   updateResetButton();
   $('result').replaceChildren(Object.assign(document.createElement('p'), { className: 'muted', textContent: t('resetting') }));
   try {
-    const res = await callBackground(MSG.RESET, { ticket, kind, password, temporary: $('temporary').checked, idempotency_key: state.idempotencyKey });
-    showResetSuccess(res);
-    passwordBox.clear();
+    const res = await call(MSG.RESET, { password, temporary: $('temporary').checked, idempotency_key: state.idempotencyKey });
+    state.newPassword = password;
     state.keyFor = null;
+    showResetSuccess(res, { onDone: forgetNewPassword });
+    state.busy = false;
+    updateResetButton();
+    await reloadContext(); // must-change / locked as the directory now says
   } catch (err) {
     showResetError(err);
   } finally {
@@ -105,10 +145,27 @@ $('reset').addEventListener('click', async () => {
   }
 });
 
+function forgetNewPassword() {
+  state.newPassword = null;
+  passwordBox.clear();
+  $('copy-status').replaceChildren();
+  $('result').replaceChildren();
+  delete $('result').dataset.outcome;
+  loadContext().catch(showLoadError);
+}
+
+async function reloadContext() {
+  try {
+    await loadContext();
+  } catch (err) {
+    showLoadError(err);
+  }
+}
+
 $('unlock').addEventListener('click', async () => {
   $('unlock').disabled = true;
   try {
-    await callBackground(MSG.UNLOCK, { ticket, kind });
+    await call(MSG.UNLOCK);
     await loadContext();
     $('result').replaceChildren(Object.assign(document.createElement('p'), { className: 'ok', id: 'unlock-success', textContent: t('unlocked') }));
   } catch (err) {
@@ -118,10 +175,10 @@ $('unlock').addEventListener('click', async () => {
   }
 });
 
-$('options').addEventListener('click', () => callBackground(MSG.OPEN_OPTIONS).catch(() => {}));
+$('options').addEventListener('click', () => call(MSG.OPEN_OPTIONS).catch(() => {}));
 
 $('refresh').addEventListener('click', () => {
-  $('result').replaceChildren();
+  if (state.newPassword === null) $('result').replaceChildren();
   loadContext().catch(showLoadError);
 });
 
@@ -129,22 +186,44 @@ function showLoadError(err) {
   setStatus(err?.message ?? String(err), true);
   if (err?.code === 'NOT_CONFIGURED' || err?.code === 'UNAUTHORIZED') {
     const open = Object.assign(document.createElement('button'), { type: 'button', textContent: t('openOptions') });
-    open.addEventListener('click', () => callBackground(MSG.OPEN_OPTIONS).catch(() => {}));
+    open.addEventListener('click', () => call(MSG.OPEN_OPTIONS).catch(() => {}));
     $('status').append(' ', open);
   }
 }
 
+function showTicket(tk) {
+  $('ticket-label').textContent = tk.ticket ? t(tk.kind === 'project' ? 'projectTicketLabel' : 'serviceTicketLabel', [tk.ticket]) : '';
+}
+
 localize();
-loadCore().catch(() => {}); // compile the wasm while the context request is in flight
-$('ticket-label').textContent = t(kind === 'project' ? 'projectTicketLabel' : 'serviceTicketLabel', [ticket]);
-loadContext()
+loadCore().catch(() => {}); // compile the wasm while the binding and the context are in flight
+showTicket(hint);
+receiveNonce()
+  .then((n) => {
+    nonce = n;
+    return call(MSG.BIND);
+  })
+  .then((b) => {
+    binding = b;
+    showTicket(b);
+    return loadContext();
+  })
   .then(() => {
     document.body.dataset.timings = JSON.stringify({ ...timings, ready: Math.round(performance.now()) });
     document.body.dataset.ready = 'true';
     post({ state: 'ready', height: panelHeight() });
   })
   .catch((err) => {
-    showLoadError(err);
+    if (err?.code === 'PANEL_NOT_BOUND') {
+      // Unbound: one sentence, no ticket data, no buttons that act, nothing posted to the framer.
+      binding = null;
+      setStatus(t('notBound'), true);
+      $('ticket-label').textContent = '';
+      for (const id of ['refresh', 'options']) $(id).hidden = true;
+      document.body.dataset.refused = err.reason ?? 'unknown';
+    } else {
+      showLoadError(err);
+    }
     document.body.dataset.ready = 'error';
     post({ state: 'error', height: panelHeight() });
   })

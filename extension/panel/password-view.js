@@ -99,7 +99,8 @@ function renderMirror(pw, violations, revealed) {
 let clearTimer = null;
 async function copyPassword(pw) {
   if (!pw) return;
-  const status = $('result');
+  // Its own line: the reset outcome (and its Done button) stays on screen while copying.
+  const status = $('copy-status');
   try {
     await navigator.clipboard.writeText(pw);
   } catch {

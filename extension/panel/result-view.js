@@ -10,13 +10,26 @@ const el = (tag, props = {}, ...children) => {
   return e;
 };
 
-export function showResetSuccess(res) {
+/** The reset account's name from the reset answer: a string, or an account object (sAMAccountName, else UPN). */
+export function accountName(account) {
+  if (typeof account === 'string') return account.trim() || null;
+  if (account && typeof account === 'object') return account.sam_account_name || account.upn || null;
+  return null;
+}
+
+/** Success, with the new password kept in the box above (Show / Copy) until the technician presses Done. */
+export function showResetSuccess(res, { onDone }) {
   const note = { posted: t('notePosted'), failed: t('noteFailed') }[res.note] ?? t('noteQueued');
   const temp = res.temporary ? t('mustChangeNextLogon') : '';
+  const name = accountName(res.account);
+  const done = el('button', { type: 'button', id: 'dismiss' }, t('doneWithPassword'));
+  done.addEventListener('click', onDone);
   $('result').replaceChildren(
-    el('p', { className: 'ok', id: 'reset-success' }, t('resetSuccess')),
+    el('p', { className: 'ok', id: 'reset-success' }, name ? t('resetSuccessOf', [name]) : t('resetSuccess')),
     el('p', { id: 'reset-note', className: 'muted' }, note),
     ...(temp ? [el('p', { className: 'muted' }, temp)] : []),
+    el('p', { id: 'keep-hint', className: 'muted' }, t('newPasswordKept')),
+    done,
   );
   $('result').dataset.outcome = 'success';
   delete $('result').dataset.code;

@@ -48,6 +48,11 @@ endToEnd('Chromium', {
   async newPage() {
     return ctx.pages()[0] ?? ctx.newPage();
   },
+  async waitPage(trigger) {
+    const [p] = await Promise.all([ctx.waitForEvent('page'), trigger()]);
+    await p.waitForLoadState('domcontentloaded');
+    return p;
+  },
   async waitOptionsPage(trigger) {
     const [p] = await Promise.all([ctx.waitForEvent('page'), trigger()]);
     return p;

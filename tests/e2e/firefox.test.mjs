@@ -4,6 +4,7 @@ import puppeteer from 'puppeteer-core';
 import { join } from 'node:path';
 import { DIST } from './lib/demo.mjs';
 import { endToEnd, ONPREM_HOST } from './lib/scenarios.mjs';
+import { poll } from './lib/panel.mjs';
 
 let browser;
 
@@ -24,6 +25,18 @@ endToEnd('Firefox', {
   },
   async newPage() {
     return (await browser.pages())[0] ?? browser.newPage();
+  },
+  async waitPage(trigger, urlRe) {
+    // BiDi reports a new tab's URL as about:blank for a while: ask each new page where it is.
+    const known = new Set(await browser.pages());
+    await trigger();
+    return poll(async () => {
+      for (const p of await browser.pages()) {
+        if (known.has(p)) continue;
+        if (urlRe.test(await p.evaluate(() => location.href).catch(() => ''))) return p;
+      }
+      return null;
+    }, `a new page at ${urlRe}`, 15_000);
   },
   async waitOptionsPage(trigger) {
     // BiDi may not navigate to moz-extension:// itself; the extension opens its options tab.

@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 export const PASSDESK_BIN = process.env.PASSDESK_BIN ?? join(ROOT, 'target/debug/passdesk');
-export const DIST = process.env.PASSDESK_DIST ?? join(ROOT, 'dist');
+export const DIST = process.env.PASSDESK_DIST ?? join(ROOT, 'dist/demo'); // the demo flavour: runs on loopback pages
 
 export async function startDemo({ timeoutMs = 60_000 } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'passdesk-e2e-'));

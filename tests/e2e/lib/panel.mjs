@@ -88,3 +88,51 @@ export function hostPanels(page) {
     }));
   });
 }
+
+/** Every PassDesk panel frame on the page with its place: depth 1 = a child of the top frame. */
+export async function panelFrames(page) {
+  const out = [];
+  for (const f of page.frames()) {
+    if (f === page.mainFrame()) continue;
+    try {
+      const info = await f.evaluate(() => ({ href: location.href, depth: location.ancestorOrigins?.length ?? -1 }));
+      if (/\/panel\/panel\.html\?/.test(info.href)) out.push({ frame: f, ...info });
+    } catch {
+      /* detached or not ready */
+    }
+  }
+  return out;
+}
+
+/**
+ * The nonce of the real, claimed panel for `ticket`, read from storage.session by `extDoc`, an
+ * extension document (web pages and content scripts cannot read it).
+ */
+export function stolenNonce(extDoc, ticket) {
+  return extDoc.evaluate(async (tk) => {
+    const api = globalThis.browser ?? globalThis.chrome;
+    const table = (await api.storage.session.get('panelBindings')).panelBindings ?? {};
+    return Object.entries(table).find(([, r]) => r.ticket === tk && r.claim)?.[0] ?? null;
+  }, String(ticket));
+}
+
+/** Sends a panel message from `extDoc` exactly as panel.js does (its own ancestorOrigins); returns the reply. */
+export function sendAsPanel(extDoc, type, payload) {
+  return extDoc.evaluate(async ({ type, payload }) => {
+    const api = globalThis.browser ?? globalThis.chrome;
+    return api.runtime.sendMessage({ type, ...payload, ancestors: location.ancestorOrigins ? [...location.ancestorOrigins] : null });
+  }, { type, payload });
+}
+
+/** Waits until the panel document refused itself; returns what it shows. */
+export async function refusedPanel(frame) {
+  await waitFor(frame, () => document.body.dataset.ready === 'error' && document.body.dataset.refused, undefined, { what: 'panel refused' });
+  return frame.evaluate(() => ({
+    reason: document.body.dataset.refused,
+    status: document.getElementById('status').textContent,
+    contextHidden: document.getElementById('context').hidden,
+    resetHidden: document.getElementById('reset-area').hidden,
+    company: document.getElementById('company').textContent,
+    label: document.getElementById('ticket-label').textContent,
+  }));
+}

@@ -4,15 +4,65 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startDemo, pageUrls } from './demo.mjs';
-import { sleep, poll, hostPanels, openResetSection, panelFrame, rules, text, typePassword, waitFor, waitPanelReady } from './panel.mjs';
+import { createServer } from 'node:http';
+import { sleep, poll, hostPanels, openResetSection, panelFrame, panelFrames, refusedPanel, rules, sendAsPanel, stolenNonce, text, typePassword, waitFor, waitPanelReady } from './panel.mjs';
 
 /** A name the browsers resolve to 127.0.0.1 (see the drivers), standing in for an on-premise server. */
 export const ONPREM_HOST = 'cw.onprem.test';
 const COMPLIANT = 'Harbor7!Quill'; // no name token of John Smith / jsmith, 3+ categories, 13 chars
+const REFUSED = /only works on ConnectWise ticket pages, in the panel it shows there/;
+
+/** What an unbound panel must show: one sentence, no ticket, no data, nothing to reset with. */
+function assertNothingShown(seen, reason) {
+  assert.equal(seen.reason, reason, JSON.stringify(seen));
+  assert.match(seen.status, REFUSED);
+  assert.equal(seen.contextHidden, true, 'no ticket data shown');
+  assert.equal(seen.resetHidden, true, 'no reset offered');
+  assert.equal(seen.company, '', 'no company rendered');
+  assert.equal(seen.label, '', 'no ticket label');
+}
+
+/**
+ * The attacker's best case: the real panel's nonce. Read from storage.session in the options page (an
+ * extension document in its own tab; Firefox does not expose storage.session to framed extension pages).
+ */
+async function stealNonce(driver, real, ticket) {
+  const options = await driver.waitOptionsPage(() => real.click('#options'));
+  try {
+    return await stolenNonce(options, ticket);
+  } finally {
+    await options.close();
+  }
+}
+
+/** Opens `url`, waits for the panel of `ticket`, opens Reset Password and generates (default: passphrase). */
+async function generatedOn(page, url, ticket) {
+  await page.goto(url);
+  const frame = await panelFrame(page, ticket);
+  await waitPanelReady(frame);
+  await openResetSection(frame);
+  await frame.click('#generate-toggle');
+  await frame.click('#generate');
+  const password = await waitFor(frame, () => document.getElementById('password').value, undefined, { what: 'generated password' });
+  return { frame, password };
+}
+
+/** The real panel answers a Refresh with the ticket's data again. */
+async function stillServed(real) {
+  await real.click('#refresh');
+  await waitFor(real, () => document.getElementById('company').textContent === 'Contoso Ltd' && document.getElementById('status').hidden, undefined, { what: 'real panel still served' });
+}
+
+/** The background's answer to a forged panel call (the nonce stolen, the panel's own ancestors). */
+function assertRefusedCall(reply, reason) {
+  assert.equal(reply?.ok, false, JSON.stringify(reply));
+  assert.equal(reply.error.code, 'PANEL_NOT_BOUND', JSON.stringify(reply));
+  assert.equal(reply.error.reason, reason, JSON.stringify(reply));
+}
 
 /**
  * @param {string} browserName
- * @param {{launch(): Promise<void>, newPage(): Promise<any>, waitOptionsPage(trigger: () => Promise<void>): Promise<any>, close(): Promise<void>}} driver
+ * @param {{launch(): Promise<void>, newPage(): Promise<any>, waitPage(trigger: () => Promise<void>, url: RegExp): Promise<any>, waitOptionsPage(trigger: () => Promise<void>): Promise<any>, close(): Promise<void>}} driver
  */
 export function endToEnd(browserName, driver) {
   describe(`PassDesk extension in ${browserName}`, { timeout: 240_000 }, () => {
@@ -111,8 +161,8 @@ export function endToEnd(browserName, driver) {
       assert.equal(await frame.evaluate(() => document.getElementById('reset').disabled), false);
 
       await frame.click('#copy');
-      await waitFor(frame, () => document.getElementById('result').textContent, undefined, { what: 'copy outcome' });
-      assert.match(await text(frame, '#result'), /Copied\. The clipboard is cleared in 30 seconds\./);
+      await waitFor(frame, () => document.getElementById('copy-status').textContent, undefined, { what: 'copy outcome' });
+      assert.match(await text(frame, '#copy-status'), /Copied\. The clipboard is cleared in 30 seconds\./);
 
       // The host page's own script cannot reach the password.
       const probe = await page.evaluate((pw) => window.passdeskProbe(pw), COMPLIANT);
@@ -124,13 +174,7 @@ export function endToEnd(browserName, driver) {
     });
 
     it('generate fills a compliant password (passphrase and complex) with its entropy; reset posts the note', async () => {
-      await page.goto(urls.classic(1001));
-      const frame = await panelFrame(page, 1001);
-      await waitPanelReady(frame);
-      await openResetSection(frame);
-      await frame.click('#generate-toggle');
-      await frame.click('#generate');
-      const phrase = await waitFor(frame, () => document.getElementById('password').value, undefined, { what: 'generated passphrase' });
+      const { frame, password: phrase } = await generatedOn(page, urls.classic(1001), 1001);
       assert.match(phrase, /-/, 'words joined by the separator');
       assert.deepEqual(await rules(frame, 'warnings'), []);
       assert.match(await text(frame, '#entropy'), /Entropy: \d+ bits/);
@@ -151,11 +195,27 @@ export function endToEnd(browserName, driver) {
       assert.equal(probe.foundInDom, false);
 
       const before = await demo.notes(1001);
+      assert.doesNotMatch(await text(frame, '#account-status'), /must change/, 'not must-change before the reset');
+      assert.equal(await frame.evaluate(() => document.getElementById('temporary').checked), true, 'Temporary is the default');
       await frame.click('#reset');
       await waitFor(frame, () => document.getElementById('result').dataset.outcome, undefined, { what: 'reset outcome', timeout: 30_000 });
-      assert.equal(await text(frame, '#reset-success'), 'Password reset.', await text(frame, '#result'));
+      assert.equal(await text(frame, '#reset-success'), 'Password of jsmith reset.', await text(frame, '#result'));
       assert.match(await text(frame, '#reset-note'), /Note (posted|queued)/);
-      assert.equal(await frame.evaluate(() => document.getElementById('password').value), '', 'box cleared after reset');
+      // The status is reloaded without a page refresh: a temporary password means must change at next logon.
+      await waitFor(frame, () => /must change at next logon/.test(document.getElementById('account-status').textContent), undefined, { what: 'must-change reloaded' });
+      // The new password stays to be shared: still in the box, revealable, copyable; RESET is not offered again for it.
+      assert.equal(await frame.evaluate(() => document.getElementById('password').value), complex, 'password kept after reset');
+      assert.equal(await frame.evaluate(() => document.getElementById('reset').disabled), true, 'no second reset with the password just set');
+      await frame.click('#eye');
+      assert.equal(await frame.evaluate(() => document.getElementById('password').type), 'text');
+      assert.equal(await frame.evaluate(() => document.getElementById('mirror').textContent), complex, 'revealed');
+      await frame.click('#eye');
+      await frame.click('#copy');
+      await waitFor(frame, () => /Copied/.test(document.getElementById('copy-status').textContent), undefined, { what: 'copied after reset' });
+      assert.equal(await text(frame, '#reset-success'), 'Password of jsmith reset.', 'copying keeps the outcome on screen');
+      assert.equal((await page.evaluate((pw) => window.passdeskProbe(pw), complex)).foundInDom, false);
+      await frame.click('#dismiss');
+      await waitFor(frame, () => document.getElementById('password').value === '' && !document.getElementById('reset-success'), undefined, { what: 'dismissed' });
 
       const notes = await poll(async () => { const n = await demo.notes(1001); return n.length > before.length && n; }, 'note in the sandbox');
       const added = notes.slice(before.length);
@@ -165,7 +225,7 @@ export function endToEnd(browserName, driver) {
       // The same password again: the directory refuses it (history). The panel says so in plain
       // words with the directory's code; no rule of ours fails, so it names history/age/filters.
       await typePassword(frame, complex);
-      await waitFor(frame, () => !document.getElementById('reset').disabled, undefined, { what: 'reset enabled again' });
+      await waitFor(frame, () => !document.getElementById('reset').disabled, undefined, { what: 'reset enabled again after Done' });
       await frame.evaluate(() => delete document.getElementById('result').dataset.outcome);
       await frame.click('#reset');
       await waitFor(frame, () => document.getElementById('result').dataset.outcome, undefined, { what: 'second outcome', timeout: 30_000 });
@@ -249,6 +309,85 @@ export function endToEnd(browserName, driver) {
       assert.deepEqual((await hostPanels(page)).map((p) => p.ticket), ['1001']);
     });
 
+    it('single-page layout: the new password stays until the ticket is left', async () => {
+      const { frame, password: pw } = await generatedOn(page, urls.spa(1001), 1001);
+      await frame.click('#reset');
+      await waitFor(frame, () => document.getElementById('result').dataset.outcome, undefined, { what: 'reset outcome', timeout: 30_000 });
+      assert.equal(await text(frame, '#reset-success'), 'Password of jsmith reset.', await text(frame, '#result'));
+      assert.equal(await frame.evaluate(() => document.getElementById('password').value), pw, 'kept while on the ticket');
+      await page.click('#open-1002');
+      await waitPanelReady(await panelFrame(page, 1002));
+      await page.click('#open-1001');
+      const again = await panelFrame(page, 1001);
+      await waitPanelReady(again);
+      await openResetSection(again);
+      assert.equal(await again.evaluate(() => document.getElementById('password').value), '', 'gone once the ticket was left');
+      assert.equal(await again.evaluate(() => document.getElementById('reset-success')), null);
+    });
+
+    it('single-page layout: header labels without an id-suffix are recognised; never a modal or the board list', async () => {
+      await page.goto(urls.spa(1001));
+      await waitPanelReady(await panelFrame(page, 1001));
+      // A project ticket whose header label (.gwt-Label.mm_label in .pod_ticketHeader) has no id.
+      await page.click('#open-2001');
+      const project = await panelFrame(page, 2001);
+      assert.equal(await waitPanelReady(project), 'true');
+      assert.equal(await page.evaluate(() => document.querySelector('.pod_ticketHeader .mm_label').id), '', 'the header label has no id');
+      assert.equal(await text(project, '#ticket-label'), 'Project ticket #2001');
+      assert.match(await text(project, '#account'), /\(jsmith\)/);
+      assert.deepEqual((await hostPanels(page)).map((p) => [p.ticket, p.kind]), [['2001', 'project']]);
+      // A .cw_CwLabel header whose generated id does not end in "-label".
+      await page.click('#open-1004');
+      const cw = await panelFrame(page, 1004);
+      await waitPanelReady(cw);
+      assert.match(await page.evaluate(() => document.querySelector('.pod_ticketHeader .cw_CwLabel').id), /^x-auto-\d+$/);
+      assert.deepEqual((await hostPanels(page)).map((p) => [p.ticket, p.kind]), [['1004', 'service']]);
+      // The board list names tickets in its rows, and a ticket quick view opens in a modal window;
+      // the URL still says routeTo=ServiceFV&recid=9999 (stale, as in ConnectWise). No panel anywhere.
+      await page.goto(urls.spa(9999));
+      await waitFor(page, () => document.querySelectorAll('.srboard-grid .gwt-Label').length > 0, undefined, { what: 'board list' });
+      await page.click('#quick-1001');
+      await waitFor(page, () => Boolean(document.querySelector('.cw-gxt-wnd .pod_service_ticket_ticket_header')), undefined, { what: 'modal' });
+      await sleep(1500);
+      assert.deepEqual(await hostPanels(page), [], 'no panel on the board or in the modal');
+    });
+
+    it('the backend URL: http:// only for this machine; a redirect is never followed', async () => {
+      const hits = { redirector: 0, target: 0 };
+      const target = createServer((req, res) => {
+        hits.target++;
+        res.end('{}');
+      }).listen(0, '127.0.0.1');
+      const redirector = createServer((req, res) => {
+        hits.redirector++;
+        res.writeHead(307, { Location: `http://127.0.0.1:${target.address().port}${req.url}` });
+        res.end();
+      }).listen(0, '127.0.0.1');
+      try {
+        await page.goto(urls.classic(1001));
+        const frame = await panelFrame(page, 1001);
+        await waitPanelReady(frame);
+        const options = await driver.waitOptionsPage(() => frame.click('#options'));
+        await options.waitForFunction(() => document.getElementById('token').value.length > 0);
+        const tryUrl = async (u) => {
+          await options.evaluate(() => {
+            document.getElementById('backend-url').value = '';
+            document.getElementById('status').textContent = '';
+          });
+          await options.type('#backend-url', u);
+          await options.click('#test');
+          return waitFor(options, () => document.getElementById('status').textContent, undefined, { what: 'test outcome' });
+        };
+        assert.match(await tryUrl(`http://${ONPREM_HOST}:${new URL(demo.api).port}`), /must start with https:\/\/ \(http:\/\/ only for a backend on this machine/);
+        assert.match(await tryUrl(`http://127.0.0.1:${redirector.address().port}`), /answered with a redirect; PassDesk never follows one/);
+        assert.deepEqual(hits, { redirector: 1, target: 0 }, 'the redirect was not followed');
+        await options.close();
+      } finally {
+        redirector.close();
+        target.close();
+      }
+    });
+
     it('project ticket #2001 is recognised as a project ticket', async () => {
       await page.goto(urls.project(2001));
       const frame = await panelFrame(page, 2001);
@@ -285,20 +424,98 @@ export function endToEnd(browserName, driver) {
       });
     }
 
-    it('a site that is not ConnectWise may frame the panel but gets nothing from it', async () => {
+    /** The real panel on #1001, and what the attacker is given: its nonce and its URL as the host DOM shows it. */
+    async function attackerKit() {
       await page.goto(urls.classic(1001));
-      const panelUrl = await (await panelFrame(page, 1001)).evaluate(() => location.href);
+      const real = await panelFrame(page, 1001);
+      await waitPanelReady(real);
+      const nonce = await stealNonce(driver, real, 1001);
+      const src = await page.evaluate(() => document.querySelector('[data-passdesk-panel] iframe').src);
+      return { real, nonce, src };
+    }
+
+    // §1: the panel answers only the frame our content script made. The attacker is given the real
+    // panel's URL (as the host DOM shows it) and even its nonce; the framer never hears from the panel.
+    it('a popup and a top-level tab of the panel get no ticket data and no reset', async () => {
+      await page.goto(urls.classic(1001));
+      const real = await panelFrame(page, 1001);
+      await waitPanelReady(real);
+      const nonce = await stealNonce(driver, real, 1001);
+      assert.match(nonce ?? '', /^[0-9a-f]{64}$/, 'the real panel claimed a nonce');
+      const src = await page.evaluate(() => document.querySelector('[data-passdesk-panel] iframe').src);
+      const notesBefore = (await demo.notes(1001)).length;
+      for (const [how, features] of [['popup', 'popup,width=480,height=600'], ['tab', '']]) {
+        const opened = await driver.waitPage(() => page.evaluate(([u, f]) => void window.open(u, '_blank', f), [src, features]), /\/panel\/panel\.html/);
+        const seen = await refusedPanel(opened);
+        assertNothingShown(seen, 'top_level');
+        // Even with the stolen nonce, the background serves no top-level panel document.
+        for (const type of ['passdesk:context', 'passdesk:reset']) {
+          assertRefusedCall(await sendAsPanel(opened, type, { nonce, password: COMPLIANT, temporary: false, idempotency_key: crypto.randomUUID() }), 'top_level');
+        }
+        await opened.close();
+        assert.ok(how);
+      }
+      assert.equal((await demo.notes(1001)).length, notesBefore, 'no reset happened');
+      await stillServed(real);
+    });
+
+    it('a panel nested by a foreign frame (a third-party pod) gets no ticket data and no reset', async () => {
+      const { real, nonce, src } = await attackerKit();
+      // A cross-origin "pod" on the ticket page (same demo server under another name).
+      const podUrl = `${urls.classic(1001).split('/v4_6_release')[0].replace('127.0.0.1', ONPREM_HOST)}/demo/`;
+      await page.evaluate((u) => {
+        const f = Object.assign(document.createElement('iframe'), { src: u, id: 'foreign-pod' });
+        document.body.append(f);
+      }, podUrl);
+      const pod = await poll(async () => {
+        for (const f of page.frames()) {
+          const href = await f.evaluate(() => location.href).catch(() => '');
+          if (href.startsWith(podUrl) && (await f.evaluate(() => document.readyState === 'complete').catch(() => false))) return f;
+        }
+        return null;
+      }, 'foreign pod frame', 15_000);
+      // The pod frames the panel and hands it the stolen nonce, as our content script would.
+      await pod.evaluate(([u, n]) => {
+        window.__fromPanel = [];
+        const f = Object.assign(document.createElement('iframe'), { src: u });
+        window.addEventListener('message', (ev) => { if (ev.source === f.contentWindow) window.__fromPanel.push(ev.data); });
+        f.addEventListener('load', () => f.contentWindow.postMessage({ source: 'passdesk-content', nonce: n }, '*'));
+        document.body.append(f);
+      }, [src, nonce]);
+      const nested = await poll(async () => (await panelFrames(page)).find((p) => p.depth === 2)?.frame, 'nested panel frame', 15_000);
+      assertNothingShown(await refusedPanel(nested), 'parent');
+      assertRefusedCall(await sendAsPanel(nested, 'passdesk:reset', { nonce, password: COMPLIANT, temporary: false, idempotency_key: crypto.randomUUID() }), 'parent');
+      assert.deepEqual(await pod.evaluate(() => window.__fromPanel), [], 'the panel posted nothing to its framer');
+      // The host page's own script framing a copy next to ours, with the nonce: refused too (claimed).
+      await page.evaluate(([u, n]) => {
+        window.__fromCopy = [];
+        const f = Object.assign(document.createElement('iframe'), { src: `${u}&copy=1` });
+        window.addEventListener('message', (ev) => { if (ev.source === f.contentWindow) window.__fromCopy.push(ev.data); });
+        f.addEventListener('load', () => f.contentWindow.postMessage({ source: 'passdesk-content', nonce: n }, '*'));
+        document.body.append(f);
+      }, [src, nonce]);
+      const copy = await poll(async () => (await panelFrames(page)).find((p) => p.depth === 1 && p.href.includes('copy=1'))?.frame, 'copied panel frame', 15_000);
+      assertNothingShown(await refusedPanel(copy), 'claimed');
+      assert.deepEqual(await page.evaluate(() => window.__fromCopy), [], 'the copy posted nothing to the page');
+      // The real panel is still served.
+      await stillServed(real);
+      assert.deepEqual((await hostPanels(page)).map((p) => p.state), ['ready']);
+    });
+
+    it('a site that is not ConnectWise gets nothing from a framed panel, even with a nonce', async () => {
+      const { real, nonce, src } = await attackerKit();
       // Same demo server under another name: no content script runs there, so it is "some site".
       await page.goto(`${urls.classic(1001).split('/v4_6_release')[0].replace('127.0.0.1', ONPREM_HOST)}/demo/`);
-      await page.evaluate((src) => {
-        const f = document.createElement('iframe');
-        f.src = src;
+      await page.evaluate(([u, n]) => {
+        const f = Object.assign(document.createElement('iframe'), { src: u });
+        f.addEventListener('load', () => f.contentWindow.postMessage({ source: 'passdesk-content', nonce: n }, '*'));
         document.body.append(f);
-      }, panelUrl);
+      }, [src, nonce]);
       const frame = await panelFrame(page, 1001);
-      await waitFor(frame, () => document.body.dataset.ready === 'error', undefined, { what: 'refusal' });
-      assert.match(await text(frame, '#status'), /only works on ConnectWise ticket pages/);
-      assert.equal(await frame.evaluate(() => document.getElementById('context').hidden), true, 'no ticket data shown');
+      // The nonce's document is gone from the tab, and this frame is not it anyway.
+      const seen = await refusedPanel(frame);
+      assert.ok(['parent', 'parent_document', 'no_binding'].includes(seen.reason), JSON.stringify(seen));
+      assertNothingShown({ ...seen, reason: 'any' }, 'any');
     });
 
     const noPrompt = driver.answersPermissionPrompts ? false
