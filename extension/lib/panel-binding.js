@@ -3,10 +3,11 @@
 //  - the content script of a ConnectWise top frame asked for it (a one-time nonce bound to that tab,
 //    frame, document, ticket and kind), and the nonce reached the panel by postMessage (never in a URL
 //    or the host DOM);
-//  - the panel is a direct child of that very frame: Firefox's webNavigation reports the panel's parent
-//    frame and document; Chrome's reports no extension frames, so there the panel's own
-//    location.ancestorOrigins (computed by the browser, read by our code) must be exactly [that frame's
-//    origin], and the top frame must still hold the document the nonce was issued to;
+//  - the panel is a direct child of that very frame: the panel's own location.ancestorOrigins (computed
+//    by the browser, read by our code) must be exactly [that frame's origin]; Firefox's webNavigation
+//    also reports the panel's parent frame and document (it must be that frame; this alone decides
+//    where ancestorOrigins is missing); Chrome's reports no extension frames; and the top frame must
+//    still hold the document the nonce was issued to;
 //  - the first panel document that presented the nonce claimed it; any other document is refused.
 // Pure functions over a plain table {nonce: record}; the background keeps it in storage.session.
 
@@ -74,7 +75,8 @@ export function authorize(table, sender, { nonce, ancestors }, { panelFrame, top
   if (!record) return { refusal: Refusal.NO_BINDING };
   if (record.tabId !== tabId) return { refusal: Refusal.OTHER_TAB };
   // Exactly one ancestor, the content script's frame: a frame nested by a pod or an ad has two or more.
-  if (!Array.isArray(ancestors) || ancestors.length !== 1 || ancestors[0] !== record.origin) return { refusal: Refusal.PARENT };
+  // Without ancestorOrigins (older Firefox) only the reported parent frame can tell: required then.
+  if (Array.isArray(ancestors) ? ancestors.length !== 1 || ancestors[0] !== record.origin : !panelFrame) return { refusal: Refusal.PARENT };
   if (panelFrame) {
     if (panelFrame.parentFrameId !== record.frameId) return { refusal: Refusal.PARENT };
     if (record.documentId && panelFrame.parentDocumentId && panelFrame.parentDocumentId !== record.documentId) {

@@ -201,12 +201,16 @@ showTicket(hint);
 receiveNonce()
   .then((n) => {
     nonce = n;
-    return call(MSG.BIND);
-  })
-  .then((b) => {
-    binding = b;
-    showTicket(b);
-    return loadContext();
+    // Binding and context at once (one round trip less): the background checks and claims the
+    // binding on whichever arrives first; both come from this document. The binding is awaited
+    // first so an error from the context is still reported to the bound frame.
+    const bound = call(MSG.BIND).then((b) => {
+      binding = b;
+      showTicket(b);
+    });
+    const loaded = loadContext();
+    loaded.catch(() => {});
+    return bound.then(() => loaded);
   })
   .then(() => {
     document.body.dataset.timings = JSON.stringify({ ...timings, ready: Math.round(performance.now()) });

@@ -64,7 +64,6 @@ describe('panel binding', () => {
       assert.equal(ask(issued(), panel, ['https://pod.example', ORIGIN], nested).refusal, Refusal.PARENT);
       // Framed directly by another site in this tab (its top frame holds another origin).
       assert.equal(ask(issued(), panel, ['https://evil.example'], frames).refusal, Refusal.PARENT);
-      assert.equal(ask(issued(), panel, null, frames).refusal, Refusal.PARENT);
       assert.equal(ask(issued(), panel, ['null'], frames).refusal, Refusal.PARENT);
     });
 
@@ -78,6 +77,16 @@ describe('panel binding', () => {
   it('Firefox: a same-origin frame between the top and the panel is caught by the parent frame id', () => {
     const viaSameOrigin = { ...firefox, panelFrame: { frameId: 12, parentFrameId: 4, parentDocumentId: 'doc-today' } };
     assert.equal(ask(issued(), panel, [ORIGIN], viaSameOrigin).refusal, Refusal.PARENT);
+  });
+
+  it('Chrome: without ancestorOrigins nothing tells the parent: refused', () => {
+    assert.equal(ask(issued(), panel, null, chrome).refusal, Refusal.PARENT);
+  });
+
+  it('Firefox without ancestorOrigins (older releases): the reported parent frame decides', () => {
+    assert.equal(ask(issued(), panel, null, firefox).refusal, undefined);
+    const nested = { ...firefox, panelFrame: { frameId: 12, parentFrameId: 5, parentDocumentId: 'doc-pod' } };
+    assert.equal(ask(issued(), panel, null, nested).refusal, Refusal.PARENT);
   });
 
   it('a new panel in the same frame replaces the old binding; a closed tab forgets its bindings', () => {
