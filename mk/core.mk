@@ -1,5 +1,5 @@
 # passdesk-core: native tests, wasm build + tests, benches (owned by the core work).
-.PHONY: build-core test-core test-wasm test-wasm-node test-wasm-browser test-wasm-pkg wasm-size wasm-size-report bench-core bench-wasm wasm
+.PHONY: build-core test-core samba-case-table samba-case-check test-wasm test-wasm-node test-wasm-browser test-wasm-pkg wasm-size wasm-size-report bench-core bench-wasm wasm
 
 WASM_TARGET    := wasm32-unknown-unknown
 WASM_RAW       := target/$(WASM_TARGET)/wasm-release/passdesk_core.wasm
@@ -14,8 +14,15 @@ CHROMEDRIVER   ?= /usr/bin/chromedriver
 
 build-core:
 	cargo build -p passdesk-core
-test-core:
+test-core: samba-case-check
 	cargo test -p passdesk-core
+
+## Samba's case tables (what its password check counts as upper / lower), read from the installed Samba:
+## `samba-case-table` rewrites crate/src/rules/samba_case.rs, `samba-case-check` fails if it is stale.
+samba-case-table: setup-apt
+	python3 crate/tools/samba_case_table.py
+samba-case-check: setup-apt
+	python3 crate/tools/samba_case_table.py --check
 
 ## The browser/extension package: target/wasm-pkg/passdesk_core{.js,_bg.wasm,.d.ts} + snippets/ (crate/js)
 wasm: setup-rust setup-node

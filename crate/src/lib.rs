@@ -10,6 +10,7 @@
 pub mod account;
 pub mod generate;
 pub mod policy;
+mod rules;
 mod unicode_class;
 pub mod validator;
 pub mod verdict;
@@ -19,8 +20,9 @@ pub mod wasm;
 
 pub use account::Account;
 pub use generate::{
-    generate_passphrase, generate_passphrase_with_rng, generate_password, generate_password_with_rng,
-    GenerateError, Generated, PassphraseOptions, PasswordOptions, WordSize,
+    generate_passphrase, generate_passphrase_with_rng, generate_password,
+    generate_password_with_rng, GenerateError, Generated, PassphraseOptions, PasswordOptions,
+    WordSize,
 };
 pub use policy::{ActiveDirectoryPolicy, DcKind, EntraPolicy, NistPolicy, Policy, PolicyError};
 pub use validator::{validate, Validator};

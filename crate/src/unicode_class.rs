@@ -1,5 +1,6 @@
-//! The few Unicode general categories the complexity rules need (policy.md §1.1, §2), shared by the
-//! validator and the generator's feasibility checks so both always agree.
+//! The few Unicode general categories the Windows complexity rule needs (its classifier in
+//! `rules/kinds.rs` and the doubts in `validator/windows_doubt.rs`). Samba does not use them: it
+//! decides by its own case tables (`rules/samba_case.rs`).
 //!
 //! Why not a general-category table: a full one costs ~40 KB of wasm (issue #2 size budget), while
 //! std already links the Uppercase / Lowercase / Alphabetic property tables (for case folding).
@@ -76,7 +77,10 @@ pub(crate) fn is_decimal_digit(c: char) -> bool {
 
 /// Zs: the space separators (not tab / line breaks, which are Cc / Zl / Zp).
 pub(crate) fn is_space_separator(c: char) -> bool {
-    matches!(c as u32, 0x0020 | 0x00A0 | 0x1680 | 0x2000..=0x200A | 0x202F | 0x205F | 0x3000)
+    matches!(
+        c as u32,
+        0x0020 | 0x00A0 | 0x1680 | 0x2000..=0x200A | 0x202F | 0x205F | 0x3000
+    )
 }
 
 #[cfg(test)]

@@ -49,6 +49,13 @@ const profiles = [
     zxcvbnInputs: ['jsmith', 'John', 'Smith', 'John Smith'],
   },
   {
+    // Non-ASCII letters go through Samba's case-table lookup (crate/src/rules/samba_case.rs).
+    name: 'AD samba, mixed scripts',
+    policy: { kind: 'active_directory', dc: 'samba', min_length: 7, complexity: true, history_length: 24 },
+    typed: 'Straße-Жук7密码Lantern!q', target: 5,
+    zxcvbnInputs: ['jsmith', 'John', 'Smith', 'John Smith'],
+  },
+  {
     name: 'Entra 1000 terms + list',
     policy: { kind: 'entra', custom_terms: terms, global_list: true, tenant_name: 'Contoso' },
     typed: 'Winter2024!contosoQ7xz#', target: 10,

@@ -1,6 +1,7 @@
 //! The complex-password alphabet: upper + lower always, digits and symbols on request, look-alikes
 //! optionally left out. Everything is ASCII, so one byte is one character in every length unit.
 use super::options::ValidPasswordOptions;
+use crate::rules::{Classifier, Kind};
 
 const UPPER: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const LOWER: &str = "abcdefghijklmnopqrstuvwxyz";
@@ -24,26 +25,15 @@ const IS_LOOKALIKE: [bool; 128] = {
     table
 };
 
-/// One class of the alphabet (they are disjoint).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum CharClass {
-    Upper,
-    Lower,
-    Digit,
-    Symbol,
-}
-
 /// Longest possible alphabet: 26 + 26 + 10 + symbols.
 const MAX_ALPHABET: usize = 26 + 26 + 10 + SYMBOLS.len();
 
-/// The alphabet for one set of options, with the size of each class present.
+/// The alphabet for one set of options. It has no character kinds of its own: the policy's
+/// classifier (the validator's) tells them, so the generator counts kinds as the validator does.
 #[derive(Debug, Clone)]
 pub(crate) struct Alphabet {
     chars: [u8; MAX_ALPHABET],
     len: usize,
-    /// (class, number of characters of that class), in a fixed order; only non-empty classes.
-    classes: [(CharClass, usize); 4],
-    class_count: usize,
 }
 
 /// Every alphabet, built at compile time, indexed by `numbers | symbols << 1 | lookalikes << 2`.
@@ -57,29 +47,56 @@ static ALPHABETS: [Alphabet; 8] = {
     all
 };
 
+/// How many characters of the alphabet fall in each kind, in order of first appearance.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct KindSizes {
+    sizes: [(Kind, usize); 5],
+    count: usize,
+    /// Characters that count for no kind.
+    uncounted: usize,
+}
+
+impl KindSizes {
+    /// Non-empty kinds with their sizes.
+    pub(crate) fn sizes(&self) -> &[(Kind, usize)] {
+        &self.sizes[..self.count]
+    }
+
+    pub(crate) fn uncounted(&self) -> usize {
+        self.uncounted
+    }
+
+    pub(crate) fn contains(&self, kind: Kind) -> bool {
+        self.sizes().iter().any(|(k, _)| *k == kind)
+    }
+}
+
 impl Alphabet {
-    const EMPTY: Alphabet =
-        Alphabet { chars: [0; MAX_ALPHABET], len: 0, classes: [(CharClass::Upper, 0); 4], class_count: 0 };
+    const EMPTY: Alphabet = Alphabet {
+        chars: [0; MAX_ALPHABET],
+        len: 0,
+    };
 
     pub(crate) fn for_options(opts: &ValidPasswordOptions) -> &'static Self {
-        &ALPHABETS[usize::from(opts.numbers) | usize::from(opts.symbols) << 1 | usize::from(opts.lookalikes) << 2]
+        &ALPHABETS[usize::from(opts.numbers)
+            | usize::from(opts.symbols) << 1
+            | usize::from(opts.lookalikes) << 2]
     }
 
     const fn build(numbers: bool, symbols: bool, lookalikes: bool) -> Self {
         let mut alphabet = Alphabet::EMPTY;
-        alphabet = alphabet.with_class(CharClass::Upper, UPPER.as_bytes(), lookalikes);
-        alphabet = alphabet.with_class(CharClass::Lower, LOWER.as_bytes(), lookalikes);
+        alphabet = alphabet.with(UPPER.as_bytes(), lookalikes);
+        alphabet = alphabet.with(LOWER.as_bytes(), lookalikes);
         if numbers {
-            alphabet = alphabet.with_class(CharClass::Digit, DIGITS.as_bytes(), lookalikes);
+            alphabet = alphabet.with(DIGITS.as_bytes(), lookalikes);
         }
         if symbols {
-            alphabet = alphabet.with_class(CharClass::Symbol, SYMBOLS.as_bytes(), lookalikes);
+            alphabet = alphabet.with(SYMBOLS.as_bytes(), lookalikes);
         }
         alphabet
     }
 
-    const fn with_class(mut self, class: CharClass, candidates: &[u8], lookalikes: bool) -> Self {
-        let before = self.len;
+    const fn with(mut self, candidates: &[u8], lookalikes: bool) -> Self {
         let mut i = 0;
         while i < candidates.len() {
             let c = candidates[i];
@@ -89,10 +106,6 @@ impl Alphabet {
             }
             i += 1;
         }
-        if self.len > before {
-            self.classes[self.class_count] = (class, self.len - before);
-            self.class_count += 1;
-        }
         self
     }
 
@@ -101,8 +114,53 @@ impl Alphabet {
         &self.chars[..self.len]
     }
 
-    /// Non-empty classes with their sizes.
-    pub(crate) fn classes(&self) -> &[(CharClass, usize)] {
-        &self.classes[..self.class_count]
+    /// The alphabet's kinds under `classifier` (the validator's).
+    pub(crate) fn kinds(&self, classifier: Classifier) -> KindSizes {
+        let mut out = KindSizes {
+            sizes: [(Kind::Upper, 0); 5],
+            count: 0,
+            uncounted: 0,
+        };
+        for &c in self.chars() {
+            let Some(kind) = classifier.kind_of(char::from(c)) else {
+                out.uncounted += 1;
+                continue;
+            };
+            match out.sizes[..out.count].iter_mut().find(|(k, _)| *k == kind) {
+                Some((_, n)) => *n += 1,
+                None => {
+                    out.sizes[out.count] = (kind, 1);
+                    out.count += 1;
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_classifier_gives_every_alphabet_character_a_kind() {
+        for alphabet in &ALPHABETS {
+            for classifier in [Classifier::Windows, Classifier::Samba, Classifier::Entra] {
+                let kinds = alphabet.kinds(classifier);
+                let total: usize = kinds.sizes().iter().map(|(_, n)| n).sum();
+                assert_eq!((total, kinds.uncounted()), (alphabet.chars().len(), 0));
+            }
+        }
+        let all = &ALPHABETS[7];
+        let kinds = all.kinds(Classifier::Windows);
+        assert_eq!(
+            kinds.sizes(),
+            [
+                (Kind::Upper, 26),
+                (Kind::Lower, 26),
+                (Kind::Digit, 10),
+                (Kind::Symbol, SYMBOLS.len())
+            ]
+        );
     }
 }

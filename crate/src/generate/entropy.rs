@@ -5,32 +5,41 @@
 //! whenever such a rule fires).
 use std::sync::OnceLock;
 
-use super::charset::Alphabet;
+use super::charset::{Alphabet, KindSizes};
 use super::options::{ValidPassphraseOptions, WORD_COUNT};
 use super::wordlist::{wordlist, WordList, MAX_WORD_LEN};
 use super::WordSize;
 
 /// Complex password: `length·log2(|alphabet|) + log2(p)`, where `p` is the exact share of strings
-/// that contain at least `kinds_needed` of the alphabet's classes (inclusion–exclusion over the
-/// classes). `kinds_needed = 0` means no kind rule (`p = 1`).
-pub(crate) fn password_bits(alphabet: &Alphabet, length: usize, kinds_needed: u32) -> f64 {
-    let size = alphabet.chars().len() as f64;
-    length as f64 * size.log2() + acceptance(alphabet, length, kinds_needed).log2()
+/// that contain at least `needed` of the alphabet's kinds (inclusion–exclusion over the kinds).
+/// `kinds: None` means no kind rule (`p = 1`).
+pub(crate) fn password_bits(
+    alphabet: &Alphabet,
+    length: usize,
+    kinds: Option<(&KindSizes, u32)>,
+) -> f64 {
+    let size = alphabet.chars().len();
+    let bits = length as f64 * (size as f64).log2();
+    match kinds {
+        Some((kinds, needed)) => bits + acceptance(kinds, size, length, needed).log2(),
+        None => bits,
+    }
 }
 
-/// Share of uniform strings of `length` over `alphabet` that use at least `needed` classes.
+/// Share of uniform strings of `length` over an alphabet of `total` characters, split into `kinds`,
+/// that use at least `needed` kinds.
 ///
 /// Inclusion–exclusion: with `within(T) = (|T|/|A|)^L` the share of strings using only the classes
 /// in `T`, the share using exactly the classes `S` is `Σ_{T⊆S} (-1)^{|S∖T|} within(T)`. Summing over
 /// every `S` with `|S| ≥ needed` and regrouping by `T` gives `Σ_T weight(|T|)·within(T)`, where
 /// `weight(t) = Σ_{s ≥ max(needed, t)} C(m−t, s−t)·(-1)^{s−t}` only depends on `|T|`.
-pub(crate) fn acceptance(alphabet: &Alphabet, length: usize, needed: u32) -> f64 {
-    let classes = alphabet.classes();
+fn acceptance(kinds: &KindSizes, total: usize, length: usize, needed: u32) -> f64 {
+    let classes = kinds.sizes();
     let m = classes.len();
     if needed as usize > m {
         return f64::MIN_POSITIVE;
     }
-    let mut weight = [0f64; 5];
+    let mut weight = [0f64; 6];
     for (t, w) in weight.iter_mut().enumerate().take(m + 1) {
         let mut sign = 1.0;
         for s in t..=m {
@@ -40,17 +49,24 @@ pub(crate) fn acceptance(alphabet: &Alphabet, length: usize, needed: u32) -> f64
             sign = -sign;
         }
     }
-    let total = alphabet.chars().len() as f64;
+    let uncounted = kinds.uncounted();
+    let total = total as f64;
+    // Strings of characters that count for no kind use no kind at all (T = ∅).
+    let mut accepted = if uncounted > 0 {
+        weight[0] * (uncounted as f64 / total).powi(length as i32)
+    } else {
+        0.0
+    };
     // size[T] built from size[T minus its lowest class]; bits[T] likewise (no popcount needed).
-    let mut size = [0usize; 16];
-    let mut bits = [0usize; 16];
-    let mut accepted = 0.0;
+    let mut size = [0usize; 32];
+    let mut bits = [0usize; 32];
     for mask in 1..(1usize << m) {
         let lowest = mask.trailing_zeros() as usize;
         let rest = mask & (mask - 1);
         size[mask] = size[rest] + classes[lowest].1;
         bits[mask] = bits[rest] + 1;
-        accepted += weight[bits[mask]] * (size[mask] as f64 / total).powi(length as i32);
+        accepted +=
+            weight[bits[mask]] * ((size[mask] + uncounted) as f64 / total).powi(length as i32);
     }
     // The empty set only contributes to strings of length 0.
     accepted.clamp(f64::MIN_POSITIVE, 1.0)

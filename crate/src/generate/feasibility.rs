@@ -3,47 +3,53 @@
 //! Every check is exact for the shape of what the generator can produce, so a feasible
 //! configuration is never refused; `tests/generate_feasibility.rs` cross-checks this against the
 //! validator for many separators and option sets.
-use super::charset::{Alphabet, CharClass};
+use super::charset::{Alphabet, KindSizes};
 use super::entropy::INSERTED_DIGITS;
 use super::options::{ValidPassphraseOptions, ValidPasswordOptions};
-use super::requirements::{Kind, Requirements};
 use super::wordlist::WordList;
 use super::{GenerateError, WordSize};
+use crate::rules::{Kind, KindSet, RuleTable};
 
-/// Complex password: length bounds and the character-kind rule.
+/// Complex password: length bounds and the character-kind rule. On success returns the alphabet's
+/// kinds under the policy's classifier (`None` without a kind rule), for the entropy count.
 pub(crate) fn check_password(
     opts: &ValidPasswordOptions,
     alphabet: &Alphabet,
-    req: &Requirements,
-) -> Result<(), GenerateError> {
+    rules: &RuleTable,
+) -> Result<Option<KindSizes>, GenerateError> {
     // The alphabet is ASCII: one character is one unit whatever the policy counts.
-    if opts.length < req.min_len {
+    let length = opts.length as u32;
+    if length < rules.min_len {
         return infeasible(format!(
             "the policy needs at least {} characters: set the length to {} or more",
-            req.min_len, req.min_len
+            rules.min_len, rules.min_len
         ));
     }
-    if let Some(max) = req.max_len.filter(|&max| opts.length > max) {
-        return infeasible(format!("the policy allows at most {max} characters: shorten the length"));
+    if let Some(max) = rules.max_len.filter(|&max| length > max) {
+        return infeasible(format!(
+            "the policy allows at most {max} characters: shorten the length"
+        ));
     }
-    if let Some(rule) = req.kinds {
-        let present = alphabet.classes().len() as u32;
-        if present < rule.needed {
-            let mut fixes = Vec::new();
-            if !alphabet.classes().iter().any(|(c, _)| *c == CharClass::Digit) {
-                fixes.push("numbers");
-            }
-            if !alphabet.classes().iter().any(|(c, _)| *c == CharClass::Symbol) {
-                fixes.push("symbols");
-            }
-            return infeasible(format!(
-                "{} but these options give only {present} (upper- and lower-case letters): turn on {}",
-                rule.describe(),
-                fixes.join(" or ")
-            ));
+    let Some(rule) = rules.complexity else {
+        return Ok(None);
+    };
+    let kinds = alphabet.kinds(rule.classifier);
+    let present = kinds.sizes().len() as u32;
+    if present < rule.needed {
+        let mut fixes = Vec::new();
+        if !kinds.contains(Kind::Digit) {
+            fixes.push("numbers");
         }
+        if !kinds.contains(Kind::Symbol) {
+            fixes.push("symbols");
+        }
+        return infeasible(format!(
+            "{} but these options give only {present} (upper- and lower-case letters): turn on {}",
+            rule.describe(),
+            fixes.join(" or ")
+        ));
     }
-    Ok(())
+    Ok(Some(kinds))
 }
 
 /// Passphrase: character set, length bounds and the character-kind rule. On success returns the
@@ -51,10 +57,10 @@ pub(crate) fn check_password(
 pub(crate) fn check_passphrase(
     opts: &ValidPassphraseOptions,
     list: &WordList,
-    req: &Requirements,
+    rules: &RuleTable,
 ) -> Result<usize, GenerateError> {
     let sep = opts.separator;
-    if !req.allows_char(sep) {
+    if !rules.charset.allows(sep) {
         return infeasible(format!(
             "the policy allows only printable ASCII characters, and the separator {sep:?} is not one: \
              pick an ASCII separator"
@@ -62,10 +68,11 @@ pub(crate) fn check_passphrase(
     }
 
     let digits = if opts.numbers { INSERTED_DIGITS } else { 0 };
-    let fixed = (opts.words - 1) * req.unit.len_of(sep) + digits;
+    let fixed = (opts.words - 1) * rules.unit.of_char(sep) + digits;
+    let min_len = rules.min_len as usize;
     let longest = opts.words * list.max_word_len() + fixed;
     let shortest = opts.words * list.min_word_len() + fixed;
-    if longest < req.min_len {
+    if longest < min_len {
         let size = match opts.word_size {
             WordSize::Short => "short",
             WordSize::Long => "long",
@@ -73,34 +80,47 @@ pub(crate) fn check_passphrase(
         return infeasible(format!(
             "the policy needs at least {} characters but {} {size} words give at most {longest}: \
              add words{}{}",
-            req.min_len,
+            min_len,
             opts.words,
-            if opts.word_size == WordSize::Short { ", use long words" } else { "" },
-            if opts.numbers { "" } else { " or turn on numbers" },
+            if opts.word_size == WordSize::Short {
+                ", use long words"
+            } else {
+                ""
+            },
+            if opts.numbers {
+                ""
+            } else {
+                " or turn on numbers"
+            },
         ));
     }
-    if let Some(max) = req.max_len.filter(|&max| shortest > max) {
+    if let Some(max) = rules
+        .max_len
+        .map(|max| max as usize)
+        .filter(|&max| shortest > max)
+    {
         return infeasible(format!(
             "the policy allows at most {max} characters but {} words give at least {shortest}: use fewer words",
             opts.words
         ));
     }
 
-    if let Some(rule) = req.kinds {
+    if let Some(rule) = rules.complexity {
         // Words are lower-case a–z; capitalisation makes every first letter upper-case; the digits
         // are always there when numbers are on. So the kinds are the same for every draw.
-        let mut kinds = Kind::Lower.bit();
+        let mut kinds = KindSet::default();
+        kinds.insert(Kind::Lower);
         if opts.capitalize {
-            kinds |= Kind::Upper.bit();
+            kinds.insert(Kind::Upper);
         }
         if opts.numbers {
-            kinds |= Kind::Digit.bit();
+            kinds.insert(Kind::Digit);
         }
-        let sep_kind = rule.kind_of(sep);
+        let sep_kind = rule.classifier.kind_of(sep);
         if let Some(kind) = sep_kind {
-            kinds |= kind.bit();
+            kinds.insert(kind);
         }
-        let present = kinds.count_ones();
+        let present = kinds.count();
         if present < rule.needed {
             let mut fixes = Vec::new();
             if !opts.numbers {
@@ -109,7 +129,8 @@ pub(crate) fn check_passphrase(
             if !opts.capitalize {
                 fixes.push("turn on capitalisation");
             }
-            let sep_adds_kind = sep_kind.is_some_and(|k| k != Kind::Lower && k != Kind::Upper && k != Kind::Digit);
+            let sep_adds_kind =
+                sep_kind.is_some_and(|k| k != Kind::Lower && k != Kind::Upper && k != Kind::Digit);
             if !sep_adds_kind {
                 fixes.push("use a symbol separator");
             }
@@ -120,7 +141,7 @@ pub(crate) fn check_passphrase(
             ));
         }
     }
-    Ok(req.min_len.saturating_sub(fixed))
+    Ok(min_len.saturating_sub(fixed))
 }
 
 fn join_or(items: &[&str]) -> String {

@@ -3,8 +3,8 @@
 //!
 //! * `options`: public options checked once into private valid types.
 //! * `charset` / `wordlist`: the complex-password alphabet and the embedded EFF lists.
-//! * `requirements` / `feasibility`: what the policy demands of the output's shape, and refusing
-//!   options that can never meet it, before any draw.
+//! * `feasibility`: refusing options that can never meet the validator's rule table
+//!   (`crate::rules`, the same one the validator checks), before any draw.
 //! * `password` / `passphrase` / `draw`: building candidates and the rejection loop.
 //! * `entropy`: the `entropy_bits` figure.
 use serde::{Deserialize, Serialize};
@@ -19,7 +19,6 @@ mod options;
 mod os_rng;
 mod passphrase;
 mod password;
-mod requirements;
 mod wordlist;
 
 pub use charset::{LOOKALIKES, SYMBOLS};
@@ -47,7 +46,12 @@ pub struct PasswordOptions {
 
 impl Default for PasswordOptions {
     fn default() -> Self {
-        Self { length: 16, numbers: true, symbols: true, lookalikes: true }
+        Self {
+            length: 16,
+            numbers: true,
+            symbols: true,
+            lookalikes: true,
+        }
     }
 }
 
@@ -82,7 +86,13 @@ pub struct PassphraseOptions {
 
 impl Default for PassphraseOptions {
     fn default() -> Self {
-        Self { words: 4, word_size: WordSize::Long, separator: "-".into(), numbers: false, capitalize: false }
+        Self {
+            words: 4,
+            word_size: WordSize::Long,
+            separator: "-".into(),
+            numbers: false,
+            capitalize: false,
+        }
     }
 }
 
@@ -99,7 +109,10 @@ pub struct Generated {
 
 impl std::fmt::Debug for Generated {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Generated").field("password", &"<redacted>").field("entropy_bits", &self.entropy_bits).finish()
+        f.debug_struct("Generated")
+            .field("password", &"<redacted>")
+            .field("entropy_bits", &self.entropy_bits)
+            .finish()
     }
 }
 
@@ -156,7 +169,10 @@ impl GenerateError {
 }
 
 /// Generates a complex password with the OS CSPRNG (read in blocks: one OS call per generation).
-pub fn generate_password(opts: &PasswordOptions, validator: &Validator) -> Result<Generated, GenerateError> {
+pub fn generate_password(
+    opts: &PasswordOptions,
+    validator: &Validator,
+) -> Result<Generated, GenerateError> {
     generate_password_with_rng(&mut os_rng::BlockOsRng::new(), opts, validator)
 }
 
@@ -170,7 +186,10 @@ pub fn generate_password_with_rng<R: rand::Rng + ?Sized>(
 }
 
 /// Generates a passphrase with the OS CSPRNG (read in blocks: one OS call per generation).
-pub fn generate_passphrase(opts: &PassphraseOptions, validator: &Validator) -> Result<Generated, GenerateError> {
+pub fn generate_passphrase(
+    opts: &PassphraseOptions,
+    validator: &Validator,
+) -> Result<Generated, GenerateError> {
     generate_passphrase_with_rng(&mut os_rng::BlockOsRng::new(), opts, validator)
 }
 
@@ -190,11 +209,22 @@ mod error_tests {
     #[test]
     fn variant_names_match_the_enum() {
         let errors = [
-            GenerateError::InvalidLength { min: 8, max: 256, value: 7 },
-            GenerateError::InvalidWordCount { min: 3, max: 20, value: 2 },
+            GenerateError::InvalidLength {
+                min: 8,
+                max: 256,
+                value: 7,
+            },
+            GenerateError::InvalidWordCount {
+                min: 3,
+                max: 20,
+                value: 2,
+            },
             GenerateError::InvalidSeparator,
             GenerateError::Infeasible("x".into()),
-            GenerateError::Exhausted { attempts: 1, hint: "y".into() },
+            GenerateError::Exhausted {
+                attempts: 1,
+                hint: "y".into(),
+            },
         ];
         for e in errors {
             let debug = format!("{e:?}");

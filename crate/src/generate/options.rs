@@ -1,9 +1,7 @@
 //! Parse-then-trust: the public, serde-facing options are checked once here and turned into private
 //! "valid" types, so the generators never re-check ranges or separator shape.
 use super::{GenerateError, PassphraseOptions, PasswordOptions, WordSize};
-
-/// Complex-password length range (Entra and AD both cap at 256; 8 is the Entra minimum).
-pub(crate) const PASSWORD_LENGTH: std::ops::RangeInclusive<u32> = 8..=256;
+use crate::rules::GENERATED_LENGTH as PASSWORD_LENGTH;
 /// Passphrase word-count range.
 pub(crate) const WORD_COUNT: std::ops::RangeInclusive<u32> = 3..=20;
 

@@ -4,7 +4,6 @@ use rand::Rng;
 
 use super::entropy::INSERTED_DIGITS;
 use super::options::ValidPassphraseOptions;
-use super::requirements::Requirements;
 use super::wordlist::{wordlist, WordList, MAX_WORD_LEN};
 use super::{draw, entropy, feasibility, GenerateError, Generated, PassphraseOptions};
 use crate::Validator;
@@ -16,13 +15,18 @@ pub(crate) fn generate<R: Rng + ?Sized>(
 ) -> Result<Generated, GenerateError> {
     let opts = ValidPassphraseOptions::parse(opts)?;
     let list = wordlist(opts.word_size);
-    let req = Requirements::of(validator.policy());
-    let min_letters = feasibility::check_passphrase(&opts, list, &req)?;
+    let min_letters = feasibility::check_passphrase(&opts, list, validator.rules())?;
 
-    let capacity = opts.words * MAX_WORD_LEN + (opts.words - 1) * opts.separator.len_utf8() + INSERTED_DIGITS;
-    let password = draw::until_compliant(validator, capacity, |candidate| fill(rng, &opts, list, candidate))
-        .ok_or_else(|| exhausted(&opts, min_letters))?;
-    Ok(Generated { password, entropy_bits: entropy::passphrase_bits(&opts, min_letters) })
+    let capacity =
+        opts.words * MAX_WORD_LEN + (opts.words - 1) * opts.separator.len_utf8() + INSERTED_DIGITS;
+    let password = draw::until_compliant(validator, capacity, |candidate| {
+        fill(rng, &opts, list, candidate)
+    })
+    .ok_or_else(|| exhausted(&opts, min_letters))?;
+    Ok(Generated {
+        password,
+        entropy_bits: entropy::passphrase_bits(&opts, min_letters),
+    })
 }
 
 /// Why every draw failed: the length rule when few phrases are long enough (feasible, but rare
@@ -38,13 +42,21 @@ fn exhausted(opts: &ValidPassphraseOptions, min_letters: usize) -> GenerateError
         "the account's names or the banned terms rule out almost every passphrase: add words or use long words"
             .to_string()
     };
-    GenerateError::Exhausted { attempts: draw::MAX_ATTEMPTS, hint }
+    GenerateError::Exhausted {
+        attempts: draw::MAX_ATTEMPTS,
+        hint,
+    }
 }
 
 /// One candidate: `words` uniform words, the separator between them, then (with `numbers`)
 /// [`INSERTED_DIGITS`] digits, each 0–9 and each put into a uniformly chosen gap of the phrase as it
 /// stands (before the first character, between two, or after the last).
-fn fill<R: Rng + ?Sized>(rng: &mut R, opts: &ValidPassphraseOptions, list: &WordList, out: &mut String) {
+fn fill<R: Rng + ?Sized>(
+    rng: &mut R,
+    opts: &ValidPassphraseOptions,
+    list: &WordList,
+    out: &mut String,
+) {
     let mut chars = 0usize;
     for i in 0..opts.words {
         if i > 0 {

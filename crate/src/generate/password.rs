@@ -4,7 +4,6 @@ use rand::Rng;
 
 use super::charset::Alphabet;
 use super::options::ValidPasswordOptions;
-use super::requirements::Requirements;
 use super::{draw, entropy, feasibility, GenerateError, Generated, PasswordOptions};
 use crate::Validator;
 
@@ -15,8 +14,8 @@ pub(crate) fn generate<R: Rng + ?Sized>(
 ) -> Result<Generated, GenerateError> {
     let opts = ValidPasswordOptions::parse(opts)?;
     let alphabet = Alphabet::for_options(&opts);
-    let req = Requirements::of(validator.policy());
-    feasibility::check_password(&opts, alphabet, &req)?;
+    let rules = validator.rules();
+    let kinds = feasibility::check_password(&opts, alphabet, rules)?;
 
     let chars = alphabet.chars();
     let password = draw::until_compliant(validator, opts.length, |candidate| {
@@ -32,6 +31,9 @@ pub(crate) fn generate<R: Rng + ?Sized>(
             .into(),
     })?;
 
-    let kinds_needed = req.kinds.map_or(0, |rule| rule.needed);
-    Ok(Generated { password, entropy_bits: entropy::password_bits(alphabet, opts.length, kinds_needed) })
+    let kinds = kinds.as_ref().zip(rules.complexity.map(|rule| rule.needed));
+    Ok(Generated {
+        password,
+        entropy_bits: entropy::password_bits(alphabet, opts.length, kinds),
+    })
 }

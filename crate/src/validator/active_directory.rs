@@ -2,16 +2,13 @@
 use std::sync::Arc;
 
 use super::checklist::Checklist;
-use super::classify::{samba_kind, windows_doubt, windows_kind, Kind, KindSet};
 use super::folded::FoldedPassword;
 use super::messages::{complexity_failure, push_list, push_quoted, quoted};
 use super::names::{display_name_tokens, sam_token, NameToken};
+use super::windows_doubt::{alternative_kind, windows_doubt};
+use crate::rules::{Classifier, Complexity, Kind, KindSet, RuleTable};
 use crate::{Account, ActiveDirectoryPolicy, DcKind, RuleId, Verdict};
 
-/// MS-SAMR's maximum password length, for every account.
-pub(crate) const AD_MAX_LEN: u32 = 256;
-/// Kinds needed out of five when complexity is on.
-const KINDS_NEEDED: u32 = 3;
 /// Suggested kinds, in the order a technician would add them.
 const HINT_KINDS: [Kind; 4] = [Kind::Digit, Kind::Symbol, Kind::Upper, Kind::Lower];
 
@@ -19,8 +16,7 @@ const HINT_KINDS: [Kind; 4] = [Kind::Digit, Kind::Symbol, Kind::Upper, Kind::Low
 #[derive(Debug, Clone)]
 pub(crate) struct AdRules {
     dc: DcKind,
-    min_length: u32,
-    complexity: bool,
+    table: RuleTable,
     sam: Option<NameToken>,
     tokens: Vec<NameToken>,
     met: MetMessages,
@@ -33,16 +29,18 @@ struct MetMessages {
     min_len: Arc<str>,
     sam: Arc<str>,
     display_name: Arc<str>,
-    complexity: Arc<str>,
+    /// `None` when complexity is off.
+    complexity: Option<Arc<str>>,
 }
 
 impl AdRules {
-    pub(crate) fn new(policy: &ActiveDirectoryPolicy, account: &Account) -> Self {
+    pub(crate) fn new(policy: &ActiveDirectoryPolicy, account: &Account, table: RuleTable) -> Self {
+        let max_len = table.max_len.unwrap_or(u32::MAX);
         let sam = sam_token(account.sam_account_name.as_deref());
         let tokens = display_name_tokens(account.display_name.as_deref());
         let met = MetMessages {
-            max_len: format!("At most {AD_MAX_LEN} characters").into(),
-            min_len: format!("At least {} characters", policy.min_length).into(),
+            max_len: format!("At most {max_len} characters").into(),
+            min_len: format!("At least {} characters", table.min_len).into(),
             sam: match &sam {
                 Some(sam) => format!("Does not contain the logon name \"{}\"", sam.shown).into(),
                 None => "Does not contain the logon name (none of 3+ characters to check)".into(),
@@ -57,12 +55,18 @@ impl AdRules {
                 )
                 .into()
             },
-            complexity: "At least 3 of 5 character kinds: upper-case, lower-case, digits, symbols, letters without case".into(),
+            complexity: table.complexity.map(|rule| {
+                format!(
+                    "At least {} of {} character kinds: upper-case, lower-case, digits, symbols, letters without case",
+                    rule.needed,
+                    rule.total()
+                )
+                .into()
+            }),
         };
         Self {
             dc: policy.dc,
-            min_length: policy.min_length,
-            complexity: policy.complexity,
+            table,
             sam,
             tokens,
             met,
@@ -71,26 +75,24 @@ impl AdRules {
 
     /// Windows checks names only with complexity on [D policy.md §1.2]; Samba never does (§2).
     fn checks_names(&self) -> bool {
-        self.dc == DcKind::Windows && self.complexity
+        self.dc == DcKind::Windows && self.table.complexity.is_some()
     }
 
     pub(crate) fn check(&self, password: &str) -> Verdict {
         let mut list = Checklist::new(5);
-        let units = password.encode_utf16().count();
-        let len16 = u32::try_from(units).unwrap_or(u32::MAX);
-        let wide = units != password.chars().count();
+        let len = self.table.unit.of(password);
+        let wide = len as usize != password.chars().count();
 
-        if len16 <= AD_MAX_LEN {
-            list.pass(RuleId::AdMaxLen, &self.met.max_len);
-        } else {
-            list.fail(
+        match self.table.max_len {
+            Some(max) if len > max => list.fail(
                 RuleId::AdMaxLen,
-                format!("Too long: {len16} characters, the most is {AD_MAX_LEN}"),
+                format!("Too long: {len} characters, the most is {max}"),
                 None,
-            );
+            ),
+            _ => list.pass(RuleId::AdMaxLen, &self.met.max_len),
         }
 
-        if len16 >= self.min_length {
+        if len >= self.table.min_len {
             list.pass(RuleId::AdMinLen, &self.met.min_len);
         } else {
             let note = if wide {
@@ -99,8 +101,8 @@ impl AdRules {
                 ""
             };
             let msg = format!(
-                "Too short: {len16} characters, needs at least {}{note}",
-                self.min_length
+                "Too short: {len} characters, needs at least {}{note}",
+                self.table.min_len
             );
             list.fail(RuleId::AdMinLen, msg, None);
         }
@@ -116,8 +118,8 @@ impl AdRules {
             );
         }
 
-        if self.complexity {
-            self.check_complexity(password, &mut list);
+        if let (Some(rule), Some(met)) = (self.table.complexity, &self.met.complexity) {
+            check_complexity(rule, met, password, &mut list);
         }
         list.finish()
     }
@@ -160,35 +162,39 @@ impl AdRules {
             Some(folded.span16(at, at + first.folded.len())),
         );
     }
+}
 
-    fn check_complexity(&self, password: &str, list: &mut Checklist) {
-        let (found, doubt) = match self.dc {
-            DcKind::Windows => windows_kinds(password),
-            DcKind::Samba => (super::classify::kinds_of(password, samba_kind), None),
-        };
-        if found.count() >= KINDS_NEEDED {
-            list.pass(RuleId::AdComplexity, &self.met.complexity);
-        } else {
-            let mut msg = complexity_failure(found, 5, KINDS_NEEDED, &HINT_KINDS);
-            if self.dc == DcKind::Windows && password.chars().any(|c| windows_kind(c).is_none()) {
-                msg.push_str(" (spaces, € and other non-ASCII symbols count for nothing)");
-            }
-            list.fail(RuleId::AdComplexity, msg, None);
+fn check_complexity(rule: Complexity, met: &Arc<str>, password: &str, list: &mut Checklist) {
+    let (found, doubt) = match rule.classifier {
+        Classifier::Windows => windows_kinds(rule, password),
+        classifier => (classifier.kinds_of(password), None),
+    };
+    if rule.met_by(found) {
+        list.pass(RuleId::AdComplexity, met);
+    } else {
+        let mut msg = complexity_failure(found, rule, &HINT_KINDS);
+        if rule.classifier == Classifier::Windows
+            && password
+                .chars()
+                .any(|c| Classifier::Windows.kind_of(c).is_none())
+        {
+            msg.push_str(" (spaces, € and other non-ASCII symbols count for nothing)");
         }
-        if let Some(reason) = doubt {
-            list.doubt(reason);
-        }
+        list.fail(RuleId::AdComplexity, msg, None);
+    }
+    if let Some(reason) = doubt {
+        list.doubt(reason);
     }
 }
 
 /// Windows kinds, plus a doubt when undocumented characters could flip the 3-of-5 outcome.
-fn windows_kinds(password: &str) -> (KindSet, Option<String>) {
+fn windows_kinds(rule: Complexity, password: &str) -> (KindSet, Option<String>) {
     let mut ours = KindSet::default();
     let mut certain = KindSet::default();
     let mut possible = KindSet::default();
     let mut reason = None;
     for c in password.chars() {
-        let kind = windows_kind(c);
+        let kind = Classifier::Windows.kind_of(c);
         if let Some(k) = kind {
             ours.insert(k);
             possible.insert(k);
@@ -208,22 +214,9 @@ fn windows_kinds(password: &str) -> (KindSet, Option<String>) {
             }
         }
     }
-    let flips = (certain.count() >= KINDS_NEEDED) != (possible.count() >= KINDS_NEEDED);
+    let flips = rule.met_by(certain) != rule.met_by(possible);
     let doubt = reason.filter(|_| flips).map(|why| {
         format!("The password contains {why}; the complexity result may differ on a real DC")
     });
     (ours, doubt)
-}
-
-fn alternative_kind(c: char) -> Option<Kind> {
-    use crate::unicode_class::{is_decimal_digit, is_space_separator, letter, Letter};
-    if is_space_separator(c) {
-        Some(Kind::Symbol)
-    } else if is_decimal_digit(c) {
-        Some(Kind::Digit)
-    } else if letter(c) == Some(Letter::Title) {
-        Some(Kind::Upper)
-    } else {
-        None
-    }
 }

@@ -3,19 +3,16 @@ use std::sync::Arc;
 
 use super::banned_index::{BannedIndex, Occurrence, TermSource};
 use super::checklist::Checklist;
-use super::classify::{entra_kind, Kind, KindSet};
 use super::folded::utf16_span;
 use super::messages::{complexity_failure, push_list, push_quoted, quoted};
 use super::normalize::{normalize_password, normalize_term};
+use crate::rules::{Charset, Complexity, Kind, KindSet, RuleTable};
 use crate::{Account, EntraPolicy, RuleId, Verdict};
 
-pub(crate) const ENTRA_MIN_LEN: u32 = 8;
-pub(crate) const ENTRA_MAX_LEN: u32 = 256;
 /// Microsoft: accept only at 5 points or more.
 pub(crate) const MIN_SCORE: u32 = 5;
 /// Names and the tenant name are matched only from 4 characters on.
 const NAME_MIN_LEN: usize = 4;
-const KINDS_NEEDED: u32 = 3;
 const HINT_KINDS: [Kind; 4] = [Kind::Digit, Kind::Symbol, Kind::Upper, Kind::Lower];
 
 #[derive(Debug, Clone)]
@@ -32,6 +29,7 @@ pub(crate) struct EntraRules {
     /// terms and the account's names. One index, so a keystroke slides over the password once.
     terms: BannedIndex,
     names: Vec<EntraName>,
+    table: RuleTable,
     met: MetMessages,
 }
 
@@ -47,7 +45,12 @@ struct MetMessages {
 }
 
 impl EntraRules {
-    pub(crate) fn new(policy: &EntraPolicy, account: &Account, global: Option<&[&str]>) -> Self {
+    pub(crate) fn new(
+        policy: &EntraPolicy,
+        account: &Account,
+        global: Option<&[&str]>,
+        table: RuleTable,
+    ) -> Self {
         let global = if policy.global_list { global } else { None };
         let candidates = [
             (account.given_name.as_deref(), TermSource::GivenName),
@@ -92,39 +95,57 @@ impl EntraRules {
         };
         let met = MetMessages {
             charset: "Only A–Z, a–z, 0–9, space and ASCII symbols".into(),
-            min_len: format!("At least {ENTRA_MIN_LEN} characters").into(),
-            max_len: format!("At most {ENTRA_MAX_LEN} characters").into(),
-            complexity: "At least 3 of 4 character kinds: upper-case, lower-case, digits, symbols"
+            min_len: format!("At least {} characters", table.min_len).into(),
+            max_len: format!("At most {} characters", table.max_len.unwrap_or(u32::MAX)).into(),
+            complexity: match table.complexity {
+                Some(rule) => format!(
+                    "At least {} of {} character kinds: upper-case, lower-case, digits, symbols",
+                    rule.needed,
+                    rule.total()
+                )
                 .into(),
+                None => "No character-kind rule".into(),
+            },
             banned: "Not mostly made of common or blocked words (score 5+)".into(),
             names: met_names,
         };
-        Self { terms, names, met }
+        Self {
+            terms,
+            names,
+            table,
+            met,
+        }
     }
 
     pub(crate) fn check(&self, password: &str) -> Verdict {
         let mut list = Checklist::new(6);
-        check_charset(password, &self.met.charset, &mut list);
-        let len16 = u32::try_from(password.encode_utf16().count()).unwrap_or(u32::MAX);
-        if len16 >= ENTRA_MIN_LEN {
+        let table = &self.table;
+        check_charset(table.charset, password, &self.met.charset, &mut list);
+        // Entra counts characters (and refuses every one outside printable ASCII anyway).
+        let len = table.unit.of(password);
+        if len >= table.min_len {
             list.pass(RuleId::EntraMinLen, &self.met.min_len);
         } else {
             list.fail(
                 RuleId::EntraMinLen,
-                format!("Too short: {len16} characters, needs at least {ENTRA_MIN_LEN}"),
+                format!(
+                    "Too short: {len} characters, needs at least {}",
+                    table.min_len
+                ),
                 None,
             );
         }
-        if len16 <= ENTRA_MAX_LEN {
-            list.pass(RuleId::EntraMaxLen, &self.met.max_len);
-        } else {
-            list.fail(
+        match table.max_len {
+            Some(max) if len > max => list.fail(
                 RuleId::EntraMaxLen,
-                format!("Too long: {len16} characters, the most is {ENTRA_MAX_LEN}"),
+                format!("Too long: {len} characters, the most is {max}"),
                 None,
-            );
+            ),
+            _ => list.pass(RuleId::EntraMaxLen, &self.met.max_len),
         }
-        check_complexity(password, &self.met.complexity, &mut list);
+        if let Some(rule) = table.complexity {
+            check_complexity(rule, password, &self.met.complexity, &mut list);
+        }
 
         let normalized = normalize_password(password);
         let banned_ok = self.check_banned(password, &normalized, &mut list);
@@ -233,8 +254,8 @@ fn describe(source: TermSource) -> &'static str {
     }
 }
 
-fn check_charset(password: &str, met: &Arc<str>, list: &mut Checklist) {
-    let allowed = |c: char| (' '..='~').contains(&c);
+fn check_charset(charset: Charset, password: &str, met: &Arc<str>, list: &mut Checklist) {
+    let allowed = |c: char| charset.allows(c);
     let mut first = None;
     let mut count = 0u32;
     let mut at16 = 0u32;
@@ -262,27 +283,27 @@ fn check_charset(password: &str, met: &Arc<str>, list: &mut Checklist) {
     }
 }
 
-fn check_complexity(password: &str, met: &Arc<str>, list: &mut Checklist) {
+fn check_complexity(rule: Complexity, password: &str, met: &Arc<str>, list: &mut Checklist) {
     let mut found = KindSet::default();
     let mut without_space = KindSet::default();
     for c in password.chars() {
-        if let Some(kind) = entra_kind(c) {
+        if let Some(kind) = rule.classifier.kind_of(c) {
             found.insert(kind);
             if c != ' ' {
                 without_space.insert(kind);
             }
         }
     }
-    if found.count() >= KINDS_NEEDED {
+    if rule.met_by(found) {
         list.pass(RuleId::EntraComplexity, met);
     } else {
         list.fail(
             RuleId::EntraComplexity,
-            complexity_failure(found, 4, KINDS_NEEDED, &HINT_KINDS),
+            complexity_failure(found, rule, &HINT_KINDS),
             None,
         );
     }
-    if (found.count() >= KINDS_NEEDED) != (without_space.count() >= KINDS_NEEDED) {
+    if rule.met_by(found) != rule.met_by(without_space) {
         list.doubt("The password relies on a space as its symbol; whether Entra counts a space as a symbol is not documented");
     }
 }

@@ -1,7 +1,7 @@
 //! Technician-facing wording shared by the profiles. Never includes the password itself.
 use std::fmt::Write;
 
-use super::classify::{Kind, KindSet};
+use crate::rules::{Complexity, Kind, KindSet};
 
 /// Appends `items` as `a`, `a and b`, `a, b and c` (with `last_word` "and" or "or"), each written
 /// by `write`: one growing string instead of a string per item (messages are built per keystroke).
@@ -37,12 +37,8 @@ pub(crate) fn quoted(names: &[&str]) -> Vec<String> {
 
 /// "Only 2 of the 5 character kinds: add a digit, a symbol or an upper-case letter".
 /// `hint_kinds` are the kinds worth suggesting, in the order to suggest them.
-pub(crate) fn complexity_failure(
-    found: KindSet,
-    total_kinds: u32,
-    needed: u32,
-    hint_kinds: &[Kind],
-) -> String {
+pub(crate) fn complexity_failure(found: KindSet, rule: Complexity, hint_kinds: &[Kind]) -> String {
+    let (total_kinds, needed) = (rule.total(), rule.needed);
     let mut missing = [""; 5];
     let mut count = 0;
     for kind in hint_kinds
@@ -70,6 +66,7 @@ pub(crate) fn complexity_failure(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::Classifier;
 
     fn list(items: &[&str], last_word: &str) -> String {
         let mut out = String::from(">");
@@ -92,10 +89,13 @@ mod tests {
         let mut found = KindSet::default();
         found.insert(Kind::Lower);
         found.insert(Kind::Digit);
+        let rule = Complexity {
+            classifier: Classifier::Samba,
+            needed: 3,
+        };
         let msg = complexity_failure(
             found,
-            5,
-            3,
+            rule,
             &[Kind::Upper, Kind::Lower, Kind::Digit, Kind::Symbol],
         );
         assert_eq!(

@@ -1,16 +1,17 @@
 //! Compiles a policy + account once, then validates passwords (one call per keystroke).
 //!
 //! One module per profile ([`active_directory`] for Windows and Samba DCs, [`entra`], [`nist`]);
-//! the shared pieces are the character classifiers ([`classify`]), name folding ([`folded`],
+//! each checks the [`RuleTable`] of its policy (shared with the generators); the shared pieces are
+//! name folding ([`folded`],
 //! [`names`]), Entra normalisation and the banned-term index.
 use std::sync::OnceLock;
 
+use crate::rules::RuleTable;
 use crate::{Account, Policy, PolicyError, Verdict};
 
 mod active_directory;
 mod banned_index;
 mod checklist;
-mod classify;
 mod entra;
 mod folded;
 mod messages;
@@ -19,6 +20,7 @@ mod nfkc;
 mod nist;
 mod normalize;
 mod policy_check;
+mod windows_doubt;
 
 /// The built-in list of common weak terms (PassDesk's own stand-in for Microsoft's secret global
 /// list), one term per line, `#` comments.
@@ -50,6 +52,7 @@ enum Compiled {
 #[derive(Debug, Clone)]
 pub struct Validator {
     policy: Policy,
+    rules: RuleTable,
     compiled: Compiled,
 }
 
@@ -82,9 +85,10 @@ impl Validator {
         global: Option<&[&str]>,
     ) -> Result<Self, PolicyError> {
         policy_check::check(policy)?;
+        let rules = RuleTable::of(policy);
         let compiled = match policy {
             Policy::ActiveDirectory(p) => {
-                Compiled::ActiveDirectory(active_directory::AdRules::new(p, account))
+                Compiled::ActiveDirectory(active_directory::AdRules::new(p, account, rules))
             }
             Policy::Entra(p) => {
                 let global = if p.global_list {
@@ -92,14 +96,20 @@ impl Validator {
                 } else {
                     None
                 };
-                Compiled::Entra(Box::new(entra::EntraRules::new(p, account, global)))
+                Compiled::Entra(Box::new(entra::EntraRules::new(p, account, global, rules)))
             }
-            Policy::Nist(p) => Compiled::Nist(nist::NistRules::new(p)),
+            Policy::Nist(p) => Compiled::Nist(nist::NistRules::new(p, rules)),
         };
         Ok(Self {
             policy: policy.clone(),
+            rules,
             compiled,
         })
+    }
+
+    /// The shape rules this validator checks (what the generators must produce).
+    pub(crate) fn rules(&self) -> &RuleTable {
+        &self.rules
     }
 
     /// The policy this validator enforces.

@@ -7,11 +7,12 @@ use zeroize::Zeroizing;
 use super::checklist::Checklist;
 use super::folded::utf16_span;
 use super::nfkc::nfkc;
+use crate::rules::RuleTable;
 use crate::{NistPolicy, RuleId, Verdict};
 
 #[derive(Debug, Clone)]
 pub(crate) struct NistRules {
-    min_length: u32,
+    table: RuleTable,
     /// Entries in NFKC, lower-cased; compared with the whole password normalised the same way,
     /// never substrings.
     blocklist: HashSet<String>,
@@ -20,7 +21,7 @@ pub(crate) struct NistRules {
 }
 
 impl NistRules {
-    pub(crate) fn new(policy: &NistPolicy) -> Self {
+    pub(crate) fn new(policy: &NistPolicy, table: RuleTable) -> Self {
         let blocklist = policy
             .blocklist
             .iter()
@@ -28,25 +29,24 @@ impl NistRules {
             .map(|e| comparable(e).to_string())
             .collect();
         Self {
-            min_length: policy.min_length,
+            table,
             blocklist,
-            met_min_len: format!("At least {} characters", policy.min_length).into(),
+            met_min_len: format!("At least {} characters", table.min_len).into(),
             met_blocklist: "Not on the blocklist of known or common passwords".into(),
         }
     }
 
     pub(crate) fn check(&self, password: &str) -> Verdict {
         let mut list = Checklist::new(2);
-        let chars = password.chars().count();
-        let len = u32::try_from(chars).unwrap_or(u32::MAX);
-        if len >= self.min_length {
+        let len = self.table.unit.of(password);
+        if len >= self.table.min_len {
             list.pass(RuleId::NistMinLen, &self.met_min_len);
         } else {
             list.fail(
                 RuleId::NistMinLen,
                 format!(
                     "Too short: {len} characters, needs at least {}",
-                    self.min_length
+                    self.table.min_len
                 ),
                 None,
             );
@@ -56,7 +56,7 @@ impl NistRules {
             list.fail(
                 RuleId::NistBlocklist,
                 "This whole password is on the blocklist of known or common passwords".to_string(),
-                Some(utf16_span(password, 0, chars)),
+                Some(utf16_span(password, 0, password.chars().count())),
             );
         } else {
             list.pass(RuleId::NistBlocklist, &self.met_blocklist);
