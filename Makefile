@@ -16,7 +16,7 @@ build: build-core build-server extension
 ## The CI command: installs what is missing, builds, runs every test suite.
 test: setup test-core test-wasm test-server test-extension
 
-bench: bench-core bench-wasm
+bench: bench-core bench-wasm bench-server bench-agents
 
 demo: build-server
 	cargo run --release -p passdesk-server --bin passdesk -- demo

@@ -79,6 +79,10 @@ pub async fn connect(
         .map(|v| v.chars().take(40).collect());
     let hub = state.agents.clone();
     upgrade
+        // Idle agents are the normal case (thousands per backend): small buffers, grown on demand,
+        // instead of tungstenite's 128 KiB read buffer per connection (benches/agent_fleet.rs).
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
         .max_message_size(MAX_FRAME_BYTES)
         .max_frame_size(MAX_FRAME_BYTES)
         .on_upgrade(move |socket| hub.serve(agent, socket, remote.map(|r| r.0 .0), version))
