@@ -3,7 +3,8 @@
 //! `passdesk agent` process inside it, and `passdesk serve` with TLS here, reachable from the site
 //! over a veth pair. The backend cannot open a connection to the DC; everything goes through the
 //! agent's outbound WebSocket. Then the faults an MSP meets: agent killed / restarted, link down,
-//! backend restarted, revocation (a reset cut off mid-flight: tests/agent_protocol.rs). Needs root (namespaces, ports 389/636).
+//! backend restarted, a certificate from another CA, an HTTP CONNECT proxy at the site (tinyproxy),
+//! revocation (a reset cut off mid-flight: tests/agent_protocol.rs). Needs root (namespaces, ports 389/636).
 mod support;
 
 use std::{
@@ -548,6 +549,68 @@ timeout_secs = 10
         .wait_working(Duration::from_secs(15), "backend restarted")
         .await;
     eprintln!("backend restart -> working in {took:?}");
+
+    // A TLS-inspecting middlebox (here: a backend certificate from another CA than the pinned one)
+    // is refused, with words that say so.
+    let pinned = std::fs::read_to_string(&agent_toml).unwrap();
+    drop(agent);
+    std::fs::write(
+        &agent_toml,
+        pinned.replace(
+            r#"ca_file = "backend-ca.pem""#,
+            &format!("ca_file = {:?}", site.dc_ca.display().to_string()),
+        ),
+    )
+    .unwrap();
+    agent = spawn_agent();
+    let t0 = Instant::now();
+    while !agent
+        .log()
+        .contains("TLS handshake with the backend failed")
+    {
+        assert!(
+            t0.elapsed() < Duration::from_secs(10),
+            "no TLS refusal in the agent log: {}",
+            agent.log()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(backend.agent_status().await["connected"], false);
+    drop(agent);
+
+    // Through an HTTP CONNECT proxy at the site (tinyproxy, with basic auth), named in agent.toml.
+    let proxy_conf = dir.join("tinyproxy.conf");
+    let proxy_log = dir.join("tinyproxy.log");
+    std::fs::write(
+        &proxy_conf,
+        format!(
+            "Port 8888\nListen 127.0.0.1\nAllow 127.0.0.1\nConnectPort {port}\nBasicAuth agent s3cret\n\
+             LogLevel Connect\nLogFile \"{}\"\nMaxClients 20\n",
+            proxy_log.display()
+        ),
+    )
+    .unwrap();
+    let mut tinyproxy = site.command("tinyproxy");
+    tinyproxy.args(["-d", "-c"]).arg(&proxy_conf);
+    let _proxy = Proc::spawn(tinyproxy, &dir.join("tinyproxy.out"));
+    std::fs::write(
+        &agent_toml,
+        pinned.replace(
+            "reconnect_max_secs = 2",
+            "reconnect_max_secs = 2\nproxy = \"http://agent:s3cret@127.0.0.1:8888\"",
+        ),
+    )
+    .unwrap();
+    agent = spawn_agent();
+    backend
+        .wait_working(Duration::from_secs(15), "through the proxy")
+        .await;
+    let proxied = std::fs::read_to_string(&proxy_log).unwrap_or_default();
+    assert!(
+        proxied.contains(&format!("CONNECT {HQ_IP}:{port}")),
+        "{proxied}"
+    );
+    assert!(agent.log().contains("through a proxy"), "{}", agent.log());
 
     // Revocation: disconnected at once, and the credential never works again.
     let (ok, _, err) = cli(Command::new(BIN)
