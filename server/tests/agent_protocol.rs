@@ -151,11 +151,11 @@ async fn scripted_agent(mut socket: Socket, script: Script) {
             continue;
         };
         match script {
-            Script::DropOnReset if matches!(op, Operation::ResetPassword { .. }) => return,
+            Script::DropOnReset if matches!(*op, Operation::ResetPassword { .. }) => return,
             Script::Late(delay) => tokio::time::sleep(delay).await,
             Script::DropOnReset => {}
         }
-        let result = answer(&directory, op).await;
+        let result = answer(&directory, *op).await;
         let reply = serde_json::to_string(&AgentFrame::Response { id, result }).unwrap();
         if socket.send(Message::Text(reply.into())).await.is_err() {
             return;

@@ -211,7 +211,11 @@ impl AgentHub {
         let (tx, rx) = oneshot::channel();
         session.pending().insert(id, (writes, tx));
         let text = {
-            let frame = ServerFrame::Request { id, ttl_ms, op };
+            let frame = ServerFrame::Request {
+                id,
+                ttl_ms,
+                op: Box::new(op),
+            };
             // The frame (and its password) is dropped, zeroized, right after it is serialised.
             Zeroizing::new(
                 serde_json::to_string(&frame).map_err(|e| DirectoryError::Other {

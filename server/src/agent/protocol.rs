@@ -38,8 +38,8 @@ pub enum ServerFrame {
         /// Time left for the answer when sent; the agent drops work it cannot finish in time, and the
         /// backend discards answers that come later.
         ttl_ms: u64,
-        /// What to do.
-        op: Operation,
+        /// What to do (boxed: a reset's account record makes it much larger than the welcome).
+        op: Box<Operation>,
     },
 }
 
@@ -193,9 +193,9 @@ mod tests {
         let frame = ServerFrame::Request {
             id: 7,
             ttl_ms: 5000,
-            op: Operation::FindByEmail {
+            op: Box::new(Operation::FindByEmail {
                 email: "john.smith@test.lan".into(),
-            },
+            }),
         };
         let v = serde_json::to_value(&frame).unwrap();
         assert_eq!(
@@ -239,7 +239,7 @@ mod tests {
             ServerFrame::Request {
                 id: 1,
                 ttl_ms: 1,
-                op
+                op: Box::new(op)
             }
         );
         assert!(!shown.contains("Secret!Pass123"), "{shown}");

@@ -95,7 +95,7 @@ async fn session(socket: AgentSocket, directory: Arc<dyn Directory>) -> String {
                             tokio::spawn(async move {
                                 let ttl = Duration::from_millis(ttl_ms);
                                 // Work that cannot finish before the backend stops waiting is abandoned.
-                                let Ok(result) = tokio::time::timeout(ttl, answer(directory.as_ref(), op)).await else {
+                                let Ok(result) = tokio::time::timeout(ttl, answer(directory.as_ref(), *op)).await else {
                                     tracing::warn!(id, ?method, "request not finished before its deadline");
                                     return;
                                 };
