@@ -1,6 +1,8 @@
 //! The LDAP connector against a real Samba AD DC (tests/support/samba.rs). Needs root (ports 389/636).
 //! Every test that writes uses its own fixture user, so the tests run in parallel on one DC.
 mod support;
+#[path = "ldap_samba/samba_kinds.rs"]
+mod samba_kinds;
 
 use passdesk_core::{ActiveDirectoryPolicy, DcKind, Policy};
 use passdesk_server::directory::ldap::{LdapDirectory, LdapDirectoryConfig};

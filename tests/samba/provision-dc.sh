@@ -34,7 +34,8 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/other-ca.key" -out "$T/oth
   -subj "/CN=Some Other CA" 2>/dev/null
 chmod 600 "$T"/*.key
 # provision drops these --option values, so they are added to [global] by hand (samba-dc.md §2.1, §3, §5).
-sed -i "s#^\[global\]\$#[global]\n\told password allowed period = 0\n\ttls enabled = yes\n\ttls keyfile = $T/server.key\n\ttls certfile = $T/server.pem\n\ttls cafile = $T/ca.pem#" "$DC_DIR/etc/smb.conf"
+# ldb:nosync (as Samba's own selftest): no fsync per write, a disposable DC sets passwords several times faster.
+sed -i "s#^\[global\]\$#[global]\n\told password allowed period = 0\n\tldb:nosync = true\n\ttls enabled = yes\n\ttls keyfile = $T/server.key\n\ttls certfile = $T/server.pem\n\ttls cafile = $T/ca.pem#" "$DC_DIR/etc/smb.conf"
 
 # 3. Fixture accounts (samba-tool talks to sam.ldb directly; samba need not run).
 S=(-s "$DC_DIR/etc/smb.conf")
@@ -72,6 +73,14 @@ st group addmembers 'Domain Admins' Tier0Helpers
 st domain passwordsettings pso create StrictPSO 10 --min-pwd-length=12 --history-length=5 --complexity=on \
   --account-lockout-threshold=3 --account-lockout-duration=30 --reset-account-lockout-after=30 --min-pwd-age=0
 st domain passwordsettings pso apply StrictPSO StrictStaff
+# kinds: only complexity decides its passwords (no minimum length, age or history), for the test that compares
+# PassDesk's Samba character kinds with this DC's (server/tests/ldap_samba/samba_kinds.rs).
+st user create kinds "$USERPW" --given-name=Kim --surname=Kinds --userou='OU=Staff'
+st group add KindsOnly --groupou='OU=Staff'
+st group addmembers KindsOnly kinds
+st domain passwordsettings pso create KindsOnlyPSO 5 --min-pwd-length=0 --history-length=0 --complexity=on \
+  --min-pwd-age=0
+st domain passwordsettings pso apply KindsOnlyPSO KindsOnly
 
 # proxyAddresses (no samba-tool option): one alias for jsmith, one address shared by dup1 and dup2.
 ldbmodify -H "$DC_DIR/private/sam.ldb" >> "$DC_DIR/setup.log" 2>&1 <<LDIF

@@ -243,6 +243,21 @@ fn start() -> Result<Dc, String> {
 /// diagnostic's "data XXX" tells why: 52e wrong password, 773 must change (so the password WAS right),
 /// 775 locked, 533 disabled.
 pub async fn bind_as(sam: &str, password: &str) -> Result<(), (u32, String)> {
+    let mut ldap = ldaps().await;
+    let r = ldap
+        .simple_bind(&format!("TEST\\{sam}"), password)
+        .await
+        .unwrap();
+    let _ = ldap.unbind().await;
+    if r.rc == 0 {
+        Ok(())
+    } else {
+        Err((r.rc, r.text))
+    }
+}
+
+/// An LDAPS connection to the test DC (TLS verified with the test CA), not yet bound.
+pub async fn ldaps() -> ldap3::Ldap {
     use rustls::pki_types::{pem::PemObject, CertificateDer};
     let pem = std::fs::read(&dc().ca_file).unwrap();
     let mut roots = rustls::RootCertStore::empty();
@@ -257,18 +272,9 @@ pub async fn bind_as(sam: &str, password: &str) -> Result<(), (u32, String)> {
     .with_root_certificates(roots)
     .with_no_client_auth();
     let settings = ldap3::LdapConnSettings::new().set_config(std::sync::Arc::new(tls));
-    let (conn, mut ldap) = ldap3::LdapConnAsync::with_settings(settings, &dc().ldaps_url())
+    let (conn, ldap) = ldap3::LdapConnAsync::with_settings(settings, &dc().ldaps_url())
         .await
         .unwrap();
     ldap3::drive!(conn);
-    let r = ldap
-        .simple_bind(&format!("TEST\\{sam}"), password)
-        .await
-        .unwrap();
-    let _ = ldap.unbind().await;
-    if r.rc == 0 {
-        Ok(())
-    } else {
-        Err((r.rc, r.text))
-    }
+    ldap
 }
