@@ -605,12 +605,33 @@ timeout_secs = 10
     backend
         .wait_working(Duration::from_secs(15), "through the proxy")
         .await;
-    let proxied = std::fs::read_to_string(&proxy_log).unwrap_or_default();
-    assert!(
-        proxied.contains(&format!("CONNECT {HQ_IP}:{port}")),
-        "{proxied}"
+    let connects = || {
+        std::fs::read_to_string(&proxy_log)
+            .unwrap_or_default()
+            .matches(&format!("CONNECT {HQ_IP}:{port}"))
+            .count()
+    };
+    assert_eq!(
+        connects(),
+        1,
+        "the agent must have tunnelled through the proxy"
     );
     assert!(agent.log().contains("through a proxy"), "{}", agent.log());
+    // The same proxy from the environment (HTTPS_PROXY) instead of agent.toml.
+    drop(agent);
+    std::fs::write(&agent_toml, &pinned).unwrap();
+    agent = {
+        let mut cmd = site.command(BIN);
+        cmd.env("SITE_BIND_PW", SVC_PASSWORD)
+            .env("HTTPS_PROXY", "http://agent:s3cret@127.0.0.1:8888")
+            .args(["agent", "run", "--config"])
+            .arg(&agent_toml);
+        Proc::spawn(cmd, &dir.join("agent.log"))
+    };
+    backend
+        .wait_working(Duration::from_secs(15), "through HTTPS_PROXY")
+        .await;
+    assert_eq!(connects(), 2, "HTTPS_PROXY must be honoured");
 
     // Revocation: disconnected at once, and the credential never works again.
     let (ok, _, err) = cli(Command::new(BIN)
