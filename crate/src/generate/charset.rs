@@ -28,12 +28,15 @@ const IS_LOOKALIKE: [bool; 128] = {
 /// Longest possible alphabet: 26 + 26 + 10 + symbols.
 const MAX_ALPHABET: usize = 26 + 26 + 10 + SYMBOLS.len();
 
-/// The alphabet for one set of options. It has no character kinds of its own: the policy's
-/// classifier (the validator's) tells them, so the generator counts kinds as the validator does.
+/// The alphabet for one set of options. It has no character kinds of its own: each classifier (the
+/// validator's, `Classifier::ascii_kind`) tells them, so the generator counts kinds as the validator
+/// does. Classified at compile time: a generation call does not classify its alphabet again.
 #[derive(Debug, Clone)]
 pub(crate) struct Alphabet {
     chars: [u8; MAX_ALPHABET],
     len: usize,
+    /// Indexed by `Classifier as usize`.
+    kinds: [KindSizes; 3],
 }
 
 /// Every alphabet, built at compile time, indexed by `numbers | symbols << 1 | lookalikes << 2`.
@@ -57,6 +60,12 @@ pub(crate) struct KindSizes {
 }
 
 impl KindSizes {
+    const EMPTY: KindSizes = KindSizes {
+        sizes: [(Kind::Upper, 0); 5],
+        count: 0,
+        uncounted: 0,
+    };
+
     /// Non-empty kinds with their sizes.
     pub(crate) fn sizes(&self) -> &[(Kind, usize)] {
         &self.sizes[..self.count]
@@ -75,6 +84,7 @@ impl Alphabet {
     const EMPTY: Alphabet = Alphabet {
         chars: [0; MAX_ALPHABET],
         len: 0,
+        kinds: [KindSizes::EMPTY; 3],
     };
 
     pub(crate) fn for_options(opts: &ValidPasswordOptions) -> &'static Self {
@@ -93,7 +103,35 @@ impl Alphabet {
         if symbols {
             alphabet = alphabet.with(SYMBOLS.as_bytes(), lookalikes);
         }
+        let mut i = 0;
+        while i < Classifier::ALL.len() {
+            alphabet.kinds[i] = alphabet.classify(Classifier::ALL[i]);
+            i += 1;
+        }
         alphabet
+    }
+
+    const fn classify(&self, classifier: Classifier) -> KindSizes {
+        let mut out = KindSizes::EMPTY;
+        let mut i = 0;
+        while i < self.len {
+            match classifier.ascii_kind(self.chars[i]) {
+                None => out.uncounted += 1,
+                Some(kind) => {
+                    let mut k = 0;
+                    while k < out.count && out.sizes[k].0 as u8 != kind as u8 {
+                        k += 1;
+                    }
+                    if k == out.count {
+                        out.sizes[k] = (kind, 0);
+                        out.count += 1;
+                    }
+                    out.sizes[k].1 += 1;
+                }
+            }
+            i += 1;
+        }
+        out
     }
 
     const fn with(mut self, candidates: &[u8], lookalikes: bool) -> Self {
@@ -116,25 +154,7 @@ impl Alphabet {
 
     /// The alphabet's kinds under `classifier` (the validator's).
     pub(crate) fn kinds(&self, classifier: Classifier) -> KindSizes {
-        let mut out = KindSizes {
-            sizes: [(Kind::Upper, 0); 5],
-            count: 0,
-            uncounted: 0,
-        };
-        for &c in self.chars() {
-            let Some(kind) = classifier.kind_of(char::from(c)) else {
-                out.uncounted += 1;
-                continue;
-            };
-            match out.sizes[..out.count].iter_mut().find(|(k, _)| *k == kind) {
-                Some((_, n)) => *n += 1,
-                None => {
-                    out.sizes[out.count] = (kind, 1);
-                    out.count += 1;
-                }
-            }
-        }
-        out
+        self.kinds[classifier as usize]
     }
 }
 
@@ -149,6 +169,14 @@ mod tests {
                 let kinds = alphabet.kinds(classifier);
                 let total: usize = kinds.sizes().iter().map(|(_, n)| n).sum();
                 assert_eq!((total, kinds.uncounted()), (alphabet.chars().len(), 0));
+                for (kind, size) in kinds.sizes() {
+                    let counted = alphabet
+                        .chars()
+                        .iter()
+                        .filter(|&&c| classifier.kind_of(char::from(c)) == Some(*kind))
+                        .count();
+                    assert_eq!(counted, *size, "{classifier:?} {kind:?}");
+                }
             }
         }
         let all = &ALPHABETS[7];

@@ -47,16 +47,20 @@ impl KindSet {
 pub(crate) enum Classifier {
     /// Windows DC: Lu, Ll, ASCII digits, the 32 specials, Lo/Lm. Everything else (space, `€`, emoji,
     /// non-ASCII digits, marks, Lt) counts for nothing.
-    Windows,
+    Windows = 0,
     /// Samba's `check_password_quality`: ASCII as Windows; any other character is upper when Samba's
     /// lowercase table changes it, lower when its uppercase table does, else the 5th "unicode" kind
     /// (currency signs, emoji, CJK, non-ASCII digits, `ß`, `ǅ`).
-    Samba,
+    Samba = 1,
     /// Entra: ASCII only; the blank space counts as a symbol.
-    Entra,
+    Entra = 2,
 }
 
 impl Classifier {
+    /// Every classifier, in discriminant order.
+    pub(crate) const ALL: [Classifier; 3] =
+        [Classifier::Windows, Classifier::Samba, Classifier::Entra];
+
     /// How many kinds the profile has.
     pub(crate) fn kinds(self) -> u32 {
         match self {
@@ -68,10 +72,7 @@ impl Classifier {
     /// The kind `c` counts as, or `None` when it counts for none.
     pub(crate) fn kind_of(self, c: char) -> Option<Kind> {
         if c.is_ascii() {
-            return match (c, self) {
-                (' ', Classifier::Entra) => Some(Kind::Symbol),
-                _ => ascii_kind(c),
-            };
+            return self.ascii_kind(c as u8);
         }
         match self {
             Classifier::Windows => match letter(c)? {
@@ -89,6 +90,21 @@ impl Classifier {
         }
     }
 
+    /// The kind of an ASCII character, the same for every profile but Entra's space: letters, digits
+    /// and the 32 punctuation characters Windows and Samba call "special" (space and control
+    /// characters count for nothing). `const`, so the generator's alphabets are classified at
+    /// compile time by this same code.
+    pub(crate) const fn ascii_kind(self, c: u8) -> Option<Kind> {
+        match (c, self) {
+            (b' ', Classifier::Entra) => Some(Kind::Symbol),
+            (b'A'..=b'Z', _) => Some(Kind::Upper),
+            (b'a'..=b'z', _) => Some(Kind::Lower),
+            (b'0'..=b'9', _) => Some(Kind::Digit),
+            _ if c.is_ascii_punctuation() => Some(Kind::Symbol),
+            _ => None,
+        }
+    }
+
     /// Kinds of a whole password.
     pub(crate) fn kinds_of(self, password: &str) -> KindSet {
         let mut set = KindSet::default();
@@ -96,18 +112,6 @@ impl Classifier {
             set.insert(kind);
         }
         set
-    }
-}
-
-/// ASCII, the same for every profile: letters, digits and the 32 punctuation characters Windows and
-/// Samba call "special" (space and control characters count for nothing).
-fn ascii_kind(c: char) -> Option<Kind> {
-    match c {
-        'A'..='Z' => Some(Kind::Upper),
-        'a'..='z' => Some(Kind::Lower),
-        '0'..='9' => Some(Kind::Digit),
-        c if c.is_ascii_punctuation() => Some(Kind::Symbol),
-        _ => None,
     }
 }
 
