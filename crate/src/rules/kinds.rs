@@ -70,10 +70,17 @@ impl Classifier {
     }
 
     /// The kind `c` counts as, or `None` when it counts for none.
+    #[inline]
     pub(crate) fn kind_of(self, c: char) -> Option<Kind> {
         if c.is_ascii() {
-            return self.ascii_kind(c as u8);
+            // One load per keystroke character: the table is `ascii_kind`, built at compile time.
+            ASCII_KINDS[self as usize][c as usize]
+        } else {
+            self.non_ascii_kind(c)
         }
+    }
+
+    fn non_ascii_kind(self, c: char) -> Option<Kind> {
         match self {
             Classifier::Windows => match letter(c)? {
                 Letter::Upper => Some(Kind::Upper),
@@ -114,6 +121,21 @@ impl Classifier {
         set
     }
 }
+
+/// `ascii_kind` of every ASCII character, per classifier.
+static ASCII_KINDS: [[Option<Kind>; 128]; 3] = {
+    let mut table = [[None; 128]; 3];
+    let mut p = 0;
+    while p < Classifier::ALL.len() {
+        let mut c = 0;
+        while c < 128 {
+            table[p][c] = Classifier::ALL[p].ascii_kind(c as u8);
+            c += 1;
+        }
+        p += 1;
+    }
+    table
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum SambaCase {
