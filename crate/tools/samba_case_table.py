@@ -15,6 +15,7 @@ Needs the samba package (libsamba-util.so.0); `make samba-case-table` runs it.
 """
 import ctypes
 import pathlib
+import shutil
 import subprocess
 import sys
 
@@ -35,7 +36,8 @@ def load():
 
 
 def samba_version():
-    out = subprocess.run(["samba", "--version"], capture_output=True, text=True, check=True)
+    samba = shutil.which("samba") or "/usr/sbin/samba"  # sbin may be missing from a user's PATH
+    out = subprocess.run([samba, "--version"], capture_output=True, text=True, check=True)
     return out.stdout.strip()
 
 
