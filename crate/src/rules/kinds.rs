@@ -188,7 +188,7 @@ mod tests {
         assert_eq!(s.kind_of('Ж'), Some(Kind::Upper));
         assert_eq!(s.kind_of('ж'), Some(Kind::Lower));
         assert_eq!(s.kind_of(' '), None);
-        // Cased for Unicode, not for Samba's tables (issue #11).
+        // Cased for Unicode, not for Samba's tables (docs/policy.md §2).
         for c in ['ß', 'ŉ', 'ǅ', 'İ', 'ı', 'Ⴀ', 'ẞ', '𐐀'] {
             assert_eq!(s.kind_of(c), Some(Kind::OtherAlpha), "{c}");
         }

@@ -1,6 +1,6 @@
 //! PassDesk's `dc: samba` complexity verdict against the real Samba DC's, on a seeded corpus: for every
 //! BMP block with letters, passwords built from its letters; plus emoji, non-ASCII digits and the letters
-//! issue #11 names. The fixture user `kinds` has a PSO with no minimum length, age or history
+//! Unicode and Samba case differently (`ß`, `ǅ`, `İ`, ...). The fixture user `kinds` has a PSO with no minimum length, age or history
 //! (tests/samba/provision-dc.sh), so the DC's verdict on each admin reset is its complexity check alone.
 use std::collections::HashSet;
 
@@ -97,7 +97,7 @@ fn corpus() -> Vec<(String, String)> {
         let digit = char::from_u32(zero + rng.below(10) as u32).unwrap();
         probe(&mut out, "digit", digit);
     }
-    // Where Unicode's case and Samba's tables differ (issue #11), and astral letters.
+    // Where Unicode's case and Samba's tables differ, and astral letters.
     for c in [
         'ß', 'ŉ', 'ǅ', 'ǈ', 'ǋ', 'ǲ', 'İ', 'ı', 'ſ', 'ẞ', 'Ⴀ', 'ꙁ', '𐐀', '𐐨',
     ] {
