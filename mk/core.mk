@@ -45,7 +45,7 @@ test-wasm-browser: setup-rust setup-apt
 	CHROMEDRIVER=$(CHROMEDRIVER) cargo test -p passdesk-core --target $(WASM_TARGET) --features wasm --test wasm_browser
 
 test-wasm-pkg: wasm
-	node --test tests/wasm/
+	node --test tests/wasm/package.test.mjs
 
 wasm-size: wasm
 	@gz=$$(gzip -9c $(WASM_BG) | wc -c); \

@@ -34,7 +34,7 @@ extension-lint:
 ## (playwright-core) and Firefox ESR (puppeteer-core over BiDi) against the real backend:
 ## `passdesk demo` started by the tests themselves, the demo flavour of the extension loaded.
 test-extension: extension setup-apt
-	node --test --test-reporter=spec tests/e2e/unit/
+	node --test --test-reporter=spec tests/e2e/unit/*.test.mjs
 	cargo build -p passdesk-server --bin passdesk
 	PASSDESK_BIN=$(CURDIR)/$(PASSDESK_DEBUG_BIN) PASSDESK_DIST=$(CURDIR)/dist/demo \
 	  node --test --test-concurrency=1 --test-reporter=spec tests/e2e/chromium.test.mjs tests/e2e/firefox.test.mjs

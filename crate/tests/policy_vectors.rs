@@ -165,6 +165,49 @@ fn messages_never_echo_the_password() {
                 v.rule.as_str(),
                 v.message
             );
+            // And a quoted part is one of those terms or names, never a slice of the password.
+            let known = known_words(&case.expected);
+            for quoted in v.message.split('"').skip(1).step_by(2) {
+                assert!(
+                    known.contains(&quoted.to_lowercase()),
+                    "vector #{} {}: {:?} is no term or name of this case ({})",
+                    case.id,
+                    v.rule.as_str(),
+                    quoted,
+                    v.message
+                );
+            }
         }
     }
+}
+
+/// Every word a message may quote for this vector (lower case): the list terms, the policy's
+/// custom terms and tenant, the account's names and the tokens of its display name.
+fn known_words(vector: &Value) -> std::collections::HashSet<String> {
+    let doc: Value = serde_json::from_str(VECTORS).unwrap();
+    let mut words: Vec<String> = Vec::new();
+    let strings = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+            .unwrap_or_default()
+    };
+    words.extend(strings(&doc["global_terms"]));
+    let policy = &doc["policies"][vector["policy"].as_str().unwrap()];
+    words.extend(strings(&policy["custom_terms"]));
+    words.extend(strings(&policy["blocklist"]));
+    if let Some(t) = policy["tenant_name"].as_str() {
+        words.push(t.to_string());
+    }
+    for field in ["sam_account_name", "given_name", "surname", "upn", "display_name"] {
+        if let Some(name) = vector["account"][field].as_str() {
+            words.push(name.to_string());
+            // The AD display-name delimiters (docs/policy.md).
+            words.extend(
+                name.split(|c: char| ",.-_# \t".contains(c))
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string),
+            );
+        }
+    }
+    words.into_iter().map(|w| w.to_lowercase()).collect()
 }

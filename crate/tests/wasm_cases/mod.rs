@@ -57,6 +57,9 @@ fn policies() -> Vec<Value> {
         json!({"kind":"entra","custom_terms":["contoso","fabrikam"],"global_list":true,"tenant_name":"Contoso"}),
         json!({"kind":"entra","custom_terms":[],"global_list":false,"tenant_name":null}),
         json!({"kind":"nist","min_length":15,"blocklist":["correcthorsebatterystaple"]}),
+        // Compatibility forms: the wasm build normalises with String.prototype.normalize('NFKC'),
+        // the native one with its own tables; both must agree.
+        json!({"kind":"nist","min_length":8,"blocklist":["password123","financial","cafébistro","ｑｗｅｒｔｙ１２３"]}),
     ]
 }
 
@@ -64,6 +67,8 @@ const PASSWORDS: &[&str] = &[
     "", "a", "password", "Password1", "jsmith2024!", "John.Smith99", "Contoso2024!", "P@ssw0rd",
     "correct horse battery staple", "CorrectHorseBatteryStaple", "Zq7#vL2!pX9m", "Ünïcödé-Pass1",
     "emoji🔑Key9!", "tab\tinside1A", "        ", "Fabr1kam!!xyz",
+    "ｐａｓｓｗｏｒｄ１２３", "PASSWORD123", "ﬁnancial", "café\u{301}bistro", "cafe\u{301}bistro",
+    "qwerty123", "①②③④⑤⑥⑦⑧", "Ⅻ-roman-numeral",
 ];
 
 /// Every (policy, password) pair: the object JS receives equals the native verdict's JSON —
@@ -90,7 +95,9 @@ fn verdict_objects_equal_native_json() {
 fn nulls_are_null_not_undefined() {
     let v = JsValidator::new(policy(&ad()), None).unwrap();
     let verdict: JsValue = v.validate(JsValue::from_str("abc")).unwrap().into();
-    assert!(get(&verdict, "uncertain").is_null() || get(&verdict, "uncertain").is_string());
+    let native = Validator::new(&serde_json::from_value(ad()).unwrap(), &Account::default()).unwrap();
+    assert_eq!(native.validate("abc").uncertain, None, "the AD policy is certain about \"abc\"");
+    assert!(get(&verdict, "uncertain").is_null(), "null, not undefined");
     let violations: Array = get(&verdict, "violations").dyn_into().expect("violations is an Array");
     assert!(violations.length() > 0, "\"abc\" breaks the AD policy");
     for viol in violations.iter() {
@@ -182,7 +189,14 @@ fn generated_passphrases_follow_options() {
         js(&json!({"words":5,"word_size":"short","separator":"+","capitalize":true})).unchecked_into();
     let g: JsValue = wasm::generate_passphrase(Some(opts), Some(policy(&ad())), account(&john())).unwrap().into();
     let pw = get(&g, "password").as_string().unwrap();
-    assert!(pw.split('+').count() >= 5, "five words joined by '+'");
+    let words: Vec<&str> = pw.split('+').collect();
+    assert_eq!(words.len(), 5, "five words joined by '+', no digits asked for: {pw}");
+    for w in &words {
+        let mut chars = w.chars();
+        assert!(chars.next().is_some_and(|c| c.is_ascii_uppercase()), "capitalised: {w}");
+        // The EFF short list has one hyphenated word (yo-yo).
+        assert!(chars.all(|c| c.is_ascii_lowercase() || c == '-'), "a word, nothing else: {w}");
+    }
     let verdict: JsValue = wasm::validate_once(JsValue::from_str(&pw), policy(&ad()), account(&john())).unwrap().into();
     assert_eq!(get(&verdict, "ok").as_bool(), Some(true));
     // No options: the documented defaults (4 long words joined by '-').

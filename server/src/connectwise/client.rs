@@ -36,6 +36,7 @@ pub fn default_api_version() -> String {
 
 /// `[connectwise]` in the config file.
 #[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ConnectWiseConfig {
     /// API root, e.g. `https://api-na.myconnectwise.net/v4_6_release/apis/3.0` (https unless loopback).
     pub base_url: String,

@@ -71,6 +71,25 @@ export async function typePassword(frame, password) {
   await frame.type('#password', password);
 }
 
+/** What the panel shows, for a failure message: which sections are open, ready state, status. */
+export function panelState(frame) {
+  return frame.evaluate(() => JSON.stringify({
+    ready: document.body.dataset.ready,
+    resetArea: !document.getElementById('reset-area').hidden,
+    resetSection: !document.getElementById('reset-section').hidden,
+    generateSection: !document.getElementById('generate-section').hidden,
+    status: document.getElementById('status').textContent,
+  })).catch((e) => `unreadable: ${e}`);
+}
+
+/** Opens the generator (its toggle is a real click; a section already open stays open). */
+export async function openGenerateSection(frame) {
+  if (await frame.evaluate(() => document.getElementById('generate-section').hidden)) await frame.click('#generate-toggle');
+  await waitFor(frame, () => !document.getElementById('generate-section').hidden, undefined, { what: 'generator open' }).catch(async (e) => {
+    throw new Error(`${e.message}; panel: ${await panelState(frame)}`, { cause: e });
+  });
+}
+
 export async function openResetSection(frame) {
   if (await frame.evaluate(() => document.getElementById('reset-section').hidden)) await frame.click('#reset-toggle');
   await waitFor(frame, () => !document.getElementById('reset-section').hidden, undefined, { what: 'reset section open' });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startDemo, pageUrls } from './demo.mjs';
 import { createServer } from 'node:http';
-import { sleep, poll, hostPanels, openResetSection, panelFrame, panelFrames, refusedPanel, rules, sendAsPanel, stolenNonce, text, typePassword, waitFor, waitPanelReady } from './panel.mjs';
+import { sleep, poll, hostPanels, openGenerateSection, openResetSection, panelState, panelFrame, panelFrames, refusedPanel, rules, sendAsPanel, stolenNonce, text, typePassword, waitFor, waitPanelReady } from './panel.mjs';
 
 /** A name the browsers resolve to 127.0.0.1 (see the drivers), standing in for an on-premise server. */
 export const ONPREM_HOST = 'cw.onprem.test';
@@ -41,8 +41,10 @@ async function generatedOn(page, url, ticket) {
   const frame = await panelFrame(page, ticket);
   await waitPanelReady(frame);
   await openResetSection(frame);
-  await frame.click('#generate-toggle');
-  await frame.click('#generate');
+  await openGenerateSection(frame);
+  await frame.click('#generate', { timeout: 10_000 }).catch(async (e) => {
+    throw new Error(`Generate not clickable; panel: ${await panelState(frame)}`, { cause: e });
+  });
   const password = await waitFor(frame, () => document.getElementById('password').value, undefined, { what: 'generated password' });
   return { frame, password };
 }

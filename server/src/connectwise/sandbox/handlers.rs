@@ -435,6 +435,12 @@ async fn post_note(
         ));
     }
     let flag = |k: &str| req.get(k).and_then(Value::as_bool).unwrap_or(false);
+    // ConnectWise e-mails the ticket's contact unless the note says not to: an omitted
+    // processNotifications is true there, so a client that drops the field is caught here too.
+    let notify = req
+        .get("processNotifications")
+        .and_then(Value::as_bool)
+        .unwrap_or(true);
 
     let mut st = sb.lock();
     if !st.tickets.contains_key(&(kind_key(kind), id)) {
@@ -449,7 +455,7 @@ async fn post_note(
         "internalAnalysisFlag": flag("internalAnalysisFlag"),
         "resolutionFlag": flag("resolutionFlag"),
         "issueFlag": flag("issueFlag"),
-        "processNotifications": flag("processNotifications"),
+        "processNotifications": notify,
         "internalFlag": flag("internalAnalysisFlag"), "externalFlag": flag("detailDescriptionFlag"),
         "member": {"id": 1, "identifier": "APIMember", "name": "API Member"},
         "dateCreated": now, "createdBy": "APIMember",
