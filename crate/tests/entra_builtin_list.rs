@@ -15,7 +15,8 @@ fn entra(global_list: bool) -> Validator {
 }
 
 /// Passwords that pass every Entra shape rule but are built on a listed word.
-const BUILT_ON_LISTED_WORDS: [&str; 4] = ["P@ssw0rd1!x", "Welcome2024!", "Qwerty!12", "Summer#2024"];
+const BUILT_ON_LISTED_WORDS: [&str; 4] =
+    ["P@ssw0rd1!x", "Welcome2024!", "Qwerty!12", "Summer#2024"];
 
 #[test]
 fn the_built_in_list_bans_common_words() {
@@ -58,9 +59,13 @@ fn the_list_is_well_formed() {
     let mut seen: HashMap<String, &str> = HashMap::new();
     for term in &terms {
         let len = term.chars().count();
-        assert!((4..=16).contains(&len), "{term:?} has {len} characters (Entra: 4 to 16)");
         assert!(
-            term.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()),
+            (4..=16).contains(&len),
+            "{term:?} has {len} characters (Entra: 4 to 16)"
+        );
+        assert!(
+            term.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()),
             "{term:?}: only ASCII lower-case letters and digits"
         );
         if let Some(first) = seen.insert(entra_normal_form(term), term) {

@@ -30,20 +30,21 @@ use serde_json::{json, Value};
 use support::samba::{self, bind_as, BASE_DN, SVC_PASSWORD, USER_PASSWORD};
 
 use support::samba_tickets::{
-    seeded_sandbox, COMPANY, TECHNICIAN, T_DADMIN, T_JLOCKED, T_JSMITH, T_JSTRICT, T_PGONE,
+    seeded_sandbox, COMPANY, TECHNICIAN, T_DADMIN, T_DANA, T_JLOCKED, T_JREFUSE, T_JSMITH,
+    T_JSTRICT, T_PGONE,
 };
 
 const DOMAIN_ADMINS: &str = "CN=Domain Admins,CN=Users,DC=test,DC=lan";
 
 /// The `[[directories]]` entry an operator would write for this DC (TOML, parsed by the real config code).
-fn directory_toml(ca_file: &Path) -> String {
+fn directory_toml(ca_file: &Path, service_account: &str) -> String {
     format!(
         r#"
 kind = "ldap"
 name = "test-samba"
 companies = ["{COMPANY}"]
 url = "{url}"
-bind_dn = 'TEST\svc-reset'
+bind_dn = 'TEST\{service_account}'
 bind_password = "{SVC_PASSWORD}"
 base_dn = "{BASE_DN}"
 dc = "samba"
@@ -68,6 +69,12 @@ struct Backend {
 
 impl Backend {
     async fn start() -> Self {
+        Self::bound_as("svc-reset").await
+    }
+
+    /// The backend with its directory bound as `service_account` (svc-reset has the delegated
+    /// rights, svc-limited none: tests/samba/provision-dc.sh).
+    async fn bound_as(service_account: &str) -> Self {
         let dc = samba::dc();
         let tmp = tempfile::tempdir().unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -84,7 +91,8 @@ impl Backend {
             api_version: passdesk_server::connectwise::client::default_api_version(),
         })
         .unwrap_or_else(|e| panic!("connectwise client: {e}"));
-        let entry: DirectoryConfig = toml::from_str(&directory_toml(&dc.ca_file)).unwrap();
+        let entry: DirectoryConfig =
+            toml::from_str(&directory_toml(&dc.ca_file, service_account)).unwrap();
         let agents = AgentHub::new(HubSettings::default());
         let directories = build_directories(&[entry], &agents).unwrap();
         let store = Store::open(&tmp.path().join("passdesk.db").to_string_lossy())
@@ -434,6 +442,94 @@ async fn disabled_and_privileged_accounts_are_blocked() {
         .await
         .expect("dadmin's password is unchanged");
     assert!(b.audit("").await.is_empty());
+    b.shutdown().await;
+}
+
+/// The guard against resetting the wrong person: an address on two accounts resets neither.
+#[tokio::test]
+async fn an_address_on_two_accounts_blocks_reset_and_unlock_of_both() {
+    let b = Backend::start().await;
+    let ctx = b.context(T_DANA).await;
+    assert_eq!(problem_codes(&ctx), ["MULTIPLE_ACCOUNTS"], "{ctx}");
+    assert_eq!(ctx["can_reset"], false);
+    assert_eq!(ctx["can_unlock"], false);
+    assert!(ctx["account"].is_null(), "no account is picked: {ctx}");
+
+    let (status, body) = b.reset(T_DANA, "Qz7#samba-Twice", false, "k-dana").await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["error"]["code"], "RESET_BLOCKED");
+    assert_eq!(body["error"]["problems"][0]["code"], "MULTIPLE_ACCOUNTS");
+    let (status, body) = b
+        .post(&format!("/api/v1/tickets/{T_DANA}/unlock"), json!({}))
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("RESET_BLOCKED")),
+        "{body}"
+    );
+    for sam in ["dup1", "dup2"] {
+        bind_as(sam, USER_PASSWORD)
+            .await
+            .unwrap_or_else(|e| panic!("{sam}'s password changed: {e:?}"));
+    }
+    assert!(
+        b.audit("").await.is_empty(),
+        "a blocked request is not audited"
+    );
+    assert!(b.sandbox.notes(TicketKind::Service, T_DANA).is_empty());
+    b.shutdown().await;
+}
+
+/// A service account without the reset right: the DC's refusal is a 403 with its code, audited as
+/// an error, and the key is used up (the directory saw the request: its answer is replayed).
+#[tokio::test]
+async fn a_service_account_without_the_right_answers_403_and_audits_an_error() {
+    let b = Backend::bound_as("svc-limited").await;
+    let ctx = b.context(T_JREFUSE).await;
+    assert_eq!(ctx["account"]["sam_account_name"], "jrefuse", "{ctx}");
+    assert_eq!(ctx["can_reset"], true, "{ctx}");
+
+    let (status, body) = b
+        .reset(T_JREFUSE, "Qz7#samba-Denied", true, "k-denied")
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(body["error"]["code"], "DIRECTORY_ACCESS_DENIED");
+    let code = body["error"]["directory_code"].as_str().unwrap_or_default();
+    assert!(code.starts_with("LDAP 50"), "{body}");
+    assert!(body.get("replayed").is_none(), "{body}");
+
+    let (status, again) = b
+        .reset(T_JREFUSE, "Qz7#samba-Denied", true, "k-denied")
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{again}");
+    assert_eq!(again["error"]["code"], "DIRECTORY_ACCESS_DENIED");
+    assert_eq!(again["replayed"], true, "{again}");
+
+    let audit = b.audit("").await;
+    assert_eq!(
+        audit.len(),
+        1,
+        "one request reached the directory: {audit:?}"
+    );
+    assert_eq!(audit[0]["action"], "reset");
+    assert_eq!(audit[0]["result"], "error");
+    assert_eq!(audit[0]["account"], "jrefuse");
+    assert!(
+        audit[0]["directory_code"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("LDAP 50"),
+        "{audit:?}"
+    );
+
+    let (status, body) = b
+        .post(&format!("/api/v1/tickets/{T_JREFUSE}/unlock"), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(body["error"]["code"], "DIRECTORY_ACCESS_DENIED");
+    bind_as("jrefuse", USER_PASSWORD)
+        .await
+        .expect("jrefuse's password is unchanged");
     b.shutdown().await;
 }
 

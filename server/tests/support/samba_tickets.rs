@@ -16,6 +16,9 @@ pub const T_JSTRICT: u64 = 3002;
 pub const T_PGONE: u64 = 3003;
 pub const T_JLOCKED: u64 = 3004;
 pub const T_DADMIN: u64 = 3005;
+/// Dana's contact address is on two DC accounts (dup1 and dup2: proxyAddresses).
+pub const T_DANA: u64 = 3006;
+pub const T_JREFUSE: u64 = 3007;
 
 /// The ConnectWise data: one company, a contact per fixture user whose e-mail is the user's `mail`.
 pub fn seeded_sandbox() -> Sandbox {
@@ -27,6 +30,8 @@ pub fn seeded_sandbox() -> Sandbox {
         (T_PGONE, 43, "Pat", "Gone", "pat.gone@test.lan"),
         (T_JLOCKED, 44, "Lola", "Locked", "lola.locked@test.lan"),
         (T_DADMIN, 45, "Dom", "Admin", "dom.admin@test.lan"),
+        (T_DANA, 46, "Dana", "Shared", "dana@shared.test.lan"),
+        (T_JREFUSE, 47, "Rita", "Refuse", "rita.refuse@test.lan"),
     ];
     for (ticket, contact, first, last, mail) in people {
         s.add_contact(SandboxContact::new(contact, first, last, COMPANY_ID).email(mail, true));
