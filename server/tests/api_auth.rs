@@ -2,7 +2,7 @@
 mod api_common;
 
 use api_common::{read, TestApp};
-use passdesk_server::{http::PROTECTED_ROUTES, store::tokens};
+use passdesk_server::store::tokens;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -27,20 +27,50 @@ async fn call(
     read(req.send().await.unwrap()).await
 }
 
-#[tokio::test]
-async fn the_route_list_covers_every_protected_route() {
-    let paths: Vec<&str> = PROTECTED_ROUTES.iter().map(|(_, p)| *p).collect();
-    for expected in [
-        "/api/v1/me",
-        "/api/v1/tickets/1001/context",
-        "/api/v1/tickets/1001/reset",
-        "/api/v1/tickets/1001/unlock",
-        "/api/v1/audit",
-    ] {
-        assert!(
-            paths.contains(&expected),
-            "{expected} missing from PROTECTED_ROUTES"
-        );
+/// Every route that needs a technician token, written out here (not taken from the code under
+/// test), as (method, path with `1001` for `{id}`).
+const PROTECTED_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/api/v1/me"),
+    ("GET", "/api/v1/tickets/1001/context"),
+    ("POST", "/api/v1/tickets/1001/reset"),
+    ("POST", "/api/v1/tickets/1001/unlock"),
+    ("GET", "/api/v1/audit"),
+    ("GET", "/api/v1/agents"),
+];
+
+/// Routes that take no technician token: the health check and the site agents' own endpoints
+/// (they authenticate with an enrolment code or the agent's credential: tests/agent_protocol.rs).
+const PUBLIC_ROUTES: &[&str] = &[
+    "\"/api/v1/health\"",
+    "crate::agent::protocol::JOIN_PATH",
+    "crate::agent::protocol::CONNECT_PATH",
+];
+
+/// The first argument of every `.route(` in the router's source.
+fn routes_in_the_router() -> Vec<String> {
+    let source = include_str!("../src/http/mod.rs");
+    source
+        .split(".route(")
+        .skip(1)
+        .map(|rest| rest.split(',').next().unwrap().trim().to_string())
+        .collect()
+}
+
+/// A route added to the router but not to the lists above would never be tested for 401.
+#[test]
+fn every_route_of_the_router_is_in_a_list_of_this_test() {
+    let routes = routes_in_the_router();
+    assert!(routes.len() >= PROTECTED_ROUTES.len() + PUBLIC_ROUTES.len(), "{routes:?}");
+    for route in &routes {
+        let known = PUBLIC_ROUTES.contains(&route.as_str())
+            || PROTECTED_ROUTES
+                .iter()
+                .any(|(_, p)| format!("\"{}\"", p.replace("1001", "{id}")) == *route);
+        assert!(known, "{route} is in the router but not in PROTECTED_ROUTES or PUBLIC_ROUTES");
+    }
+    for (_, path) in PROTECTED_ROUTES {
+        let quoted = format!("\"{}\"", path.replace("1001", "{id}"));
+        assert!(routes.contains(&quoted), "{path} is no longer in the router");
     }
 }
 
@@ -80,8 +110,17 @@ async fn every_route_refuses_missing_wrong_and_revoked_tokens() {
             );
         }
     }
-    // Nothing was reset or audited by all those calls.
+    // Nothing was reset, unlocked or audited by all those calls.
     assert!(app.demo.directory.resets().is_empty());
+    assert!(app.audit("").await.is_empty(), "a refused call is not audited");
+    assert_eq!(
+        app.demo
+            .directory
+            .account_by_sam("mjoneil")
+            .map(|a| a.locked),
+        Some(true),
+        "mjoneil is still locked"
+    );
     // And the valid token works on the same routes.
     let (status, body) = app.get("/api/v1/me").await;
     assert_eq!(status, StatusCode::OK);
@@ -272,5 +311,102 @@ fn the_openapi_document_lists_every_route() {
             spec.contains(&format!("\n  {route}:\n")),
             "{route} missing from openapi.yaml"
         );
+    }
+}
+
+/// Every error code the API can answer, and every problem code of a context. The match below does
+/// not compile when a variant is added, so the new code cannot skip the docs check.
+fn every_code() -> Vec<String> {
+    use passdesk_server::http::error::ErrorCode as E;
+    use passdesk_server::reset::context::ProblemCode as P;
+    fn listed(e: E) {
+        match e {
+            E::Unauthorized
+            | E::BadRequest
+            | E::PayloadTooLarge
+            | E::NotFound
+            | E::Internal
+            | E::TicketNotFound
+            | E::ConnectwiseUnavailable
+            | E::ResetBlocked
+            | E::PolicyViolation
+            | E::DirectoryRefused
+            | E::DirectoryAccessDenied
+            | E::DirectoryUnavailable
+            | E::DirectoryError
+            | E::ResetInProgress
+            | E::ResetInterrupted
+            | E::IdempotencyKeyReused
+            | E::EnrolmentCodeUnknown
+            | E::EnrolmentCodeUsed
+            | E::EnrolmentCodeExpired
+            | E::AgentUnauthorized => {}
+        }
+    }
+    fn problem(p: P) {
+        match p {
+            P::NoContact
+            | P::NoEmail
+            | P::NoDirectory
+            | P::NoAccount
+            | P::MultipleAccounts
+            | P::AccountDisabled
+            | P::PrivilegedAccount
+            | P::DirectoryUnavailable => {}
+        }
+    }
+    let errors = [
+        E::Unauthorized,
+        E::BadRequest,
+        E::PayloadTooLarge,
+        E::NotFound,
+        E::Internal,
+        E::TicketNotFound,
+        E::ConnectwiseUnavailable,
+        E::ResetBlocked,
+        E::PolicyViolation,
+        E::DirectoryRefused,
+        E::DirectoryAccessDenied,
+        E::DirectoryUnavailable,
+        E::DirectoryError,
+        E::ResetInProgress,
+        E::ResetInterrupted,
+        E::IdempotencyKeyReused,
+        E::EnrolmentCodeUnknown,
+        E::EnrolmentCodeUsed,
+        E::EnrolmentCodeExpired,
+        E::AgentUnauthorized,
+    ];
+    let problems = [
+        P::NoContact,
+        P::NoEmail,
+        P::NoDirectory,
+        P::NoAccount,
+        P::MultipleAccounts,
+        P::AccountDisabled,
+        P::PrivilegedAccount,
+        P::DirectoryUnavailable,
+    ];
+    errors.iter().for_each(|e| listed(*e));
+    problems.iter().for_each(|p| problem(*p));
+    let mut codes: Vec<String> = errors
+        .iter()
+        .map(|e| serde_json::to_value(e).unwrap().as_str().unwrap().to_string())
+        .collect();
+    codes.extend(
+        problems
+            .iter()
+            .map(|p| serde_json::to_value(p).unwrap().as_str().unwrap().to_string()),
+    );
+    codes
+}
+
+#[test]
+fn every_error_and_problem_code_is_in_the_openapi_document_and_the_api_docs() {
+    let spec = include_str!("../openapi.yaml");
+    let docs = include_str!("../../docs/api.md");
+    for code in every_code() {
+        assert!(spec.contains(&code), "{code} missing from server/openapi.yaml");
+        assert!(docs.contains(&code), "{code} missing from docs/api.md");
     }
 }

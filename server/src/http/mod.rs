@@ -36,17 +36,6 @@ pub const BODY_LIMIT_BYTES: usize = 16 * 1024;
 /// What every handler gets.
 pub type AppState = Arc<Services>;
 
-/// Every route that needs a technician token, as (method, path with `1001` for `{id}`), so tests
-/// can check each one answers 401 without a valid token.
-pub const PROTECTED_ROUTES: &[(&str, &str)] = &[
-    ("GET", "/api/v1/me"),
-    ("GET", "/api/v1/tickets/1001/context"),
-    ("POST", "/api/v1/tickets/1001/reset"),
-    ("POST", "/api/v1/tickets/1001/unlock"),
-    ("GET", "/api/v1/audit"),
-    ("GET", "/api/v1/agents"),
-];
-
 /// The whole API as an axum router.
 pub fn app(state: AppState) -> Router {
     let protected = Router::new()
