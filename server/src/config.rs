@@ -106,19 +106,60 @@ fn default_note_text() -> String {
     DEFAULT_NOTE_TEXT.to_string()
 }
 
-/// One `[[directories]]` entry: `kind`, the connector's own keys, and `companies`.
+/// One `[[directories]]` entry: `kind`, the connector's own keys, and `companies`. Read in two
+/// steps so the connector's keys are checked strictly: a typo such as `privileged_group` is an
+/// error naming the key, never silently ignored (serde cannot combine `flatten` with
+/// `deny_unknown_fields`).
 #[derive(Debug, Deserialize)]
+#[serde(try_from = "RawDirectoryConfig")]
 pub struct DirectoryConfig {
     /// ConnectWise company identifiers (e.g. `Contoso`) whose tickets use this directory.
     pub companies: Vec<String>,
     /// The connector and its settings.
-    #[serde(flatten)]
     pub connector: ConnectorConfig,
 }
 
-/// `kind = "ldap" | "graph" | "agent" | "sandbox"`.
-#[derive(Debug, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+/// `[[directories]]` as written: the shared keys, and the rest for the connector of `kind`.
+#[derive(Deserialize)]
+struct RawDirectoryConfig {
+    companies: Vec<String>,
+    kind: DirectoryKind,
+    #[serde(flatten)]
+    connector: toml::Table,
+}
+
+impl TryFrom<RawDirectoryConfig> for DirectoryConfig {
+    type Error = String;
+
+    fn try_from(raw: RawDirectoryConfig) -> Result<Self, String> {
+        let keys = toml::Value::Table(raw.connector);
+        let name = keys
+            .get("name")
+            .and_then(toml::Value::as_str)
+            .unwrap_or("(no name)")
+            .to_string();
+        let strict = |e: toml::de::Error| {
+            format!(
+                "[[directories]] {name} (kind = {}): {}",
+                serde_json::to_string(&raw.kind).unwrap_or_default(),
+                e.message()
+            )
+        };
+        let connector = match raw.kind {
+            DirectoryKind::Ldap => ConnectorConfig::Ldap(keys.try_into().map_err(strict)?),
+            DirectoryKind::Graph => ConnectorConfig::Graph(keys.try_into().map_err(strict)?),
+            DirectoryKind::Agent => ConnectorConfig::Agent(keys.try_into().map_err(strict)?),
+            DirectoryKind::Sandbox => ConnectorConfig::Sandbox(keys.try_into().map_err(strict)?),
+        };
+        Ok(Self {
+            companies: raw.companies,
+            connector,
+        })
+    }
+}
+
+/// The connector of a `[[directories]]` entry, by its `kind`.
+#[derive(Debug)]
 pub enum ConnectorConfig {
     /// Active Directory / Samba over LDAPS or StartTLS.
     Ldap(LdapDirectoryConfig),
@@ -264,4 +305,59 @@ pub fn build_directories(
 /// Default config path for `--config`.
 pub fn default_config_path() -> PathBuf {
     PathBuf::from("passdesk.toml")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = include_str!("../../config.example.toml");
+
+    fn parse(text: &str) -> Result<Config, String> {
+        toml::from_str::<Config>(text).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn the_example_parses_with_every_kind() {
+        let config = parse(EXAMPLE).expect("config.example.toml is valid");
+        let kinds: Vec<&str> = config
+            .directories
+            .iter()
+            .map(|d| match d.connector {
+                ConnectorConfig::Ldap(_) => "ldap",
+                ConnectorConfig::Graph(_) => "graph",
+                ConnectorConfig::Agent(_) => "agent",
+                ConnectorConfig::Sandbox(_) => "sandbox",
+            })
+            .collect();
+        assert_eq!(kinds, ["ldap", "graph", "sandbox", "agent"]);
+    }
+
+    /// One typo per section: the error names the key (and the directory), nothing is ignored.
+    #[test]
+    fn a_misspelt_key_is_an_error_that_names_it() {
+        let cases = [
+            ("privileged_groups =", "privileged_group =", "privileged_group", "contoso-ad"),
+            ("assumed_policy =", "assumed_polcy =", "assumed_polcy", "contoso-ad"),
+            ("custom_terms =", "custom_term =", "custom_term", "fabrikam-m365"),
+            ("private_key_env =", "privat_key_env =", "privat_key_env", "unknown field"),
+        ];
+        for (from, to, key, place) in cases {
+            assert!(EXAMPLE.contains(from), "{from} not in the example");
+            let err = parse(&EXAMPLE.replacen(from, to, 1)).expect_err(key);
+            assert!(err.contains(key), "{key}: {err}");
+            assert!(err.contains(place), "{key} should name {place}: {err}");
+        }
+        // Every connector is strict, including the ones without secrets.
+        for kind in ["sandbox", "agent"] {
+            let at = EXAMPLE.find(&format!("kind = \"{kind}\"")).unwrap();
+            let mut text = EXAMPLE.to_string();
+            text.insert_str(at, "allow_privilegd = true\n");
+            let err = parse(&text).expect_err(kind);
+            assert!(err.contains("allow_privilegd"), "{kind}: {err}");
+        }
+        let err = parse(&EXAMPLE.replacen("kind = \"graph\"", "kind = \"kerberos\"", 1))
+            .expect_err("unknown kind");
+        assert!(err.contains("kerberos"), "{err}");
+    }
 }

@@ -147,7 +147,8 @@ companies = ["contoso"]
     );
     assert!(format!("{:#}", Config::load(&twice).unwrap_err()).contains("mapped to both"));
     let unknown = write(dir.path(), "unknown.toml", "database_url = \"x\"\nlisten_port = 1\n[connectwise]\nbase_url=\"\"\ncompany_id=\"\"\npublic_key=\"\"\nclient_id=\"\"\n");
-    assert!(Config::load(&unknown).is_err());
+    let err = format!("{:#}", Config::load(&unknown).unwrap_err());
+    assert!(err.contains("unknown field `listen_port`"), "{err}");
 }
 
 fn passdesk(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {

@@ -15,6 +15,7 @@ use crate::agent::{
 
 /// `[[directories]]` with `kind = "agent"`.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AgentDirectoryConfig {
     /// Directory name shown in the panel, e.g. `contoso-site`.
     pub name: String,

@@ -21,6 +21,7 @@ use token::TokenCache;
 
 /// `[[directories]]` with `kind = "graph"`. `Debug` shows no secret.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GraphDirectoryConfig {
     /// Short name for logs and the panel, e.g. `contoso-m365`.
     pub name: String,

@@ -26,6 +26,7 @@ use errors::ldap_error;
 
 /// `[[directories]]` with `kind = "ldap"`. `Debug` shows no secret.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LdapDirectoryConfig {
     /// Short name for logs and the panel, e.g. `contoso-ad`.
     pub name: String,
@@ -371,7 +372,7 @@ mod tests {
 
     #[test]
     fn readme_example_parses() {
-        let c: LdapDirectoryConfig = toml::from_str(
+        let entry: crate::config::DirectoryConfig = toml::from_str(
             r#"
             kind = "ldap"
             companies = ["Contoso"]
@@ -387,6 +388,10 @@ mod tests {
             "#,
         )
         .unwrap();
+        assert_eq!(entry.companies, ["Contoso"]);
+        let crate::config::ConnectorConfig::Ldap(c) = entry.connector else {
+            panic!("kind = \"ldap\" is an LDAP connector");
+        };
         assert_eq!(c.bind_dn, "CONTOSO\\svc-passdesk");
         assert_eq!(c.assumed_policy.unwrap().min_length, 12);
         assert_eq!(c.timeout_secs, 15);
