@@ -337,10 +337,30 @@ mod tests {
     #[test]
     fn a_misspelt_key_is_an_error_that_names_it() {
         let cases = [
-            ("privileged_groups =", "privileged_group =", "privileged_group", "contoso-ad"),
-            ("assumed_policy =", "assumed_polcy =", "assumed_polcy", "contoso-ad"),
-            ("custom_terms =", "custom_term =", "custom_term", "fabrikam-m365"),
-            ("private_key_env =", "privat_key_env =", "privat_key_env", "unknown field"),
+            (
+                "privileged_groups =",
+                "privileged_group =",
+                "privileged_group",
+                "contoso-ad",
+            ),
+            (
+                "assumed_policy =",
+                "assumed_polcy =",
+                "assumed_polcy",
+                "contoso-ad",
+            ),
+            (
+                "custom_terms =",
+                "custom_term =",
+                "custom_term",
+                "fabrikam-m365",
+            ),
+            (
+                "private_key_env =",
+                "privat_key_env =",
+                "privat_key_env",
+                "unknown field",
+            ),
         ];
         for (from, to, key, place) in cases {
             assert!(EXAMPLE.contains(from), "{from} not in the example");

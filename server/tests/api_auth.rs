@@ -60,17 +60,26 @@ fn routes_in_the_router() -> Vec<String> {
 #[test]
 fn every_route_of_the_router_is_in_a_list_of_this_test() {
     let routes = routes_in_the_router();
-    assert!(routes.len() >= PROTECTED_ROUTES.len() + PUBLIC_ROUTES.len(), "{routes:?}");
+    assert!(
+        routes.len() >= PROTECTED_ROUTES.len() + PUBLIC_ROUTES.len(),
+        "{routes:?}"
+    );
     for route in &routes {
         let known = PUBLIC_ROUTES.contains(&route.as_str())
             || PROTECTED_ROUTES
                 .iter()
                 .any(|(_, p)| format!("\"{}\"", p.replace("1001", "{id}")) == *route);
-        assert!(known, "{route} is in the router but not in PROTECTED_ROUTES or PUBLIC_ROUTES");
+        assert!(
+            known,
+            "{route} is in the router but not in PROTECTED_ROUTES or PUBLIC_ROUTES"
+        );
     }
     for (_, path) in PROTECTED_ROUTES {
         let quoted = format!("\"{}\"", path.replace("1001", "{id}"));
-        assert!(routes.contains(&quoted), "{path} is no longer in the router");
+        assert!(
+            routes.contains(&quoted),
+            "{path} is no longer in the router"
+        );
     }
 }
 
@@ -112,7 +121,10 @@ async fn every_route_refuses_missing_wrong_and_revoked_tokens() {
     }
     // Nothing was reset, unlocked or audited by all those calls.
     assert!(app.demo.directory.resets().is_empty());
-    assert!(app.audit("").await.is_empty(), "a refused call is not audited");
+    assert!(
+        app.audit("").await.is_empty(),
+        "a refused call is not audited"
+    );
     assert_eq!(
         app.demo
             .directory
@@ -391,13 +403,21 @@ fn every_code() -> Vec<String> {
     problems.iter().for_each(|p| problem(*p));
     let mut codes: Vec<String> = errors
         .iter()
-        .map(|e| serde_json::to_value(e).unwrap().as_str().unwrap().to_string())
+        .map(|e| {
+            serde_json::to_value(e)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
-    codes.extend(
-        problems
-            .iter()
-            .map(|p| serde_json::to_value(p).unwrap().as_str().unwrap().to_string()),
-    );
+    codes.extend(problems.iter().map(|p| {
+        serde_json::to_value(p)
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_string()
+    }));
     codes
 }
 
@@ -406,7 +426,10 @@ fn every_error_and_problem_code_is_in_the_openapi_document_and_the_api_docs() {
     let spec = include_str!("../openapi.yaml");
     let docs = include_str!("../../docs/api.md");
     for code in every_code() {
-        assert!(spec.contains(&code), "{code} missing from server/openapi.yaml");
+        assert!(
+            spec.contains(&code),
+            "{code} missing from server/openapi.yaml"
+        );
         assert!(docs.contains(&code), "{code} missing from docs/api.md");
     }
 }

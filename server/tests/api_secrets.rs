@@ -3,6 +3,7 @@
 //! must appear in no log line, no row of any table, no byte of the SQLite files (incl. -wal), no
 //! note and no API answer.
 mod api_common;
+mod support;
 
 use std::{
     io::Write,
@@ -14,38 +15,10 @@ use api_common::TestApp;
 use passdesk_server::{connectwise::TicketKind, reset::password::ResetRequest};
 use reqwest::StatusCode;
 use sqlx::Row as _;
-
-/// Everything the subscriber writes.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
-    type Writer = Capture;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
+use support::log_capture::{assert_absent, contains, Capture};
 
 fn unique(prefix: &str) -> String {
     format!("{prefix}{:016x}", rand::random::<u64>())
-}
-
-fn utf16le(s: &str) -> Vec<u8> {
-    s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect()
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
 }
 
 /// Every value of every column of every table, as bytes.
@@ -94,26 +67,9 @@ fn raw_db_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-fn assert_absent(what: &str, hay: &[u8], secrets: &[(&str, &str)]) {
-    for (label, secret) in secrets {
-        assert!(!contains(hay, secret.as_bytes()), "{label} found in {what}");
-        assert!(
-            !contains(hay, &utf16le(secret)),
-            "{label} (UTF-16) found in {what}"
-        );
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_password_or_token_in_logs_database_notes_or_answers() {
-    let capture = Capture::default();
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
-        .with_ansi(false)
-        .with_writer(capture.clone())
-        .try_init()
-        .expect("the only subscriber of this test binary");
+    let capture = Capture::install();
 
     let app = TestApp::start().await;
     let token = app.token().to_string();
@@ -213,7 +169,7 @@ async fn no_password_or_token_in_logs_database_notes_or_answers() {
     }
 
     // Logs: TRACE from every crate, including span fields.
-    let logs = String::from_utf8_lossy(&capture.0.lock().unwrap()).to_string();
+    let logs = String::from_utf8_lossy(&capture.bytes()).to_string();
     assert!(
         logs.contains("password reset"),
         "the capture missed the flow's own events"

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod graph_sim;
+pub mod log_capture;
 pub mod samba;
 pub mod samba_tickets;
 pub mod site;
