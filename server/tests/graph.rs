@@ -239,6 +239,40 @@ async fn throttling_honours_retry_after_within_a_bound() {
     assert!(sim.with(|s| s.throttle.is_empty()));
 }
 
+/// 503 with Retry-After is waited out like 429: the same bound and the same 3 retries.
+#[tokio::test]
+async fn unavailable_honours_retry_after_within_a_bound() {
+    let (sim, dir) = setup().await;
+    dir.get_account(JOHN).await.unwrap();
+
+    sim.with(|s| s.unavailable.push_back(1));
+    let t = Instant::now();
+    dir.get_account(JOHN)
+        .await
+        .expect("succeeds after the wait");
+    assert!(
+        t.elapsed() >= Duration::from_secs(1),
+        "waited {:?}",
+        t.elapsed()
+    );
+    assert!(sim.with(|s| s.unavailable.is_empty()));
+
+    sim.with(|s| s.unavailable.push_back(120));
+    let t = Instant::now();
+    match dir.get_account(JOHN).await {
+        Err(DirectoryError::Unavailable(msg)) => assert!(msg.contains("120"), "{msg}"),
+        other => panic!("expected Unavailable, got {other:?}"),
+    }
+    assert!(t.elapsed() < Duration::from_secs(3));
+
+    sim.with(|s| s.unavailable.extend([0, 0, 0, 0]));
+    assert!(
+        matches!(dir.get_account(JOHN).await, Err(DirectoryError::Unavailable(m)) if m.contains("503"))
+    );
+    assert!(sim.with(|s| s.unavailable.is_empty()), "exactly 4 attempts");
+    assert!(dir.get_account(JOHN).await.is_ok());
+}
+
 #[tokio::test]
 async fn privileged_and_disabled_users() {
     let (sim, dir) = setup().await;

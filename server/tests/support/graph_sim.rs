@@ -59,6 +59,9 @@ pub struct SimState {
     pub patches: Vec<Patch>,
     /// Each entry answers one upcoming Graph (not token) request with 429 and this Retry-After.
     pub throttle: VecDeque<u64>,
+    /// Each entry answers one upcoming Graph request with 503 and this Retry-After (after the
+    /// 429 queue is empty).
+    pub unavailable: VecDeque<u64>,
     /// Graph requests seen: "METHOD path?query" plus the ConsistencyLevel header.
     pub requests: Vec<String>,
     /// Answer role reads with 403 (an app without the permission).
@@ -272,6 +275,18 @@ fn gate(s: &mut SimState, headers: &HeaderMap, line: String) -> Option<Response>
             "InvalidAuthenticationToken",
             "Access token validation failure.",
         ));
+    }
+    if s.throttle.is_empty() {
+        if let Some(after) = s.unavailable.pop_front() {
+            let mut r = graph_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "serviceNotAvailable",
+                "The service is temporarily unavailable.",
+            );
+            r.headers_mut()
+                .insert("Retry-After", after.to_string().parse().unwrap());
+            return Some(r);
+        }
     }
     if let Some(after) = s.throttle.pop_front() {
         let mut r = graph_error(
