@@ -4,7 +4,7 @@
 //!   (candidates drawn with the same options under a policy that accepts everything),
 //!
 //! over every printable ASCII separator, a sample of non-ASCII ones, and many policies.
-use passdesk_core::generate::PASSPHRASE_DIGITS;
+use passdesk_core::generate::{wordlist, PASSPHRASE_DIGITS};
 use passdesk_core::{
     generate_passphrase_with_rng, generate_password_with_rng, Account, ActiveDirectoryPolicy, DcKind, EntraPolicy,
     GenerateError, NistPolicy, PassphraseOptions, PasswordOptions, Policy, Validator, WordSize,
@@ -41,7 +41,26 @@ fn separators() -> Vec<char> {
     seps
 }
 
-/// `Ok(true)`: generated; `Ok(false)`: refused as infeasible and no candidate ever passes.
+/// The longest phrase these options can produce, in the shape of `candidate` (one drawn phrase):
+/// its first word is lengthened with letters until the phrase has `words` × the longest word's
+/// letters (from the list's `count_by_len()`). The policies here judge no word by its letters, so
+/// the phrases that can pass at all are exactly those long enough; this one is the longest.
+fn longest_like(candidate: &str, opts: &PassphraseOptions) -> String {
+    let hist = wordlist(opts.word_size).count_by_len();
+    let longest_word = hist.iter().rposition(|&n| n > 0).unwrap();
+    let digits = if opts.numbers { PASSPHRASE_DIGITS } else { 0 };
+    let longest = opts.words as usize * longest_word + (opts.words as usize - 1) + digits;
+    let missing = longest - candidate.chars().count();
+    // The first ASCII letter is the first word's first letter (digits are not letters; separators
+    // come after the first word).
+    let (at, first) = candidate.char_indices().find(|(_, c)| c.is_ascii_alphabetic()).unwrap();
+    let padding: String = "etaoinshr".chars().cycle().take(missing).collect();
+    let cut = at + first.len_utf8();
+    format!("{}{padding}{}", &candidate[..cut], &candidate[cut..])
+}
+
+/// `Ok(true)`: generated; `Ok(false)`: refused as infeasible, and neither drawn phrases nor the
+/// longest phrase the options can produce pass.
 fn check_passphrase(opts: &PassphraseOptions, v: &Validator, rng: &mut ChaCha8Rng) -> Result<bool, String> {
     match generate_passphrase_with_rng(rng, opts, v) {
         Ok(_) => Ok(true),
@@ -51,6 +70,10 @@ fn check_passphrase(opts: &PassphraseOptions, v: &Validator, rng: &mut ChaCha8Rn
                 let candidate = generate_passphrase_with_rng(rng, opts, &any).unwrap().password;
                 if v.validate(&candidate).ok {
                     return Err(format!("{opts:?} refused ({why}) but a candidate passes"));
+                }
+                let longest = longest_like(&candidate, opts);
+                if v.validate(&longest).ok {
+                    return Err(format!("{opts:?} refused ({why}) but the longest phrase {longest:?} passes"));
                 }
             }
             Ok(false)

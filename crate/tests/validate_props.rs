@@ -274,19 +274,39 @@ fn reference_rejects(password: &str, terms: &[String]) -> bool {
     best[n.len()] < 5
 }
 
+/// ENTRA_NAME_SUBSTRING: a name (4+ characters) inside the password, both normalised.
+fn reference_contains_a_name(password: &str, names: &[String]) -> bool {
+    let n = normalize(password);
+    names
+        .iter()
+        .map(|name| normalize(name))
+        .any(|name| n.windows(name.len()).any(|w| w == name.as_slice()))
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
+    /// Given name, surname and tenant share the banned index with the terms (scored, and the
+    /// whole-password edit-1 check) and are refused as substrings; names under 4 characters take
+    /// no part in either.
     #[test]
     fn indexed_banned_check_agrees_with_the_reference(
         terms in proptest::collection::vec("[abcoz0l2$@]{4,7}", 1..6),
+        given in proptest::option::of("[abcoz0l2$@]{2,7}"),
+        surname in proptest::option::of("[abcoz0l2$@]{2,7}"),
+        tenant in proptest::option::of("[abcoz0l2$@]{2,7}"),
         password in "[abcozlsA0l2$@!]{0,16}",
     ) {
-        let policy = Policy::Entra(EntraPolicy { custom_terms: vec![], global_list: true, tenant_name: None });
-        let validator = Validator::with_global_terms(&policy, &Account::default(), &terms).unwrap();
+        let policy = Policy::Entra(EntraPolicy { custom_terms: vec![], global_list: true, tenant_name: tenant.clone() });
+        let account = Account { given_name: given.clone(), surname: surname.clone(), ..Account::default() };
+        let validator = Validator::with_global_terms(&policy, &account, &terms).unwrap();
         let verdict = validator.validate(&password);
+        let names: Vec<String> = [given, surname, tenant].into_iter().flatten().filter(|n| n.chars().count() >= 4).collect();
+        let all_terms: Vec<String> = terms.iter().chain(&names).cloned().collect();
         let banned = verdict.violations.iter().any(|v| v.rule == RuleId::EntraBanned);
-        prop_assert_eq!(banned, reference_rejects(&password, &terms), "terms {:?}", terms);
+        prop_assert_eq!(banned, reference_rejects(&password, &all_terms), "terms {:?}, names {:?}", terms, names);
+        let named = verdict.violations.iter().any(|v| v.rule == RuleId::EntraNameSubstring);
+        prop_assert_eq!(named, reference_contains_a_name(&password, &names), "names {:?}", names);
     }
 }
 

@@ -4,7 +4,8 @@
 // is spread over 24 calls), repeat many times and report the median per call.
 //
 //   node tests/bench/wasm_keystroke.mjs [--reps N] [--json]     (PKG=dir: time another wasm-pkg build)
-// Targets (issue #2): median ≤ 5 µs AD, ≤ 10 µs Entra, ≥ 100× faster than zxcvbn-ts.
+// Targets: median ≤ 5 µs AD, ≤ 10 µs Entra, ≥ 100× faster than zxcvbn-ts. Exits 1 when a profile
+// misses its target by more than the noise margin (2×: over 10 µs AD / 20 µs Entra, or under 50×).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -21,6 +22,8 @@ initSync({ module: readFileSync(join(pkg, 'passdesk_core_bg.wasm')) });
 const args = process.argv.slice(2);
 const reps = Number(args[args.indexOf('--reps') + 1]) || 4000;
 const asJson = args.includes('--json');
+/** A loaded or slow machine may be this much slower than the target before the run fails. */
+const NOISE_MARGIN = 2;
 
 // Deterministic pseudo-random words for the 1000 tenant terms (xorshift32, fixed seed).
 function customTerms(n) {
@@ -114,6 +117,7 @@ for (const prof of profiles) {
   rows.push({
     profile: prof.name, build_us: median(builds), wasm_us: wasmUs, zxcvbn_us: zxcvbnUs, ratio: zxcvbnUs / wasmUs,
     target_us: prof.target, meets_target: wasmUs <= prof.target && zxcvbnUs / wasmUs >= 100,
+    within_margin: wasmUs <= prof.target * NOISE_MARGIN && zxcvbnUs / wasmUs >= 100 / NOISE_MARGIN,
     final_ok: verdict.ok, final_rules: verdict.violations.map((x) => x.rule),
   });
 }
@@ -125,8 +129,16 @@ if (asJson) {
   console.log('| profile | passdesk wasm | zxcvbn-ts | ratio | target | met |');
   console.log('|---|---:|---:|---:|---|---|');
   for (const r of rows) {
-    console.log(`| ${r.profile} | ${r.wasm_us.toFixed(2)} µs | ${r.zxcvbn_us.toFixed(1)} µs | ${r.ratio.toFixed(0)}× | ≤ ${r.target_us} µs, ≥ 100× | ${r.meets_target ? 'yes' : 'NO'} |`);
+    console.log(`| ${r.profile} | ${r.wasm_us.toFixed(2)} µs | ${r.zxcvbn_us.toFixed(1)} µs | ${r.ratio.toFixed(0)}× | ≤ ${r.target_us} µs, ≥ 100× | ${r.meets_target ? 'yes' : r.within_margin ? `no (within the ${NOISE_MARGIN}× margin)` : 'NO'} |`);
   }
   for (const r of rows) console.log(`  new Validator (${r.profile}): ${r.build_us.toFixed(0)} µs median`);
   for (const r of rows) console.log(`  final verdict (${r.profile}): ok=${r.final_ok} ${r.final_rules.join(' ')}`);
+}
+
+const missed = rows.filter((r) => !r.within_margin);
+if (missed.length) {
+  for (const r of missed) {
+    console.error(`MISSED: ${r.profile}: ${r.wasm_us.toFixed(2)} µs per call (target ≤ ${r.target_us} µs, fails over ${r.target_us * NOISE_MARGIN} µs), ${r.ratio.toFixed(0)}× zxcvbn-ts (target ≥ 100×, fails under ${100 / NOISE_MARGIN}×)`);
+  }
+  process.exitCode = 1;
 }
