@@ -1,6 +1,6 @@
 # Idempotent installs: apt packages, the wasm target, the pinned wasm-bindgen CLI, npm test tools.
 WASM_BINDGEN_VERSION := 0.2.130
-APT_PACKAGES := samba samba-ad-dc samba-ad-provision ldb-tools ldap-utils chromium chromium-driver firefox-esr openssl tinyproxy iproute2
+APT_PACKAGES := samba samba-ad-dc samba-ad-provision ldb-tools ldap-utils chromium chromium-driver firefox-esr openssl tinyproxy iproute2 python3-aiosmtpd
 
 .PHONY: setup setup-apt setup-rust setup-node
 setup: setup-apt setup-rust setup-node

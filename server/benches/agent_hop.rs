@@ -61,6 +61,7 @@ fn bench(c: &mut Criterion) {
             tls: None,
             limits: Limits::default(),
             extra_routes: None,
+            verification: Default::default(),
         })
         .await
         .unwrap();

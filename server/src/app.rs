@@ -44,6 +44,8 @@ pub struct Parts {
     pub limits: Limits,
     /// Routes served beside the API (`passdesk demo`: the ticket pages and the ConnectWise sandbox).
     pub extra_routes: Option<Router>,
+    /// Caller verification providers (`Default`: none configured).
+    pub verification: crate::verification::Verification,
 }
 
 /// A running backend; [`Running::shutdown`] stops it cleanly.
@@ -66,6 +68,7 @@ pub async fn start(parts: Parts) -> anyhow::Result<Running> {
         parts.directories,
         parts.notes,
         parts.agents.clone(),
+        parts.verification,
     );
     crate::reset::password::answer_interrupted(&services)
         .await

@@ -57,6 +57,12 @@ pub struct Config {
     /// Site agent connections.
     #[serde(default)]
     pub agents: AgentsConfig,
+    /// Caller verification providers (`[verification.email]`, ...).
+    #[serde(default)]
+    pub verification: crate::verification::config::VerificationConfig,
+    /// The config file's folder (relative files in it are resolved against it).
+    #[serde(skip)]
+    pub base_dir: PathBuf,
 }
 
 /// `[agents]`: liveness of site agent connections.
@@ -115,6 +121,12 @@ fn default_note_text() -> String {
 pub struct DirectoryConfig {
     /// ConnectWise company identifiers (e.g. `Contoso`) whose tickets use this directory.
     pub companies: Vec<String>,
+    /// `"required" | "optional" | "off"` (default optional): caller verification before reset / unlock.
+    pub verification: crate::verification::VerificationMode,
+    /// Which configured providers this customer uses (default all of them).
+    pub verification_methods: Option<Vec<crate::verification::MethodKind>>,
+    /// Also offer the ConnectWise contact's phones / e-mails as verification targets.
+    pub trust_connectwise_contact_points: bool,
     /// The connector and its settings.
     pub connector: ConnectorConfig,
 }
@@ -124,6 +136,12 @@ pub struct DirectoryConfig {
 struct RawDirectoryConfig {
     companies: Vec<String>,
     kind: DirectoryKind,
+    #[serde(default)]
+    verification: crate::verification::VerificationMode,
+    #[serde(default)]
+    verification_methods: Option<Vec<crate::verification::MethodKind>>,
+    #[serde(default)]
+    trust_connectwise_contact_points: bool,
     #[serde(flatten)]
     connector: toml::Table,
 }
@@ -153,6 +171,9 @@ impl TryFrom<RawDirectoryConfig> for DirectoryConfig {
         };
         Ok(Self {
             companies: raw.companies,
+            verification: raw.verification,
+            verification_methods: raw.verification_methods,
+            trust_connectwise_contact_points: raw.trust_connectwise_contact_points,
             connector,
         })
     }
@@ -191,6 +212,7 @@ impl Config {
             toml::from_str(&text).with_context(|| format!("invalid config {}", path.display()))?;
         config.database_url = resolve_database_url(&config.database_url, path.parent());
         let base = path.parent().unwrap_or(Path::new("."));
+        config.base_dir = base.to_path_buf();
         for file in [&mut config.tls_cert_file, &mut config.tls_key_file]
             .into_iter()
             .flatten()
@@ -252,6 +274,19 @@ fn resolve_database_url(url: &str, base: Option<&Path>) -> String {
 }
 
 impl DirectoryConfig {
+    /// The directory's caller-verification settings.
+    pub fn directory_verification(&self) -> crate::verification::DirectoryVerification {
+        let defaults = crate::verification::DirectoryVerification::default();
+        crate::verification::DirectoryVerification {
+            mode: self.verification,
+            methods: self
+                .verification_methods
+                .clone()
+                .unwrap_or(defaults.methods),
+            trust_connectwise_contact_points: self.trust_connectwise_contact_points,
+        }
+    }
+
     /// The configured name.
     pub fn name(&self) -> &str {
         match &self.connector {
@@ -294,6 +329,7 @@ pub fn build_directories(
             ),
         };
         entries.push(DirectoryEntry {
+            verification: d.directory_verification(),
             kind,
             companies: d.companies.clone(),
             directory,

@@ -26,6 +26,7 @@ use crate::{
         Services,
     },
     store::{tokens, Store},
+    verification::{config::VerificationConfig, DirectoryVerification},
 };
 
 /// Where the sandbox's API root is mounted.
@@ -53,6 +54,10 @@ pub struct DemoOptions {
     pub tickets_wrapper: Option<TicketsWrapper>,
     /// Agent hub settings (tests shorten the heartbeat).
     pub agents: HubSettings,
+    /// Caller verification providers (`[verification]` of a config); none by default.
+    pub verification: Option<Arc<VerificationConfig>>,
+    /// The demo directory's caller-verification settings.
+    pub directory_verification: DirectoryVerification,
 }
 
 impl DemoOptions {
@@ -65,6 +70,8 @@ impl DemoOptions {
             sandbox: None,
             tickets_wrapper: None,
             agents: HubSettings::default(),
+            verification: None,
+            directory_verification: DirectoryVerification::default(),
         }
     }
 }
@@ -155,6 +162,7 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<RunningDemo> {
         kind: DirectoryKind::Sandbox,
         companies: vec![DEMO_COMPANY.to_string()],
         directory: directory.clone(),
+        verification: opts.directory_verification.clone(),
     }]);
     let store = Store::open(&opts.data_dir.join("passdesk.db").to_string_lossy()).await?;
     let token = tokens::create(store.pool(), DEMO_TECHNICIAN)
@@ -176,6 +184,10 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<RunningDemo> {
         tls: None,
         limits: Limits::default(),
         extra_routes: Some(extra),
+        verification: match &opts.verification {
+            Some(cfg) => cfg.build(&opts.data_dir)?,
+            None => Default::default(),
+        },
     })
     .await?;
     let services = running.services.clone();

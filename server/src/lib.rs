@@ -15,3 +15,4 @@ pub mod http;
 pub mod listener;
 pub mod reset;
 pub mod store;
+pub mod verification;

@@ -30,6 +30,8 @@ pub struct Services {
     pub outbox_wakeup: Notify,
     /// Connected site agents (the `agent` directories call through it).
     pub agents: Arc<AgentHub>,
+    /// Caller verification providers and settings.
+    pub verification: crate::verification::Verification,
 }
 
 impl Services {
@@ -40,6 +42,7 @@ impl Services {
         directories: directories::Directories,
         notes: notes::NoteSettings,
         agents: Arc<AgentHub>,
+        verification: crate::verification::Verification,
     ) -> Arc<Self> {
         Arc::new(Self {
             store,
@@ -48,6 +51,7 @@ impl Services {
             notes,
             outbox_wakeup: Notify::new(),
             agents,
+            verification,
         })
     }
 }

@@ -71,6 +71,7 @@ async fn start_with(request_timeout: Duration, limits: Limits) -> Backend {
         request_timeout,
     });
     let directories = Directories::new(vec![DirectoryEntry {
+        verification: Default::default(),
         kind: DirectoryKind::Agent,
         companies: vec!["Contoso".into()],
         directory: Arc::new(AgentDirectory::new(
@@ -101,6 +102,7 @@ async fn start_with(request_timeout: Duration, limits: Limits) -> Backend {
         tls: None,
         limits,
         extra_routes: Some(Router::new().nest(CONNECTWISE_MOUNT, sandbox.router())),
+        verification: Default::default(),
     })
     .await
     .unwrap();

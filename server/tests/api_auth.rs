@@ -36,6 +36,9 @@ const PROTECTED_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/tickets/1001/unlock"),
     ("GET", "/api/v1/audit"),
     ("GET", "/api/v1/agents"),
+    ("POST", "/api/v1/tickets/1001/verifications"),
+    ("POST", "/api/v1/verifications/1001/code"),
+    ("GET", "/api/v1/verifications/1001"),
 ];
 
 /// Routes that take no technician token: the health check and the site agents' own endpoints
@@ -352,6 +355,17 @@ fn every_code() -> Vec<String> {
             | E::EnrolmentCodeUnknown
             | E::EnrolmentCodeUsed
             | E::EnrolmentCodeExpired
+            | E::TargetChanged
+            | E::VerificationRequired
+            | E::VerificationMethodUnknown
+            | E::VerificationNotFound
+            | E::WrongCode
+            | E::VerificationLocked
+            | E::VerificationExpired
+            | E::VerificationClosed
+            | E::VerificationRateLimited
+            | E::VerificationProviderRateLimited
+            | E::VerificationProviderFailed
             | E::AgentUnauthorized => {}
         }
     }
@@ -388,6 +402,17 @@ fn every_code() -> Vec<String> {
         E::EnrolmentCodeUsed,
         E::EnrolmentCodeExpired,
         E::AgentUnauthorized,
+        E::TargetChanged,
+        E::VerificationRequired,
+        E::VerificationMethodUnknown,
+        E::VerificationNotFound,
+        E::WrongCode,
+        E::VerificationLocked,
+        E::VerificationExpired,
+        E::VerificationClosed,
+        E::VerificationRateLimited,
+        E::VerificationProviderRateLimited,
+        E::VerificationProviderFailed,
     ];
     let problems = [
         P::NoContact,

@@ -119,6 +119,7 @@ impl Backend {
             tls: None,
             limits: Limits::default(),
             extra_routes: Some(Router::new().nest(CONNECTWISE_MOUNT, sandbox.router())),
+            verification: Default::default(),
         })
         .await
         .unwrap();

@@ -1,21 +1,32 @@
-//! SECRET-LEAK test: a reset with a known unique password while every tracing event (TRACE, all
-//! crates, span open/close with their fields) is captured; the password and the technician token
-//! must appear in no log line, no row of any table, no byte of the SQLite files (incl. -wal), no
-//! note and no API answer.
+//! SECRET-LEAK test: a reset with a known unique password and a caller verification by e-mail code
+//! (through a real SMTP server) while every tracing event (TRACE, all crates, span open/close with
+//! their fields) is captured; the password, the technician token, the one-time code, the SMTP
+//! password and the caller's phone number and private address must appear in no log line, no row of
+//! any table, no byte of the SQLite files (incl. -wal), no note and no API answer.
 mod api_common;
 mod support;
 
-use std::{
-    io::Write,
-    path::Path,
-    sync::{Arc, Mutex},
-};
+use std::{path::Path, sync::Arc};
 
 use api_common::TestApp;
 use passdesk_server::{connectwise::TicketKind, reset::password::ResetRequest};
 use reqwest::StatusCode;
 use sqlx::Row as _;
-use support::log_capture::{assert_absent, contains, Capture};
+use support::{
+    log_capture::{assert_absent, contains, Capture},
+    smtp::{code_in, SmtpServer},
+};
+
+/// Whether the 6-digit `code` occurs in `hay` on its own (not inside a longer number such as a
+/// millisecond timestamp, where any 6 digits turn up by chance).
+fn contains_code(hay: &[u8], code: &str) -> bool {
+    let code = code.as_bytes();
+    hay.windows(code.len()).enumerate().any(|(i, w)| {
+        w == code
+            && (i == 0 || !hay[i - 1].is_ascii_digit())
+            && hay.get(i + code.len()).is_none_or(|b| !b.is_ascii_digit())
+    })
+}
 
 fn unique(prefix: &str) -> String {
     format!("{prefix}{:016x}", rand::random::<u64>())
@@ -71,7 +82,10 @@ fn raw_db_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
 async fn no_password_or_token_in_logs_database_notes_or_answers() {
     let capture = Capture::install();
 
-    let app = TestApp::start().await;
+    let smtp = SmtpServer::start();
+    let cfg: passdesk_server::verification::config::VerificationConfig =
+        toml::from_str(&smtp.config_toml(&smtp.password)).unwrap();
+    let app = TestApp::start_with(|o| o.verification = Some(Arc::new(cfg))).await;
     let token = app.token().to_string();
     let password = unique("Pw#Leak9-");
     let weak = unique("weakleak");
@@ -102,17 +116,73 @@ async fn no_password_or_token_in_logs_database_notes_or_answers() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     answers.push_str(&r.text().await.unwrap());
-    let (status, _) = app
-        .post("/api/v1/tickets/1002/unlock", serde_json::json!({}))
+    // Caller verification by e-mail code on ticket 1002 (a wrong code, then the right one), and
+    // the contexts that read both accounts' contact points.
+    for ticket in [1001, 1002] {
+        let (status, body) = app.get(&format!("/api/v1/tickets/{ticket}/context")).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        answers.push_str(&body.to_string());
+    }
+    let (status, body) = app
+        .post(
+            "/api/v1/tickets/1002/verifications",
+            serde_json::json!({"method": "email:otherMailbox",
+                "account_id": "CN=Mary-Jane O'Neil,OU=Staff,DC=contoso,DC=example"}),
+        )
         .await;
-    assert_eq!(status, StatusCode::OK);
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    answers.push_str(&body.to_string());
+    let vid = body["id"].as_str().unwrap().to_string();
+    let code = code_in(&smtp.wait_for_message(1).await);
+    let wrong = format!("{:06}", (code.parse::<u32>().unwrap() + 1) % 1_000_000);
+    for typed in [&wrong, &code] {
+        let (_, body) = app
+            .post(
+                &format!("/api/v1/verifications/{vid}/code"),
+                serde_json::json!({"code": typed}),
+            )
+            .await;
+        answers.push_str(&body.to_string());
+    }
+    let (status, body) = app.get(&format!("/api/v1/verifications/{vid}")).await;
+    assert_eq!(body["status"], "verified", "{body}");
+    answers.push_str(&body.to_string());
+    let (status_unlock, body) = app
+        .post(
+            "/api/v1/tickets/1002/unlock",
+            serde_json::json!({"verification_id": vid}),
+        )
+        .await;
+    assert_eq!(
+        (status, status_unlock),
+        (StatusCode::OK, StatusCode::OK),
+        "{body}"
+    );
+    answers.push_str(&body.to_string());
 
     let secrets = [
         ("the password", password.as_str()),
         ("the weak password", weak.as_str()),
         ("the token", token.as_str()),
+        ("the SMTP password", smtp.password.as_str()),
+        ("the caller's private address", "mj.oneil@example.org"),
+        ("jsmith's private address", "john.smith.home@example.net"),
+        ("jsmith's phone number", "0100123"),
+        ("jsmith's phone number as AD holds it", "(555) 010-0123"),
+        (
+            "the verification id's code hash input",
+            &format!("{vid}:{code}"),
+        ),
     ];
     assert_absent("the API answers", answers.as_bytes(), &secrets);
+    assert!(
+        !contains_code(answers.as_bytes(), &code),
+        "the code is in an API answer"
+    );
+    assert!(
+        !contains_code(answers.as_bytes(), &wrong),
+        "a typed code is in an API answer"
+    );
 
     // The request body's Debug never shows the password.
     let parsed: ResetRequest = serde_json::from_str(&format!(
@@ -126,10 +196,21 @@ async fn no_password_or_token_in_logs_database_notes_or_answers() {
         for id in [1001, 1002, 2001] {
             for note in app.notes(kind, id) {
                 assert_absent("a ConnectWise note", note.to_string().as_bytes(), &secrets);
+                assert!(
+                    !contains_code(note.to_string().as_bytes(), &code),
+                    "the code is in a note"
+                );
             }
         }
     }
     assert_eq!(app.notes(TicketKind::Service, 1001).len(), 1);
+    assert!(
+        app.notes(TicketKind::Service, 1002)[0]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Caller verified by e-mail code to m***@example.org"),
+        "the verification note was not written"
+    );
 
     // Every cell of every table, and the raw files while the WAL is live.
     let (corpus, cells) = every_cell(app.demo.services.store.pool()).await;
@@ -144,6 +225,18 @@ async fn no_password_or_token_in_logs_database_notes_or_answers() {
         "the scan did not see the tokens table"
     );
     assert_absent("a database row", &corpus, &secrets);
+    assert!(
+        contains(&corpus, b"m***@example.org"),
+        "the scan did not see the verification rows"
+    );
+    assert!(
+        !contains_code(&corpus, &code),
+        "the code is in a database row"
+    );
+    assert!(
+        !contains_code(&corpus, &wrong),
+        "a typed code is in a database row"
+    );
     let live = raw_db_files(&app.data_dir);
     assert!(
         live.iter()
@@ -181,4 +274,16 @@ async fn no_password_or_token_in_logs_database_notes_or_answers() {
         logs.lines().count()
     );
     assert_absent("the logs", logs.as_bytes(), &secrets);
+    assert!(
+        logs.contains("caller verification"),
+        "the capture missed the verification events"
+    );
+    assert!(
+        !contains_code(logs.as_bytes(), &code),
+        "the code is in the logs"
+    );
+    assert!(
+        !contains_code(logs.as_bytes(), &wrong),
+        "a typed code is in the logs"
+    );
 }

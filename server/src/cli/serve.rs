@@ -69,6 +69,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         tls,
         limits: Limits::default(),
         extra_routes: None,
+        verification: config
+            .verification
+            .build(&config.base_dir)
+            .context("invalid [verification] settings")?,
     })
     .await?;
     tracing::info!(listen = %running.addr, tls = https, directories = config.directories.len(), "passdesk serve ready");

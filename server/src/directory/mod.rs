@@ -149,6 +149,14 @@ pub trait Directory: Send + Sync {
     ) -> Result<(), DirectoryError>;
     /// Clears a lockout (AD lockoutTime 0). Graph has no lockout to clear: `Other`.
     async fn unlock(&self, account: &DirectoryAccount) -> Result<(), DirectoryError>;
+    /// Where a verification code can reach the account's user (src/verification/contact.rs);
+    /// none unless the connector reads them.
+    async fn contact_points(
+        &self,
+        _account: &DirectoryAccount,
+    ) -> Result<Vec<crate::verification::contact::ContactPoint>, DirectoryError> {
+        Ok(Vec::new())
+    }
 }
 
 /// A directory whose configuration cannot be used (start-up error, names the directory).

@@ -12,6 +12,7 @@ use rand::RngCore as _;
 use sha2::{Digest, Sha256};
 
 use super::{AccountSource, Directory, DirectoryAccount, DirectoryError, EffectivePolicy};
+use crate::verification::contact::{ContactAttribute, ContactPoint};
 
 /// How many earlier passwords an account may not reuse (matches the policy's history_length).
 const HISTORY: usize = 24;
@@ -44,6 +45,8 @@ pub struct SandboxDirectory {
     resets: Mutex<Vec<SandboxReset>>,
     unavailable: Mutex<bool>,
     allow_privileged: bool,
+    /// Contact points by account id (AD mobile / otherMobile / otherMailbox).
+    contacts: Mutex<std::collections::HashMap<String, Vec<ContactPoint>>>,
 }
 
 impl std::fmt::Debug for SandboxDirectory {
@@ -94,6 +97,7 @@ impl SandboxDirectory {
             resets: Mutex::new(Vec::new()),
             unavailable: Mutex::new(false),
             allow_privileged: false,
+            contacts: Mutex::new(std::collections::HashMap::new()),
         }
     }
 
@@ -132,7 +136,33 @@ impl SandboxDirectory {
         admin.id = "CN=Domain Admin,CN=Users,DC=contoso,DC=example".to_string();
         admin.privileged = true; // adminCount=1
         dir.add(admin, &[]);
+        // Contact points as AD holds them (free text, the work mailbox among them: never offered).
+        dir.set_contact_points(
+            "jsmith",
+            vec![
+                ContactPoint::phone(ContactAttribute::Mobile, "+1 (555) 010-0123"),
+                ContactPoint::email(ContactAttribute::OtherMailbox, "john.smith@contoso.example"),
+                ContactPoint::email(
+                    ContactAttribute::OtherMailbox,
+                    "john.smith.home@example.net",
+                ),
+            ],
+        );
+        dir.set_contact_points(
+            "mjoneil",
+            vec![ContactPoint::email(
+                ContactAttribute::OtherMailbox,
+                "mj.oneil@example.org",
+            )],
+        );
         dir
+    }
+
+    /// Replaces the contact points of the account with this sAMAccountName.
+    pub fn set_contact_points(&self, sam: &str, points: Vec<ContactPoint>) {
+        if let Some(a) = self.account_by_sam(sam) {
+            self.contacts.lock().unwrap().insert(a.id, points);
+        }
     }
 
     /// Allows resetting privileged accounts (config `allow_privileged`).
@@ -269,6 +299,20 @@ impl Directory for SandboxDirectory {
             at: now,
         });
         Ok(())
+    }
+
+    async fn contact_points(
+        &self,
+        account: &DirectoryAccount,
+    ) -> Result<Vec<ContactPoint>, DirectoryError> {
+        self.check_up()?;
+        Ok(self
+            .contacts
+            .lock()
+            .unwrap()
+            .get(&account.id)
+            .cloned()
+            .unwrap_or_default())
     }
 
     async fn unlock(&self, account: &DirectoryAccount) -> Result<(), DirectoryError> {

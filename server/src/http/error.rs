@@ -50,6 +50,28 @@ pub enum ErrorCode {
     ResetInterrupted,
     /// 409.
     IdempotencyKeyReused,
+    /// 409: the ticket's account is not the one the panel showed.
+    TargetChanged,
+    /// 403: the directory requires a verified caller first.
+    VerificationRequired,
+    /// 422: no such method for this account.
+    VerificationMethodUnknown,
+    /// 404: no such verification (or another technician's).
+    VerificationNotFound,
+    /// 422 with `attempts_left`.
+    WrongCode,
+    /// 409: too many wrong codes.
+    VerificationLocked,
+    /// 409: the code or push timed out.
+    VerificationExpired,
+    /// 409 with `status`: already closed.
+    VerificationClosed,
+    /// 429 with `retry_after`: too many codes for this account.
+    VerificationRateLimited,
+    /// 429 with `retry_after` (when known): the provider asks to slow down.
+    VerificationProviderRateLimited,
+    /// 502: the provider could not send.
+    VerificationProviderFailed,
     /// 401: `passdesk agent join` with a code the backend does not know.
     EnrolmentCodeUnknown,
     /// 410: the enrolment code was already exchanged.
@@ -255,6 +277,82 @@ impl From<FlowError> for ApiError {
                 C::IdempotencyKeyReused,
                 "This idempotency key was already used for another ticket.",
             ),
+            FlowError::TargetChanged => Self::new(
+                S::CONFLICT,
+                C::TargetChanged,
+                "The ticket's account changed since the panel showed it. Nothing was done: reload the \
+                 ticket and check the account.",
+            ),
+            FlowError::VerificationRequired => Self::new(
+                S::FORBIDDEN,
+                C::VerificationRequired,
+                "This customer requires the caller to be verified first: verify the caller (Verify \
+                 caller), then try again within the verification's time.",
+            ),
+            FlowError::VerificationMethodUnknown => Self::new(
+                S::UNPROCESSABLE_ENTITY,
+                C::VerificationMethodUnknown,
+                "This verification method is not available for the ticket's account; reload the ticket.",
+            ),
+            FlowError::VerificationNotFound => Self::new(
+                S::NOT_FOUND,
+                C::VerificationNotFound,
+                "There is no such verification of yours.",
+            ),
+            FlowError::WrongCode { attempts_left } => Self::new(
+                S::UNPROCESSABLE_ENTITY,
+                C::WrongCode,
+                format!("The code is wrong; {attempts_left} more tries before the verification is locked."),
+            )
+            .with("attempts_left", attempts_left),
+            FlowError::VerificationLocked => Self::new(
+                S::CONFLICT,
+                C::VerificationLocked,
+                "Too many wrong codes: this verification is locked. Start a new one if the caller is genuine.",
+            ),
+            FlowError::VerificationExpired => Self::new(
+                S::CONFLICT,
+                C::VerificationExpired,
+                "The verification ran out of time. Start a new one.",
+            ),
+            FlowError::VerificationClosed { status } => Self::new(
+                S::CONFLICT,
+                C::VerificationClosed,
+                "This verification is already finished.",
+            )
+            .with("status", status),
+            FlowError::VerificationRateLimited { retry_after_secs } => Self::new(
+                S::TOO_MANY_REQUESTS,
+                C::VerificationRateLimited,
+                format!(
+                    "Too many codes were sent to this account recently. Try again in {} min.",
+                    retry_after_secs.div_ceil(60)
+                ),
+            )
+            .with("retry_after", retry_after_secs),
+            FlowError::VerificationProviderRateLimited {
+                detail,
+                retry_after_secs,
+            } => {
+                let when = match retry_after_secs {
+                    Some(s) => format!("Try again in {s} s."),
+                    None => "Try again in a minute.".to_string(),
+                };
+                let e = Self::new(
+                    S::TOO_MANY_REQUESTS,
+                    C::VerificationProviderRateLimited,
+                    format!("The provider is busy and asks PassDesk to slow down ({detail}). {when}"),
+                );
+                match retry_after_secs {
+                    Some(s) => e.with("retry_after", s),
+                    None => e,
+                }
+            }
+            FlowError::VerificationProviderFailed { detail } => Self::new(
+                S::BAD_GATEWAY,
+                C::VerificationProviderFailed,
+                format!("The code or push could not be sent: {detail}"),
+            ),
             FlowError::Internal { detail } => Self::internal(detail),
         }
     }
@@ -263,6 +361,13 @@ impl From<FlowError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = (self.status, Json(self.body())).into_response();
+        if let Some(secs) = self.extra.get("retry_after").and_then(Value::as_u64) {
+            if let Ok(v) = axum::http::HeaderValue::from_str(&secs.to_string()) {
+                response
+                    .headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, v);
+            }
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,
@@ -320,6 +425,24 @@ mod tests {
                 detail: "the agent's connection dropped".into(),
             },
             FlowError::IdempotencyKeyReused,
+            FlowError::TargetChanged,
+            FlowError::VerificationRequired,
+            FlowError::VerificationMethodUnknown,
+            FlowError::VerificationNotFound,
+            FlowError::WrongCode { attempts_left: 2 },
+            FlowError::VerificationLocked,
+            FlowError::VerificationExpired,
+            FlowError::VerificationClosed {
+                status: crate::verification::VerificationStatus::Verified,
+            },
+            FlowError::VerificationRateLimited {
+                retry_after_secs: 30,
+            },
+            FlowError::VerificationProviderRateLimited {
+                detail: "429".into(),
+                retry_after_secs: Some(5),
+            },
+            FlowError::VerificationProviderFailed { detail: "x".into() },
             FlowError::Internal { detail: "x".into() },
         ];
         for e in cases {

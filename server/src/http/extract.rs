@@ -34,6 +34,29 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// A JSON body that may be left out entirely (then `T::default()`), e.g. the unlock's.
+pub struct ApiJsonOrDefault<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for ApiJsonOrDefault<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::payload_too_large()
+            } else {
+                ApiError::bad_request("The request body could not be read.")
+            }
+        })?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Self(T::default()));
+        }
+        serde_json::from_slice::<T>(&bytes)
+            .map(ApiJsonOrDefault)
+            .map_err(|e| ApiError::bad_request(describe_json_error(&e)))
+    }
+}
+
 /// serde_json messages can quote the offending value ("invalid type: string \"…\""), which may be a
 /// password: only keep the kind of error and messages about missing / unknown fields.
 fn describe_json_error(e: &serde_json::Error) -> String {

@@ -29,6 +29,7 @@ pub mod me;
 pub mod reset;
 pub mod tickets;
 pub mod unlock;
+pub mod verification;
 
 /// Largest accepted request body (a reset request is well under 1 KiB).
 pub const BODY_LIMIT_BYTES: usize = 16 * 1024;
@@ -45,6 +46,12 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/tickets/{id}/unlock", post(unlock::unlock))
         .route("/api/v1/audit", get(audit::list))
         .route("/api/v1/agents", get(agents::list))
+        .route(
+            "/api/v1/tickets/{id}/verifications",
+            post(verification::start),
+        )
+        .route("/api/v1/verifications/{id}/code", post(verification::code))
+        .route("/api/v1/verifications/{id}", get(verification::status))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::require_technician,

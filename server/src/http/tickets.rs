@@ -1,5 +1,5 @@
 //! `GET /api/v1/tickets/{id}/context?kind=service|project`.
-use axum::{extract::State, Json};
+use axum::{extract::State, Extension, Json};
 use serde::Deserialize;
 
 use super::{
@@ -10,6 +10,8 @@ use super::{
 use crate::{
     connectwise::TicketKind,
     reset::context::{self, TicketContext},
+    store::tokens::Technician,
+    verification::flow,
 };
 
 /// `?kind=`; defaults to `service`.
@@ -20,11 +22,14 @@ pub struct KindQuery {
     pub kind: TicketKind,
 }
 
-/// The ticket's context (docs/api.md).
+/// The ticket's context (docs/api.md), with this technician's view of caller verification.
 pub async fn context(
     State(state): State<AppState>,
+    Extension(technician): Extension<Technician>,
     TicketId(id): TicketId,
     ApiQuery(q): ApiQuery<KindQuery>,
 ) -> Result<Json<TicketContext>, ApiError> {
-    Ok(Json(context::resolve(&state, q.kind, id).await?))
+    let mut ctx = context::resolve(&state, q.kind, id).await?;
+    ctx.verification = Some(flow::describe(&state, &technician, &ctx).await);
+    Ok(Json(ctx))
 }

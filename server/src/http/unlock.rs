@@ -4,12 +4,12 @@ use serde::Serialize;
 
 use super::{
     error::ApiError,
-    extract::{ApiQuery, TicketId},
+    extract::{ApiJsonOrDefault, ApiQuery, TicketId},
     tickets::KindQuery,
     AppState,
 };
 use crate::{
-    reset::unlock::{self, UnlockSuccess},
+    reset::unlock::{self, UnlockRequest, UnlockSuccess},
     store::tokens::Technician,
 };
 
@@ -27,8 +27,9 @@ pub async fn unlock(
     Extension(technician): Extension<Technician>,
     TicketId(id): TicketId,
     ApiQuery(q): ApiQuery<KindQuery>,
+    ApiJsonOrDefault(request): ApiJsonOrDefault<UnlockRequest>,
 ) -> Result<Json<UnlockResponse>, ApiError> {
-    let success = unlock::unlock(&state, &technician, q.kind, id).await?;
+    let success = unlock::unlock(&state, &technician, q.kind, id, &request).await?;
     Ok(Json(UnlockResponse {
         result: "success",
         success,

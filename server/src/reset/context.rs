@@ -112,6 +112,9 @@ pub struct TicketContext {
     pub can_reset: bool,
     /// No problem and the account is locked.
     pub can_unlock: bool,
+    /// Caller verification: required, the masked methods, the current verification
+    /// (filled per technician by the context handler).
+    pub verification: Option<crate::verification::flow::VerificationView>,
     /// The directory entry, for the reset flow.
     #[serde(skip)]
     pub entry: Option<DirectoryEntry>,
@@ -154,6 +157,8 @@ impl TicketContext {
             result: audit::AuditResult::Success,
             directory_code: None,
             note: None,
+            method: None,
+            target: None,
         }
     }
 
@@ -228,6 +233,7 @@ pub async fn resolve(
         problems,
         can_reset: false,
         can_unlock: false,
+        verification: None,
         entry,
     };
     if let (Some(entry), Some(email)) = (ctx.entry.clone(), email) {

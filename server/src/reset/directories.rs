@@ -28,6 +28,8 @@ pub struct DirectoryEntry {
     pub companies: Vec<String>,
     /// The connector.
     pub directory: Arc<dyn Directory>,
+    /// Caller verification for this customer (`verification`, `verification_methods`).
+    pub verification: crate::verification::DirectoryVerification,
 }
 
 impl std::fmt::Debug for DirectoryEntry {
@@ -36,6 +38,7 @@ impl std::fmt::Debug for DirectoryEntry {
             .field("name", &self.directory.name())
             .field("kind", &self.kind)
             .field("companies", &self.companies)
+            .field("verification", &self.verification)
             .finish_non_exhaustive()
     }
 }

@@ -77,6 +77,49 @@ pub enum FlowError {
     },
     /// The idempotency key was already used for another request.
     IdempotencyKeyReused,
+    /// The ticket now resolves to another account than the one the panel showed: nothing done.
+    TargetChanged,
+    /// The directory requires a fresh verification of this caller by this technician on this
+    /// ticket before a reset or unlock.
+    VerificationRequired,
+    /// No such verification method for the ticket's account (or verification is off).
+    VerificationMethodUnknown,
+    /// No such verification (or another technician's).
+    VerificationNotFound,
+    /// The typed code is wrong.
+    WrongCode {
+        /// Wrong codes still allowed before the verification is locked.
+        attempts_left: u32,
+    },
+    /// Too many wrong codes: start a new verification.
+    VerificationLocked,
+    /// The code or push ran out of time.
+    VerificationExpired,
+    /// The verification is already closed (`status` says how).
+    VerificationClosed {
+        /// Its final status.
+        status: crate::verification::VerificationStatus,
+    },
+    /// Too many codes sent to this account recently.
+    VerificationRateLimited {
+        /// Seconds until another code may be sent.
+        retry_after_secs: u64,
+    },
+    /// The SMS / e-mail / Duo provider asks to slow down.
+    VerificationProviderRateLimited {
+        /// The provider's words.
+        #[serde(default)]
+        detail: String,
+        /// Seconds to wait, when the provider said.
+        #[serde(default)]
+        retry_after_secs: Option<u64>,
+    },
+    /// The provider could not send the code or push.
+    VerificationProviderFailed {
+        /// Why (never a code, number or key).
+        #[serde(default)]
+        detail: String,
+    },
     /// A failure inside PassDesk (database, unusable policy); `detail` is logged, not shown.
     Internal {
         /// For the log (never a secret).
@@ -150,7 +193,9 @@ impl std::fmt::Display for FlowError {
             | Self::ResetInterrupted { detail }
             | Self::Internal { detail }
             | Self::DirectoryAccessDenied { detail, .. }
-            | Self::DirectoryError { detail, .. } => write!(f, "{code}: {detail}"),
+            | Self::DirectoryError { detail, .. }
+            | Self::VerificationProviderFailed { detail }
+            | Self::VerificationProviderRateLimited { detail, .. } => write!(f, "{code}: {detail}"),
             _ => f.write_str(code),
         }
     }

@@ -53,15 +53,21 @@ pub fn gives_up(attempts: i64, error: &TicketError) -> bool {
     }
 }
 
-/// The note for a reset. Built from the config text, the technician and the mode only: there is
-/// no parameter through which a password could reach it.
-pub fn reset_note_text(first_line: &str, technician: &str, temporary: bool) -> String {
+/// The note for a reset. Built from the config text, the technician, the mode and how the caller
+/// was verified (masked target) only: there is no parameter through which a password could reach it.
+pub fn reset_note_text(
+    first_line: &str,
+    technician: &str,
+    temporary: bool,
+    verified_by: Option<&crate::verification::notes::VerifiedBy>,
+) -> String {
     let mode = if temporary {
         "temporary password: must change at next logon"
     } else {
         "permanent password"
     };
-    format!("{first_line}\nTechnician: {technician}\n{mode}")
+    let caller = crate::verification::notes::reset_line(verified_by);
+    format!("{first_line}\nTechnician: {technician}\n{mode}\n{caller}")
 }
 
 /// Posts one outbox note right away (the caller holds its lease), within `post_timeout`.
@@ -299,9 +305,15 @@ mod tests {
     #[test]
     fn the_note_names_the_technician_and_the_mode_only() {
         assert_eq!(
-            reset_note_text(DEFAULT_NOTE_TEXT, "Jane Tech", true),
-            "PassDesk password reset - success\nTechnician: Jane Tech\ntemporary password: must change at next logon"
+            reset_note_text(DEFAULT_NOTE_TEXT, "Jane Tech", true, None),
+            "PassDesk password reset - success\nTechnician: Jane Tech\ntemporary password: must change at next logon\nCaller not verified"
         );
-        assert!(reset_note_text("Done", "Jane Tech", false).ends_with("\npermanent password"));
+        let by = crate::verification::notes::VerifiedBy {
+            verification_id: "v".into(),
+            kind: crate::verification::MethodKind::Sms,
+            target: "+1 ***-***-0123".into(),
+        };
+        assert!(reset_note_text("Done", "Jane Tech", false, Some(&by))
+            .ends_with("\npermanent password\nCaller verified by SMS code to +1 ***-***-0123"));
     }
 }

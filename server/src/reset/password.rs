@@ -17,6 +17,7 @@ use crate::{
         idempotency, outbox,
         tokens::Technician,
     },
+    verification::{gate, notes::VerifiedBy},
 };
 
 /// Longest accepted idempotency key.
@@ -34,6 +35,10 @@ pub struct ResetRequest {
     pub temporary: bool,
     /// Chosen by the panel per attempt.
     pub idempotency_key: String,
+    /// The caller verification this reset relies on (src/verification/gate.rs).
+    #[zeroize(skip)]
+    #[serde(default)]
+    pub verification_id: Option<String>,
 }
 
 impl std::fmt::Debug for ResetRequest {
@@ -42,6 +47,7 @@ impl std::fmt::Debug for ResetRequest {
             .field("password", &"<redacted>")
             .field("temporary", &self.temporary)
             .field("idempotency_key", &self.idempotency_key)
+            .field("verification_id", &self.verification_id)
             .finish()
     }
 }
@@ -57,6 +63,9 @@ pub struct ResetSuccess {
     pub audit_id: i64,
     /// The account that was reset.
     pub account: DirectoryAccount,
+    /// How the caller was verified (null: not verified).
+    #[serde(default)]
+    pub verified_by: Option<VerifiedBy>,
 }
 
 /// The outcome of one reset request as the idempotency table stores it: no HTTP in it.
@@ -64,7 +73,7 @@ pub struct ResetSuccess {
 #[serde(rename_all = "snake_case")]
 pub enum ResetOutcome {
     /// The password was set.
-    Success(ResetSuccess),
+    Success(Box<ResetSuccess>),
     /// The request failed (after the directory saw it, or it was interrupted).
     Failure(FlowError),
 }
@@ -72,7 +81,7 @@ pub enum ResetOutcome {
 impl From<Result<ResetSuccess, FlowError>> for ResetOutcome {
     fn from(r: Result<ResetSuccess, FlowError>) -> Self {
         match r {
-            Ok(s) => Self::Success(s),
+            Ok(s) => Self::Success(Box::new(s)),
             Err(e) => Self::Failure(e),
         }
     }
@@ -135,7 +144,7 @@ async fn claim_and_run(
                 return Err(FlowError::IdempotencyKeyReused);
             }
             let outcome = match outcome {
-                ResetOutcome::Success(s) => Ok(s),
+                ResetOutcome::Success(s) => Ok(*s),
                 ResetOutcome::Failure(e) => Err(e),
             };
             return Ok(ResetAnswer {
@@ -155,7 +164,7 @@ async fn claim_and_run(
     }
     match run(services, technician, kind, ticket_id, request).await {
         Ok(success) => {
-            let outcome = ResetOutcome::Success(success.clone());
+            let outcome = ResetOutcome::Success(Box::new(success.clone()));
             idempotency::complete(pool, technician.id, &key, &outcome).await?;
             Ok(ResetAnswer::fresh(Ok(success)))
         }
@@ -213,6 +222,16 @@ async fn run(
         .await
         .map_err(Failure::BeforeDirectory)?;
     let (entry, account) = ctx.target().map_err(Failure::BeforeDirectory)?;
+    let verified_by = gate::check(
+        services,
+        technician,
+        &ctx,
+        entry,
+        account,
+        request.verification_id.as_deref(),
+    )
+    .await
+    .map_err(Failure::BeforeDirectory)?;
     let Some(policy) = &ctx.policy else {
         return Err(Failure::BeforeDirectory(ctx.blocked()));
     };
@@ -263,7 +282,12 @@ async fn run(
     }
 
     // Audit row and note go in together: a crash cannot leave a reset without its queued note.
-    let text = notes::reset_note_text(&services.notes.text, &technician.name, request.temporary);
+    let text = notes::reset_note_text(
+        &services.notes.text,
+        &technician.name,
+        request.temporary,
+        verified_by.as_ref(),
+    );
     let mut tx = services.store.pool().begin().await?;
     let audit_id = audit::insert(&mut tx, &entry_row).await?;
     let outbox_id = outbox::enqueue_leased(&mut tx, audit_id, ticket_id, kind, &text).await?;
@@ -276,6 +300,7 @@ async fn run(
         temporary: request.temporary,
         audit_id,
         account: account.clone(),
+        verified_by,
     })
 }
 

@@ -1,5 +1,5 @@
 //! `POST /tickets/{id}/unlock`: fresh context → directory unlock → audit.
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{context, error::FlowError, password::audit_result, Services};
 use crate::{
@@ -7,11 +7,22 @@ use crate::{
     store::{audit, tokens::Technician},
 };
 
+/// The (optional) request body.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnlockRequest {
+    /// The caller verification this unlock relies on (src/verification/gate.rs).
+    #[serde(default)]
+    pub verification_id: Option<String>,
+}
+
 /// What a successful unlock reports.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UnlockSuccess {
     /// The audit row.
     pub audit_id: i64,
+    /// How the caller was verified (null: not verified).
+    pub verified_by: Option<crate::verification::notes::VerifiedBy>,
 }
 
 /// Clears the lockout of the ticket's account.
@@ -20,9 +31,19 @@ pub async fn unlock(
     technician: &Technician,
     kind: TicketKind,
     ticket_id: u64,
+    request: &UnlockRequest,
 ) -> Result<UnlockSuccess, FlowError> {
     let ctx = context::resolve(services, kind, ticket_id).await?;
     let (entry, account) = ctx.target()?;
+    let verified_by = crate::verification::gate::check(
+        services,
+        technician,
+        &ctx,
+        entry,
+        account,
+        request.verification_id.as_deref(),
+    )
+    .await?;
     let outcome = entry.directory.unlock(account).await;
     let account_label = ctx.account_label();
     let mut row = ctx.audit_entry(technician, audit::AuditAction::Unlock, &account_label);
@@ -40,7 +61,10 @@ pub async fn unlock(
         Some(f) => Err(f),
         None => {
             tracing::info!(ticket = ticket_id, account = %account_label, audit_id, "account unlocked");
-            Ok(UnlockSuccess { audit_id })
+            Ok(UnlockSuccess {
+                audit_id,
+                verified_by,
+            })
         }
     }
 }

@@ -16,6 +16,8 @@ pub enum AuditAction {
     Reset,
     /// Lockout cleared.
     Unlock,
+    /// A caller verification event (`method`, masked `target`).
+    Verify,
 }
 
 /// How it ended.
@@ -30,6 +32,24 @@ pub enum AuditResult {
     Error,
     /// The policy check refused the password before the directory was asked.
     Rejected,
+    /// Verification: a code was sent.
+    Sent,
+    /// Verification: the caller read back the right code.
+    Verified,
+    /// Verification: a wrong code was entered.
+    WrongCode,
+    /// Verification: too many wrong codes; the verification is closed.
+    Locked,
+    /// Verification: the code or push ran out of time before it was used.
+    Expired,
+    /// Verification: the user approved the Duo push.
+    Approved,
+    /// Verification: the user (or Duo) denied the push.
+    Denied,
+    /// Verification: the push was not answered in time.
+    Timeout,
+    /// Verification: the code or push could not be sent.
+    Failed,
 }
 
 /// Where the internal note of a reset stands, as the API and the audit say it.
@@ -69,6 +89,10 @@ pub struct NewAuditEntry<'a> {
     pub directory_code: Option<&'a str>,
     /// `queued` when a note was enqueued with this row, else None.
     pub note: Option<NoteStatus>,
+    /// Verification rows: the method kind (`sms`, `email`, `duo_push`).
+    pub method: Option<crate::verification::MethodKind>,
+    /// Verification rows: the masked contact point.
+    pub target: Option<&'a str>,
 }
 
 /// A row as `GET /api/v1/audit` returns it.
@@ -98,6 +122,10 @@ pub struct AuditEntry {
     pub directory_code: Option<String>,
     /// Where the note stands; null when the row has none.
     pub note: Option<NoteStatus>,
+    /// Verification rows: the method kind.
+    pub method: Option<crate::verification::MethodKind>,
+    /// Verification rows: the masked contact point.
+    pub target: Option<String>,
 }
 
 /// Filters of `GET /api/v1/audit`; every field optional.
@@ -121,7 +149,7 @@ pub struct AuditFilter {
 pub async fn insert(conn: &mut SqliteConnection, e: &NewAuditEntry<'_>) -> sqlx::Result<i64> {
     let id = sqlx::query(
         "INSERT INTO audit (at, technician_id, technician, ticket_id, ticket_kind, company, account, action, \
-         temporary, result, directory_code, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         temporary, result, directory_code, note, method, target) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(now_rfc3339())
     .bind(e.technician_id)
@@ -135,6 +163,8 @@ pub async fn insert(conn: &mut SqliteConnection, e: &NewAuditEntry<'_>) -> sqlx:
     .bind(word(&e.result))
     .bind(e.directory_code)
     .bind(e.note.as_ref().map(word))
+    .bind(e.method.as_ref().map(word))
+    .bind(e.target)
     .execute(&mut *conn)
     .await?
     .last_insert_rowid();
@@ -159,7 +189,7 @@ pub async fn mark_note(
 pub async fn list(pool: &SqlitePool, filter: &AuditFilter) -> sqlx::Result<Vec<AuditEntry>> {
     let mut q = QueryBuilder::<Sqlite>::new(
         "SELECT id, at, technician, ticket_id, ticket_kind, company, account, action, temporary, result, \
-         directory_code, note FROM audit WHERE 1 = 1",
+         directory_code, note, method, target FROM audit WHERE 1 = 1",
     );
     if let Some(t) = filter.ticket {
         q.push(" AND ticket_id = ").push_bind(t as i64);
@@ -198,6 +228,8 @@ pub async fn list(pool: &SqlitePool, filter: &AuditFilter) -> sqlx::Result<Vec<A
                 result: parse("result", r.get("result"))?,
                 directory_code: r.get("directory_code"),
                 note: parse_opt("note", r.get("note"))?,
+                method: parse_opt("method", r.get("method"))?,
+                target: r.get("target"),
             })
         })
         .collect()

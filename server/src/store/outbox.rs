@@ -174,6 +174,8 @@ mod tests {
             result: audit::AuditResult::Success,
             directory_code: None,
             note: Some(NoteStatus::Queued),
+            method: None,
+            target: None,
         };
         let audit_id = audit::insert(&mut conn, &row).await.unwrap();
         let id = enqueue_leased(&mut conn, audit_id, 7, TicketKind::Project, "n")

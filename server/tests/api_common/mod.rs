@@ -44,6 +44,21 @@ impl TestApp {
         app
     }
 
+    /// A fresh backend whose demo options `adjust` changes first (verification providers, ...).
+    pub async fn start_with(adjust: impl FnOnce(&mut DemoOptions)) -> Self {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut opts = DemoOptions::new("127.0.0.1:0".parse().unwrap(), tmp.path().to_path_buf());
+        opts.notes = fast_notes();
+        adjust(&mut opts);
+        let demo = demo::start(opts).await.expect("backend starts");
+        Self {
+            demo,
+            http: reqwest::Client::new(),
+            data_dir: tmp.path().to_path_buf(),
+            _tmp: Some(tmp),
+        }
+    }
+
     /// A backend on the SQLite file in `dir`, optionally reusing a ConnectWise sandbox and
     /// wrapping the ConnectWise client.
     pub async fn start_in(
