@@ -28,6 +28,7 @@ fn config(bind: &str) -> LdapDirectoryConfig {
         privileged_groups: vec![DOMAIN_ADMINS.into()],
         allow_privileged: false,
         assumed_policy: None,
+        enforce_history: true,
         timeout_secs: 20,
     }
 }
@@ -234,12 +235,11 @@ async fn disabled_and_privileged_accounts_are_flagged() {
     // nadmin is in Domain Admins only through the nested group Tier0Helpers (LDAP_MATCHING_RULE_IN_CHAIN).
     let nested = one(&dir, "nia.nested@test.lan").await;
     assert!(nested.privileged, "{nested:?}");
-    let mut cfg = config("TEST\\svc-reset");
-    cfg.privileged_groups.clear();
-    let no_groups = LdapDirectory::new(cfg).unwrap();
-    assert!(!one(&no_groups, "dom.admin@test.lan").await.privileged);
-    assert!(!one(&no_groups, "nia.nested@test.lan").await.privileged);
-    // Administrator has adminCount=1 from provisioning: privileged without any group config.
+    // Without any group configured, Domain Admins is still recognised by its RID (512), nested too.
+    let no_groups = no_group_config();
+    assert!(one(&no_groups, "dom.admin@test.lan").await.privileged);
+    assert!(one(&no_groups, "nia.nested@test.lan").await.privileged);
+    // Administrator has adminCount=1 from provisioning (and RID 500).
     let administrator = no_groups
         .get_account("CN=Administrator,CN=Users,DC=test,DC=lan")
         .await
@@ -254,6 +254,197 @@ async fn disabled_and_privileged_accounts_are_flagged() {
     bind_as("dadmin", USER_PASSWORD)
         .await
         .expect("dadmin's password is unchanged");
+}
+
+fn no_group_config() -> LdapDirectory {
+    let mut cfg = config("TEST\\svc-reset");
+    cfg.privileged_groups.clear();
+    LdapDirectory::new(cfg).unwrap()
+}
+
+/// The `memberOf` values of a user as the DC stores them (direct links only).
+async fn member_of(sam: &str) -> Vec<String> {
+    let mut ldap = samba::ldaps().await;
+    ldap.simple_bind(samba::ADMIN_BIND, samba::ADMIN_PASSWORD)
+        .await
+        .unwrap()
+        .success()
+        .unwrap();
+    let (entries, _) = ldap
+        .search(
+            BASE_DN,
+            ldap3::Scope::Subtree,
+            &format!("(sAMAccountName={sam})"),
+            vec!["memberOf"],
+        )
+        .await
+        .unwrap()
+        .success()
+        .unwrap();
+    let _ = ldap.unbind().await;
+    let e = ldap3::SearchEntry::construct(entries.into_iter().next().expect(sam));
+    e.attrs.get("memberOf").cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn built_in_privileged_groups_are_refused_without_any_config() {
+    let dir = no_group_config();
+    // pgadmin's primary group is Domain Admins (primaryGroupID 512): no member link, no adminCount.
+    let dn = member_of("pgadmin").await;
+    assert!(
+        !dn.iter()
+            .any(|g| g.to_ascii_lowercase().contains("domain admins")),
+        "the fixture must rely on primaryGroupID only: {dn:?}"
+    );
+    let primary = one(&dir, "pia.primary@test.lan").await;
+    assert!(primary.privileged, "{primary:?}");
+    // aop is an Account Operator (BUILTIN, S-1-5-32-548) through the nested group OpsHelpers.
+    assert_eq!(
+        member_of("aop").await,
+        ["CN=OpsHelpers,OU=Staff,DC=test,DC=lan"],
+        "only the nested group is a direct link"
+    );
+    let operator = one(&dir, "otto.operator@test.lan").await;
+    assert!(operator.privileged, "{operator:?}");
+    // dnsop is in DnsAdmins (domain-local, no well-known RID).
+    let dns = one(&dir, "dina.dns@test.lan").await;
+    assert!(dns.privileged, "{dns:?}");
+    // get_account (a base read that includes tokenGroups) agrees with the search.
+    assert!(dir.get_account(&primary.id).await.unwrap().privileged);
+    assert!(dir.get_account(&operator.id).await.unwrap().privileged);
+    // A normal user stays resettable.
+    let normal = one(&dir, "john.smith@test.lan").await;
+    assert!(!normal.privileged, "{normal:?}");
+    assert!(!dir.get_account(&normal.id).await.unwrap().privileged);
+
+    for (account, sam) in [(&primary, "pgadmin"), (&operator, "aop"), (&dns, "dnsop")] {
+        match dir.reset_password(account, "Adm1n!Changed", false).await {
+            Err(DirectoryError::AccessDenied { code, .. }) => {
+                assert_eq!(code, "PRIVILEGED_ACCOUNT")
+            }
+            other => panic!("{sam}: expected AccessDenied, got {other:?}"),
+        }
+        assert!(
+            matches!(
+                dir.unlock(account).await,
+                Err(DirectoryError::AccessDenied { .. })
+            ),
+            "{sam}"
+        );
+        bind_as(sam, USER_PASSWORD)
+            .await
+            .unwrap_or_else(|e| panic!("{sam}'s password must be unchanged: {e:?}"));
+    }
+    // The same service account reads tokenGroups: svc-limited (no rights at all) does too, so the
+    // decision never depends on the delegation.
+    let limited = LdapDirectory::new({
+        let mut c = config("TEST\\svc-limited");
+        c.privileged_groups.clear();
+        c
+    })
+    .unwrap();
+    assert!(one(&limited, "otto.operator@test.lan").await.privileged);
+    assert!(!one(&limited, "john.smith@test.lan").await.privileged);
+}
+
+/// The domain's password history on an admin reset: Samba 4.17 does not implement the policy-hints control
+/// (1.2.840.113556.1.4.2239), ignores it (it is sent non-critical), and accepts a password from the history on
+/// an admin reset with or without it. This test pins that down, so a Samba that starts honouring it turns it
+/// red and the README's statement can be updated.
+#[tokio::test]
+async fn samba_ignores_the_policy_hints_control_on_an_admin_reset() {
+    // The DC does not advertise the control.
+    let mut ldap = samba::ldaps().await;
+    let (root, _) = ldap
+        .search(
+            "",
+            ldap3::Scope::Base,
+            "(objectClass=*)",
+            vec!["supportedControl"],
+        )
+        .await
+        .unwrap()
+        .success()
+        .unwrap();
+    let _ = ldap.unbind().await;
+    let controls = ldap3::SearchEntry::construct(root.into_iter().next().unwrap())
+        .attrs
+        .remove("supportedControl")
+        .unwrap_or_default();
+    // Paged results is listed: the list is real.
+    assert!(
+        controls.iter().any(|c| c == "1.2.840.113556.1.4.319"),
+        "{controls:?}"
+    );
+    assert!(
+        !controls.iter().any(|c| c == "1.2.840.113556.1.4.2239"),
+        "{controls:?}"
+    );
+
+    // jhist: HistoryPSO, history length 3, no minimum age.
+    let with_hints = svc();
+    assert!(with_hints.config().enforce_history);
+    let jhist = one(&with_hints, "hugo.history@test.lan").await;
+    let p = with_hints.effective_policy(&jhist).await.unwrap();
+    assert_eq!(p.policy, ad(7, 3));
+    let pw = "Hist0ry!Same";
+    with_hints.reset_password(&jhist, pw, false).await.unwrap();
+    // The same password again, with the control: a DC that honours it answers 19 / 0000052D here.
+    with_hints
+        .reset_password(&jhist, pw, false)
+        .await
+        .expect("Samba ignores the policy-hints control: the reused password is accepted");
+    // The initial password is in the history too: still accepted.
+    with_hints
+        .reset_password(&jhist, USER_PASSWORD, false)
+        .await
+        .expect("accepted");
+    let mut cfg = config("TEST\\svc-reset");
+    cfg.enforce_history = false;
+    let without = LdapDirectory::new(cfg).unwrap();
+    without
+        .reset_password(&jhist, USER_PASSWORD, false)
+        .await
+        .unwrap();
+    bind_as("jhist", USER_PASSWORD)
+        .await
+        .expect("the last reset took effect");
+    // A user's own change (old + new password) IS checked against the history: the DC keeps one, so
+    // the admin reset skipped it, not a missing history.
+    let mut user = samba::ldaps().await;
+    user.simple_bind("TEST\\jhist", USER_PASSWORD)
+        .await
+        .unwrap()
+        .success()
+        .unwrap();
+    let utf16 = |s: &str| -> Vec<u8> {
+        format!("\"{s}\"")
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect()
+    };
+    let r = user
+        .modify(
+            &jhist.id,
+            vec![
+                ldap3::Mod::Delete(
+                    b"unicodePwd".to_vec(),
+                    std::collections::HashSet::from([utf16(USER_PASSWORD)]),
+                ),
+                ldap3::Mod::Add(
+                    b"unicodePwd".to_vec(),
+                    std::collections::HashSet::from([utf16(pw)]),
+                ),
+            ],
+        )
+        .await
+        .unwrap();
+    let _ = user.unbind().await;
+    assert_eq!(
+        r.rc, 19,
+        "a user's change to a password in the history: {r:?}"
+    );
+    assert!(r.text.contains("history"), "{}", r.text);
 }
 
 #[tokio::test]

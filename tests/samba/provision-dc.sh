@@ -69,6 +69,19 @@ st group addmembers 'Domain Admins' dadmin
 st group add Tier0Helpers --groupou='OU=Staff'
 st group addmembers Tier0Helpers nadmin
 st group addmembers 'Domain Admins' Tier0Helpers
+# Built-in privileged groups recognised by SID with no group configured: pgadmin's PRIMARY group is Domain Admins
+# (primaryGroupID 512, no member link: Samba moves Domain Users into memberOf), aop is an Account Operator through
+# the nested group OpsHelpers, dnsop is in DnsAdmins (domain-local, variable RID; created as a DC with DNS does,
+# --dns-backend=NONE creates none).
+mk pgadmin Pia Primary pia.primary@test.lan
+st group addmembers 'Domain Admins' pgadmin
+mk aop Otto Operator otto.operator@test.lan
+st group add OpsHelpers --groupou='OU=Staff'
+st group addmembers OpsHelpers aop
+st group addmembers 'Account Operators' OpsHelpers
+mk dnsop Dina Dns dina.dns@test.lan
+st group add DnsAdmins --group-scope=Domain --description='DNS Administrators Group'
+st group addmembers DnsAdmins dnsop
 # PSO for the StrictStaff group: longer minimum, and lockout after 3 bad binds (the domain never locks out).
 st domain passwordsettings pso create StrictPSO 10 --min-pwd-length=12 --history-length=5 --complexity=on \
   --account-lockout-threshold=3 --account-lockout-duration=30 --reset-account-lockout-after=30 --min-pwd-age=0
@@ -81,6 +94,20 @@ st group addmembers KindsOnly kinds
 st domain passwordsettings pso create KindsOnlyPSO 5 --min-pwd-length=0 --history-length=0 --complexity=on \
   --min-pwd-age=0
 st domain passwordsettings pso apply KindsOnlyPSO KindsOnly
+# jhist: password history of 3 and no minimum age, for the history-on-admin-reset test (policy hints control).
+mk jhist Hugo History hugo.history@test.lan
+st group add HistoryThree --groupou='OU=Staff'
+st group addmembers HistoryThree jhist
+st domain passwordsettings pso create HistoryPSO 6 --min-pwd-length=7 --history-length=3 --complexity=on \
+  --min-pwd-age=0
+st domain passwordsettings pso apply HistoryPSO HistoryThree
+
+ldbmodify -H "$DC_DIR/private/sam.ldb" >> "$DC_DIR/setup.log" 2>&1 <<LDIF
+dn: CN=Pia Primary,OU=Staff,$BASE
+changetype: modify
+replace: primaryGroupID
+primaryGroupID: 512
+LDIF
 
 # proxyAddresses (no samba-tool option): one alias for jsmith, one address shared by dup1 and dup2.
 ldbmodify -H "$DC_DIR/private/sam.ldb" >> "$DC_DIR/setup.log" 2>&1 <<LDIF

@@ -7,6 +7,7 @@ mod conn;
 mod entry;
 mod errors;
 mod policy;
+mod privileged;
 mod reset;
 
 use std::path::PathBuf;
@@ -63,6 +64,11 @@ pub struct LdapDirectoryConfig {
     /// Policy assumed when a PSO applies but its settings cannot be read (the result is marked uncertain).
     #[serde(default)]
     pub assumed_policy: Option<ActiveDirectoryPolicy>,
+    /// Send the password-policy-hints control on a reset, so the DC applies the password history (and
+    /// minimum age) to the help-desk reset like to a user's own change. Windows Server 2012+ honours it;
+    /// Samba (4.17 tested) ignores it and skips the history on an admin reset (README).
+    #[serde(default = "default_true")]
+    pub enforce_history: bool,
     /// Timeout for one whole operation (connect, bind, search / modify), seconds.
     #[serde(default = "default_timeout_secs")]
     pub timeout_secs: u64,
@@ -70,6 +76,10 @@ pub struct LdapDirectoryConfig {
 
 fn default_timeout_secs() -> u64 {
     15
+}
+
+fn default_true() -> bool {
+    true
 }
 
 impl LdapDirectoryConfig {
@@ -112,6 +122,8 @@ pub struct LdapDirectory {
     cfg: LdapDirectoryConfig,
     password: Secret,
     verify: Verify,
+    /// SIDs of the privileged groups without a well-known RID (DnsAdmins), looked up once.
+    extra_privileged: tokio::sync::OnceCell<Vec<privileged::Sid>>,
 }
 
 impl std::fmt::Debug for LdapDirectory {
@@ -137,6 +149,7 @@ impl LdapDirectory {
             cfg,
             password,
             verify,
+            extra_privileged: tokio::sync::OnceCell::new(),
         })
     }
 
@@ -196,7 +209,11 @@ impl LdapDirectory {
                 dn,
                 Scope::Base,
                 entry::USER_FILTER,
-                entry::ACCOUNT_ATTRS.to_vec(),
+                entry::ACCOUNT_ATTRS
+                    .iter()
+                    .chain(&[entry::TOKEN_GROUPS])
+                    .copied()
+                    .collect::<Vec<&str>>(),
             )
             .await;
         let (entries, _) = res.and_then(|r| r.success()).map_err(ldap_error)?;
@@ -230,13 +247,17 @@ impl LdapDirectory {
         Ok(out)
     }
 
-    /// Maps an entry and adds transitive privileged-group membership.
+    /// Maps an entry and decides `privileged`: adminCount=1, the built-in privileged groups by SID
+    /// (`tokenGroups`: transitive, primary group included), DnsAdmins, then the configured groups.
     async fn finish_account(
         &self,
         ldap: &mut ldap3::Ldap,
         e: SearchEntry,
     ) -> Result<DirectoryAccount, DirectoryError> {
         let mut account = entry::to_account(&e, &self.cfg.privileged_groups);
+        if !account.privileged {
+            account.privileged = self.privileged_by_sid(ldap, e.clone()).await?;
+        }
         if !account.privileged && !self.cfg.privileged_groups.is_empty() {
             let filter = entry::in_chain_filter(&self.cfg.privileged_groups);
             let res = ldap.search(&e.dn, Scope::Base, &filter, vec!["1.1"]).await;
@@ -244,6 +265,84 @@ impl LdapDirectory {
             account.privileged = hits.iter().any(|h| !h.is_ref());
         }
         Ok(account)
+    }
+
+    /// `tokenGroups` is constructed and only returned on a base-scope read: an entry from a subtree search
+    /// is read again for it. Unreadable → privileged (fail closed: PassDesk cannot tell).
+    async fn privileged_by_sid(
+        &self,
+        ldap: &mut ldap3::Ldap,
+        mut e: SearchEntry,
+    ) -> Result<bool, DirectoryError> {
+        if !privileged::has_token_groups(&e) {
+            let res = ldap
+                .search(
+                    &e.dn,
+                    Scope::Base,
+                    "(objectClass=*)",
+                    vec![entry::TOKEN_GROUPS, "objectSid"],
+                )
+                .await;
+            let (entries, _) = res.and_then(|r| r.success()).map_err(ldap_error)?;
+            if let Some(full) = entries.into_iter().find(|r| !r.is_ref()) {
+                e = SearchEntry::construct(full);
+            }
+        }
+        if !privileged::has_token_groups(&e) {
+            tracing::warn!(directory = %self.cfg.name, dn = %e.dn,
+                "tokenGroups unreadable for the service account: treating the account as privileged");
+            return Ok(true);
+        }
+        let extra = self.extra_privileged(ldap).await?;
+        match privileged::privileged_by_sid(&e, extra) {
+            Some(why) => {
+                tracing::debug!(directory = %self.cfg.name, dn = %e.dn, "privileged: {why}");
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// DnsAdmins has no well-known RID (MS-ADTS lists it as a domain-local group with a variable RID):
+    /// it is found the way Samba's own provisioning finds it (samba/provision/sambadns.py
+    /// `get_dnsadmins_sid`), as CN=DnsAdmins in the Users container addressed by its well-known GUID,
+    /// so a moved Users container still works. Absent (a DC without DNS) → nothing extra.
+    async fn extra_privileged(
+        &self,
+        ldap: &mut ldap3::Ldap,
+    ) -> Result<&Vec<privileged::Sid>, DirectoryError> {
+        self.extra_privileged
+            .get_or_try_init(|| async {
+                let base = format!(
+                    "<WKGUID={},{}>",
+                    privileged::USERS_CONTAINER_WKGUID,
+                    self.cfg.base_dn
+                );
+                let res = ldap
+                    .search(
+                        &base,
+                        Scope::OneLevel,
+                        "(&(objectClass=group)(cn=DnsAdmins))",
+                        vec!["objectSid"],
+                    )
+                    .await
+                    .and_then(|r| r.success());
+                let entries = match res {
+                    Ok((entries, _)) => entries,
+                    Err(e) => match ldap_error(e) {
+                        DirectoryError::NotFound(_) => Vec::new(),
+                        other => return Err(other),
+                    },
+                };
+                Ok(entries
+                    .into_iter()
+                    .filter(|r| !r.is_ref())
+                    .map(SearchEntry::construct)
+                    .flat_map(|e| privileged::binary_values(&e, "objectSid"))
+                    .filter_map(|b| privileged::Sid::parse(&b))
+                    .collect())
+            })
+            .await
     }
 
     /// Re-reads the account and refuses privileged ones unless allowed: enforced here too, not only in the flow.
@@ -324,7 +423,10 @@ impl Directory for LdapDirectory {
         self.timed(async {
             let mut s = self.session().await?;
             let out = match self.writable_account(&mut s.ldap, &account.id).await {
-                Ok(target) => reset::set_password(&mut s, &target.id, password, temporary).await,
+                Ok(target) => {
+                    let history = self.cfg.enforce_history;
+                    reset::set_password(&mut s, &target.id, password, temporary, history).await
+                }
                 Err(e) => Err(e),
             };
             s.close().await;
@@ -396,6 +498,7 @@ mod tests {
         assert_eq!(c.assumed_policy.unwrap().min_length, 12);
         assert_eq!(c.timeout_secs, 15);
         assert!(!c.allow_privileged && !c.danger_accept_invalid_certs && !c.starttls);
+        assert!(c.enforce_history, "history is enforced unless turned off");
     }
 
     #[test]

@@ -49,7 +49,8 @@ pub struct DirectoryAccount {
     pub must_change: bool,
     /// When the password was last set (RFC 3339), if known.
     pub password_last_set: Option<String>,
-    /// adminCount=1 or member of a configured privileged group.
+    /// adminCount=1, a member (transitive, primary group included) of a built-in privileged group or a
+    /// configured one, or (Graph) holding an admin role; fail-closed true when that cannot be read.
     pub privileged: bool,
 }
 

@@ -17,7 +17,11 @@ pub(super) const ACCOUNT_ATTRS: &[&str] = &[
     "pwdLastSet",
     "adminCount",
     "memberOf",
+    "objectSid",
 ];
+
+/// Constructed: the SIDs of all groups the account is in (transitive, primary group too); base scope only.
+pub(super) const TOKEN_GROUPS: &str = "tokenGroups";
 
 /// Only person user objects (not computers, which are also objectClass=user).
 pub(super) const USER_FILTER: &str = "(&(objectCategory=person)(objectClass=user))";

@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
 
+use ldap3::controls::RawControl;
 use ldap3::Mod;
 use zeroize::Zeroizing;
 
@@ -59,8 +60,37 @@ fn refuse_unencrypted(s: &Session) -> Result<(), DirectoryError> {
     }
 }
 
+/// LDAP_SERVER_POLICY_HINTS_OID: with flags 1 the DC checks an admin `unicodePwd` replace against the
+/// password history as for a user's own change (docs/policy.md §6.1). Not critical: a DC that does not know
+/// it (Samba, before Windows Server 2012) resets anyway instead of refusing every reset.
+pub(super) const POLICY_HINTS_OID: &str = "1.2.840.113556.1.4.2239";
+/// Its value, BER `SEQUENCE { INTEGER 1 }` (Flags = LDAP_POLICY_HINTS_ENFORCE).
+const POLICY_HINTS_ENFORCE: [u8; 5] = [0x30, 0x03, 0x02, 0x01, 0x01];
+
+fn policy_hints() -> RawControl {
+    RawControl {
+        ctype: POLICY_HINTS_OID.into(),
+        crit: false,
+        val: Some(POLICY_HINTS_ENFORCE.to_vec()),
+    }
+}
+
 async fn modify(s: &mut Session, dn: &str, mods: Vec<Mod<Value>>) -> Result<(), DirectoryError> {
-    let r = s.ldap.modify(dn, mods).await.map_err(ldap_error)?;
+    modify_with(s, dn, mods, Vec::new()).await
+}
+
+async fn modify_with(
+    s: &mut Session,
+    dn: &str,
+    mods: Vec<Mod<Value>>,
+    controls: Vec<RawControl>,
+) -> Result<(), DirectoryError> {
+    let r = s
+        .ldap
+        .with_controls(controls)
+        .modify(dn, mods)
+        .await
+        .map_err(ldap_error)?;
     if r.rc == 0 {
         Ok(())
     } else {
@@ -69,11 +99,13 @@ async fn modify(s: &mut Session, dn: &str, mods: Vec<Mod<Value>>) -> Result<(), 
 }
 
 /// Admin reset. `temporary` → pwdLastSet 0 (must change at next logon), else -1 (set to now).
+/// `enforce_history` adds the policy-hints control.
 pub(super) async fn set_password(
     s: &mut Session,
     dn: &str,
     password: &str,
     temporary: bool,
+    enforce_history: bool,
 ) -> Result<(), DirectoryError> {
     refuse_unencrypted(s)?;
     let pwd_last_set = if temporary { "0" } else { "-1" };
@@ -81,7 +113,12 @@ pub(super) async fn set_password(
         Mod::Replace(plain("unicodePwd"), HashSet::from([unicode_pwd(password)])),
         Mod::Replace(plain("pwdLastSet"), HashSet::from([plain(pwd_last_set)])),
     ];
-    modify(s, dn, mods).await
+    let controls = if enforce_history {
+        vec![policy_hints()]
+    } else {
+        Vec::new()
+    };
+    modify_with(s, dn, mods, controls).await
 }
 
 /// Clears a lockout (badPwdCount goes back to 0 with it).
@@ -124,7 +161,7 @@ mod tests {
         assert!(!encrypted);
         ldap.with_timeout(Duration::from_secs(1)); // so a regression fails instead of hanging
         let mut s = Session { ldap, encrypted };
-        let err = set_password(&mut s, "CN=x,DC=test,DC=lan", "Secret!Pw1", false)
+        let err = set_password(&mut s, "CN=x,DC=test,DC=lan", "Secret!Pw1", false, true)
             .await
             .unwrap_err();
         assert!(
@@ -140,6 +177,14 @@ mod tests {
             received.await.unwrap().is_empty(),
             "nothing may reach the wire"
         );
+    }
+
+    #[test]
+    fn policy_hints_value_is_sequence_of_integer_one() {
+        let c = policy_hints();
+        assert_eq!(c.ctype, "1.2.840.113556.1.4.2239");
+        assert_eq!(c.val.as_deref(), Some(&[0x30, 3, 2, 1, 1][..]));
+        assert!(!c.crit);
     }
 
     #[test]
