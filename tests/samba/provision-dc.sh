@@ -57,6 +57,9 @@ mk dup1 Dana One dana.one@test.lan
 mk dup2 Dana Two dana.two@test.lan
 mk starry Star Ry 'st*rry@test.lan'
 mk nadmin Nia Nested nia.nested@test.lan
+# Generated passwords are judged by the DC itself (server/tests/ldap_samba/generated.rs).
+mk jgen Gene Domain gene.domain@test.lan
+mk jgens Gene Strict gene.strict@test.lan
 st user create svc-reset "$SVCPW" --userou='OU=Service'
 st user create svc-limited "$SVCPW" --userou='OU=Service'
 st user setexpiry svc-reset --noexpiry
@@ -64,6 +67,7 @@ st user setexpiry svc-limited --noexpiry
 st user disable pgone
 st group add StrictStaff --groupou='OU=Staff'
 st group addmembers StrictStaff jstrict,jlocked
+st group addmembers StrictStaff jgens
 st group addmembers 'Domain Admins' dadmin
 # nadmin is a Domain Admin only through a nested group (transitive membership test).
 st group add Tier0Helpers --groupou='OU=Staff'
