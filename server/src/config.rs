@@ -201,6 +201,13 @@ pub struct SandboxDirectoryConfig {
     /// Allow resetting privileged accounts.
     #[serde(default)]
     pub allow_privileged: bool,
+    /// Refuse a reused password on reset, like the LDAP connector's `enforce_history` on a Windows DC.
+    #[serde(default = "default_true")]
+    pub enforce_history: bool,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 impl Config {
@@ -306,28 +313,29 @@ pub fn build_directories(
 ) -> anyhow::Result<Directories> {
     let mut entries = Vec::new();
     for d in configs {
-        let (kind, directory): (DirectoryKind, Arc<dyn crate::directory::Directory>) = match &d
-            .connector
-        {
-            ConnectorConfig::Ldap(c) => {
-                let dir = LdapDirectory::new(c.clone()).map_err(|e| anyhow::anyhow!("{e}"))?;
-                (DirectoryKind::Ldap, Arc::new(dir))
-            }
-            ConnectorConfig::Graph(c) => (
-                DirectoryKind::Graph,
-                Arc::new(GraphDirectory::new(c.clone()).map_err(|e| anyhow::anyhow!("{e}"))?),
-            ),
-            ConnectorConfig::Agent(c) => (
-                DirectoryKind::Agent,
-                Arc::new(AgentDirectory::new(c.clone(), agents.clone())),
-            ),
-            ConnectorConfig::Sandbox(c) => (
-                DirectoryKind::Sandbox,
-                Arc::new(
-                    SandboxDirectory::seeded_demo(&c.name).allowing_privileged(c.allow_privileged),
+        let (kind, directory): (DirectoryKind, Arc<dyn crate::directory::Directory>) =
+            match &d.connector {
+                ConnectorConfig::Ldap(c) => {
+                    let dir = LdapDirectory::new(c.clone()).map_err(|e| anyhow::anyhow!("{e}"))?;
+                    (DirectoryKind::Ldap, Arc::new(dir))
+                }
+                ConnectorConfig::Graph(c) => (
+                    DirectoryKind::Graph,
+                    Arc::new(GraphDirectory::new(c.clone()).map_err(|e| anyhow::anyhow!("{e}"))?),
                 ),
-            ),
-        };
+                ConnectorConfig::Agent(c) => (
+                    DirectoryKind::Agent,
+                    Arc::new(AgentDirectory::new(c.clone(), agents.clone())),
+                ),
+                ConnectorConfig::Sandbox(c) => (
+                    DirectoryKind::Sandbox,
+                    Arc::new(
+                        SandboxDirectory::seeded_demo(&c.name)
+                            .allowing_privileged(c.allow_privileged)
+                            .enforcing_history(c.enforce_history),
+                    ),
+                ),
+            };
         entries.push(DirectoryEntry {
             verification: d.directory_verification(),
             kind,

@@ -239,10 +239,13 @@ async fn blocked_tickets_are_refused_with_their_problems() {
 #[tokio::test]
 async fn a_directory_refusal_names_the_code_and_the_likely_cause() {
     let app = TestApp::start().await;
-    let password = good_password("Hist");
-    assert_eq!(app.reset(1001, &password, "key-h1").await.0, StatusCode::OK);
-    // Re-using the password: the sandbox refuses it like AD's history check.
-    let (status, body) = app.reset(1001, &password, "key-h2").await;
+    let password = good_password("Inj");
+    // An explicitly injected DC refusal (as a password filter or an unreadable stricter policy would give):
+    // the password passes every rule PassDesk knows.
+    app.demo
+        .directory
+        .refuse_next_reset("LDAP 19 (0000052D)", "Constraint violation");
+    let (status, body) = app.reset(1001, &password, "key-h1").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let err = &body["error"];
     assert_eq!(err["code"], "DIRECTORY_REFUSED");
@@ -252,17 +255,35 @@ async fn a_directory_refusal_names_the_code_and_the_likely_cause() {
         err["message"].as_str().unwrap().contains("history"),
         "{err}"
     );
+    assert!(app.demo.directory.resets().is_empty());
     // The refusal is audited and replayed for the same key, without a second attempt.
     let entries = app.audit("?account=JSMITH").await;
-    assert_eq!(entries.len(), 2);
+    assert_eq!(entries.len(), 1);
     assert_eq!(entries[0]["result"], "refused");
     assert_eq!(entries[0]["directory_code"], "LDAP 19 (0000052D)");
     assert_eq!(entries[0]["note"], serde_json::Value::Null);
-    let (status, again) = app.reset(1001, &password, "key-h2").await;
+    let (status, again) = app.reset(1001, &password, "key-h1").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(again["replayed"], true);
-    assert_eq!(app.audit("?account=jsmith").await.len(), 2);
-    assert_eq!(app.notes(TicketKind::Service, 1001).len(), 1);
+    assert_eq!(app.audit("?account=jsmith").await.len(), 1);
+    assert!(app.notes(TicketKind::Service, 1001).is_empty());
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_reused_password_is_refused_only_where_the_history_is_enforced() {
+    let app = TestApp::start().await;
+    let password = good_password("Hist");
+    assert_eq!(app.reset(1001, &password, "key-r1").await.0, StatusCode::OK);
+    // enforce_history (the default) on a Windows DC: the reused password is refused.
+    let (status, body) = app.reset(1001, &password, "key-r2").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["code"], "DIRECTORY_REFUSED");
+    // Without it an admin reset skips the history, as the DC does without the policy-hints control.
+    app.demo.directory.set_enforce_history(false);
+    let (status, body) = app.reset(1001, &password, "key-r3").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(app.demo.directory.resets().len(), 2);
     app.shutdown().await;
 }
 

@@ -1,9 +1,11 @@
 //! An in-memory directory for `passdesk demo` and the API tests, seeded with exactly the accounts of
 //! the docs/api.md seed table and a Windows-style domain policy (min 7, complexity, history 24).
 //!
-//! It remembers resets (account, temporary flag, time — never the password) and, to let the demo show
-//! a DC refusal, a salted hash of each account's recent passwords so re-using one is refused like AD
-//! does (`LDAP 19 (0000052D)`).
+//! It remembers resets (account, temporary flag, time — never the password). It behaves like a Windows DC
+//! reached by the LDAP connector: with `enforce_history` (the connector's default, which sends the
+//! policy-hints control) a reused password is refused with `LDAP 19 (0000052D)` from a salted hash of each
+//! account's recent passwords; without it an admin reset skips the history, as on the DC. Samba ignores
+//! the control (README); tests that need a DC refusal otherwise inject one (`refuse_next_reset`).
 use std::sync::Mutex;
 
 use async_trait::async_trait;
@@ -45,6 +47,9 @@ pub struct SandboxDirectory {
     resets: Mutex<Vec<SandboxReset>>,
     unavailable: Mutex<bool>,
     allow_privileged: bool,
+    enforce_history: std::sync::atomic::AtomicBool,
+    /// An injected refusal for the next reset: (code, message).
+    refuse_next: Mutex<Option<(String, String)>>,
     /// Contact points by account id (AD mobile / otherMobile / otherMailbox).
     contacts: Mutex<std::collections::HashMap<String, Vec<ContactPoint>>>,
 }
@@ -97,6 +102,8 @@ impl SandboxDirectory {
             resets: Mutex::new(Vec::new()),
             unavailable: Mutex::new(false),
             allow_privileged: false,
+            enforce_history: std::sync::atomic::AtomicBool::new(true),
+            refuse_next: Mutex::new(None),
             contacts: Mutex::new(std::collections::HashMap::new()),
         }
     }
@@ -169,6 +176,25 @@ impl SandboxDirectory {
     pub fn allowing_privileged(mut self, allow: bool) -> Self {
         self.allow_privileged = allow;
         self
+    }
+
+    /// Whether resets apply the password history (config `enforce_history`, default true like the LDAP
+    /// connector's).
+    pub fn enforcing_history(self, enforce: bool) -> Self {
+        self.set_enforce_history(enforce);
+        self
+    }
+
+    /// `enforcing_history` on a running directory (tests).
+    pub fn set_enforce_history(&self, enforce: bool) {
+        self.enforce_history
+            .store(enforce, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Makes the next reset fail with `PasswordRefused { code, message }`, as a DC would (a stricter policy,
+    /// a password filter, …), changing nothing. For tests of the refusal path.
+    pub fn refuse_next_reset(&self, code: &str, message: &str) {
+        *self.refuse_next.lock().unwrap() = Some((code.to_string(), message.to_string()));
     }
 
     /// Adds an account (and extra proxy addresses it answers to).
@@ -271,13 +297,19 @@ impl Directory for SandboxDirectory {
         temporary: bool,
     ) -> Result<(), DirectoryError> {
         self.check_up()?;
+        if let Some((code, message)) = self.refuse_next.lock().unwrap().take() {
+            return Err(DirectoryError::PasswordRefused { code, message });
+        }
         let fingerprint = self.fingerprint(password);
         let mut accounts = self.accounts.lock().unwrap();
         let stored = accounts
             .iter_mut()
             .find(|s| s.account.id == account.id)
             .ok_or_else(|| DirectoryError::NotFound(account.id.clone()))?;
-        if stored.history.contains(&fingerprint) {
+        let enforce = self
+            .enforce_history
+            .load(std::sync::atomic::Ordering::Relaxed);
+        if enforce && stored.history.contains(&fingerprint) {
             // What AD answers for a password in the history (ERROR_PASSWORD_RESTRICTION).
             return Err(DirectoryError::PasswordRefused {
                 code: "LDAP 19 (0000052D)".to_string(),
@@ -383,6 +415,24 @@ mod tests {
             [true, false]
         );
         assert!(!format!("{resets:?}").contains("Pass"));
+        // Without enforce_history an admin reset skips the history, like the DC without the control.
+        let lax = SandboxDirectory::seeded_demo("t").enforcing_history(false);
+        let jsmith = lax.account_by_sam("jsmith").unwrap();
+        for _ in 0..2 {
+            lax.reset_password(&jsmith, "First#Pass1", false)
+                .await
+                .unwrap();
+        }
+        // An injected refusal fails exactly one reset and records nothing.
+        lax.refuse_next_reset("LDAP 19 (0000052D)", "filter said no");
+        assert!(matches!(
+            lax.reset_password(&jsmith, "Other#Pass3", false).await,
+            Err(DirectoryError::PasswordRefused { ref message, .. }) if message == "filter said no"
+        ));
+        assert_eq!(lax.resets().len(), 2);
+        lax.reset_password(&jsmith, "Other#Pass3", false)
+            .await
+            .unwrap();
         dir.set_unavailable(true);
         assert!(matches!(
             dir.find_by_email("x@y").await,

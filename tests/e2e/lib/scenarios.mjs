@@ -224,8 +224,9 @@ export function endToEnd(browserName, driver) {
       assert.ok(added.some((n) => /PassDesk/.test(n.text) && n.internalAnalysisFlag === true), JSON.stringify(added));
       assert.ok(!JSON.stringify(notes).includes(complex), 'the note never contains the password');
 
-      // The same password again: the directory refuses it (history). The panel says so in plain
-      // words with the directory's code; no rule of ours fails, so it names history/age/filters.
+      // The same password again: the demo directory acts as a Windows DC reached with enforce_history (the
+      // policy-hints control, the default), which refuses a password from the history; Samba would not
+      // (README). The panel says so in plain words with the directory's code; no rule of ours fails.
       await typePassword(frame, complex);
       await waitFor(frame, () => !document.getElementById('reset').disabled, undefined, { what: 'reset enabled again after Done' });
       await frame.evaluate(() => delete document.getElementById('result').dataset.outcome);
