@@ -274,6 +274,76 @@ async fn unavailable_honours_retry_after_within_a_bound() {
 }
 
 #[tokio::test]
+async fn pim_eligible_au_scoped_and_custom_roles_are_privileged() {
+    let (sim, dir) = setup().await;
+    assert!(!dir.get_account(MARY).await.unwrap().privileged);
+    // None of these shows up as a directoryRole membership; each alone makes Mary privileged.
+    type Set = fn(&mut support::graph_sim::SimUser, bool);
+    let cases: [(&str, Set); 3] = [
+        ("eligible", |u, on| {
+            u.eligible_roles = if on {
+                vec!["Global Administrator".into()]
+            } else {
+                vec![]
+            }
+        }),
+        ("AU-scoped", |u, on| {
+            u.scoped_roles = if on {
+                vec!["User Administrator".into()]
+            } else {
+                vec![]
+            }
+        }),
+        ("custom", |u, on| {
+            u.custom_roles = if on {
+                vec!["Contoso Password Resetter".into()]
+            } else {
+                vec![]
+            }
+        }),
+    ];
+    for (what, set) in cases {
+        sim.with(|s| set(s.users.iter_mut().find(|u| u.id == MARY).unwrap(), true));
+        let mary = dir.get_account(MARY).await.unwrap();
+        assert!(mary.privileged, "{what}");
+        match dir.reset_password(&mary, "Val1d!Password", false).await {
+            Err(DirectoryError::AccessDenied { code, .. }) => {
+                assert_eq!(code, "PRIVILEGED_ACCOUNT", "{what}")
+            }
+            other => panic!("{what}: expected AccessDenied, got {other:?}"),
+        }
+        sim.with(|s| set(s.users.iter_mut().find(|u| u.id == MARY).unwrap(), false));
+        assert!(
+            !dir.get_account(MARY).await.unwrap().privileged,
+            "{what} off"
+        );
+    }
+    assert!(sim.with(|s| s.patches.is_empty()));
+    // The reads carry the principal filter Graph requires.
+    assert!(sim.with(|s| s
+        .requests
+        .iter()
+        .any(|r| r.contains("roleEligibilitySchedules")
+            && r.contains(&format!("principalId eq '{MARY}'")))));
+    // Fail closed when the app may not read either list (403).
+    sim.with(|s| s.deny_eligibility = true);
+    assert!(
+        dir.get_account(MARY).await.unwrap().privileged,
+        "eligibility unreadable"
+    );
+    sim.with(|s| {
+        s.deny_eligibility = false;
+        s.deny_role_assignments = true;
+    });
+    assert!(
+        dir.get_account(MARY).await.unwrap().privileged,
+        "assignments unreadable"
+    );
+    sim.with(|s| s.deny_role_assignments = false);
+    assert!(!dir.get_account(MARY).await.unwrap().privileged);
+}
+
+#[tokio::test]
 async fn privileged_and_disabled_users() {
     let (sim, dir) = setup().await;
     let ada = dir

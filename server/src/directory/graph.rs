@@ -276,21 +276,45 @@ impl GraphDirectory {
         })
     }
 
-    /// A user holding any directory role counts as privileged. If the app may not read roles, fail closed.
+    /// A user holding any directory role counts as privileged: an active one (also through a
+    /// role-assignable group), one scoped to an administrative unit, a custom role, or one the user is
+    /// only PIM-eligible for (one activation away). The three reads run concurrently; if the app may not
+    /// read any of them, fail closed.
     async fn privileged(&self, id: &str) -> Result<bool, DirectoryError> {
-        let url = self.url(&[
+        let memberships = self.url(&[
             "users",
             id,
             "transitiveMemberOf",
             "microsoft.graph.directoryRole",
         ]);
-        match self
-            .get_json::<user::RoleList>(url, &[("$select", "id,displayName")])
-            .await
-        {
+        // OData string literal: a quote in the id is doubled, so it can never end the literal.
+        let filter = format!("principalId eq '{}'", id.replace('\'', "''"));
+        let assignments = self.url(&["roleManagement", "directory", "roleAssignments"]);
+        let eligible = self.url(&["roleManagement", "directory", "roleEligibilitySchedules"]);
+        let by_principal = [("$filter", filter.as_str())];
+        let (a, b, c) = tokio::join!(
+            self.any_role(
+                memberships,
+                &[("$select", "id,displayName")],
+                "directory roles"
+            ),
+            self.any_role(assignments, &by_principal, "role assignments"),
+            self.any_role(eligible, &by_principal, "PIM-eligible roles"),
+        );
+        Ok(a? || b? || c?)
+    }
+
+    /// Whether a role list is non-empty; 403 (the app lacks the permission) counts as a role.
+    async fn any_role(
+        &self,
+        url: url::Url,
+        query: &[(&str, &str)],
+        what: &str,
+    ) -> Result<bool, DirectoryError> {
+        match self.get_json::<user::RoleList>(url, query).await {
             Ok(roles) => Ok(!roles.value.is_empty()),
             Err(DirectoryError::AccessDenied { .. }) => {
-                tracing::warn!(directory = %self.cfg.name, "cannot read directory roles; treating the user as privileged");
+                tracing::warn!(directory = %self.cfg.name, "cannot read {what}; treating the user as privileged");
                 Ok(true)
             }
             Err(e) => Err(e),

@@ -35,8 +35,18 @@ pub struct SimUser {
     pub mail: Option<String>,
     pub proxy_addresses: Vec<String>,
     pub account_enabled: bool,
-    /// Directory role names (e.g. "Global Administrator").
+    /// Active tenant-wide built-in directory roles (e.g. "Global Administrator"): listed by
+    /// transitiveMemberOf/directoryRole and by roleAssignments with directoryScopeId "/".
     pub roles: Vec<String>,
+    /// Built-in roles assigned on an administrative unit only (roleAssignments, scope
+    /// "/administrativeUnits/…"; not a directoryRole membership).
+    pub scoped_roles: Vec<String>,
+    /// Custom role definitions assigned (roleAssignments only).
+    pub custom_roles: Vec<String>,
+    /// PIM-eligible roles (roleEligibilitySchedules only, until activated).
+    pub eligible_roles: Vec<String>,
+    /// `onPremisesSyncEnabled` (synced from an on-premises AD by Entra Connect).
+    pub on_premises_sync: bool,
     pub force_change: bool,
     pub password: String,
 }
@@ -66,6 +76,10 @@ pub struct SimState {
     pub requests: Vec<String>,
     /// Answer role reads with 403 (an app without the permission).
     pub deny_roles: bool,
+    /// Answer roleManagement roleAssignments reads with 403.
+    pub deny_role_assignments: bool,
+    /// Answer roleManagement roleEligibilitySchedules reads with 403 (no RoleEligibilitySchedule.Read.Directory).
+    pub deny_eligibility: bool,
     /// Page user lists with this many users per page (`@odata.nextLink` with `$skiptoken`).
     pub page_size: Option<usize>,
     /// Base URL put into `@odata.nextLink` (tests can point it elsewhere).
@@ -93,6 +107,14 @@ impl GraphSim {
             .route(
                 "/v1.0/users/{id}/transitiveMemberOf/microsoft.graph.directoryRole",
                 get(roles),
+            )
+            .route(
+                "/v1.0/roleManagement/directory/roleAssignments",
+                get(role_assignments),
+            )
+            .route(
+                "/v1.0/roleManagement/directory/roleEligibilitySchedules",
+                get(role_eligibility),
             )
             .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -129,6 +151,10 @@ fn user(
         proxy_addresses: proxies.iter().map(|p| p.to_string()).collect(),
         account_enabled: true,
         roles: Vec::new(),
+        scoped_roles: Vec::new(),
+        custom_roles: Vec::new(),
+        eligible_roles: Vec::new(),
+        on_premises_sync: false,
         force_change: false,
         password: "Initial!Passw0rd".into(),
     }
@@ -305,7 +331,8 @@ fn to_json(u: &SimUser, select: Option<&str>) -> Value {
     let all = json!({
         "id": u.id, "displayName": u.display_name, "givenName": u.given_name, "surname": u.surname,
         "userPrincipalName": u.upn, "mail": u.mail, "proxyAddresses": u.proxy_addresses,
-        "accountEnabled": u.account_enabled, "lastPasswordChangeDateTime": "2026-11-01T10:00:00Z",
+        "accountEnabled": u.account_enabled, "onPremisesSyncEnabled": u.on_premises_sync.then_some(true),
+        "lastPasswordChangeDateTime": "2026-11-01T10:00:00Z",
         "passwordProfile": {"password": null, "forceChangePasswordNextSignIn": u.force_change,
                             "forceChangePasswordNextSignInWithMfa": false},
     });
@@ -505,6 +532,103 @@ async fn roles(
         }
         None => not_found(&id),
     }
+}
+
+/// `principalId eq '<id>'`, the filter Graph requires on these lists for a principal.
+fn principal_filter(q: &HashMap<String, String>) -> Option<String> {
+    let f = q.get("$filter")?.trim();
+    let rest = f.strip_prefix("principalId eq '")?.strip_suffix('\'')?;
+    Some(rest.replace("''", "'"))
+}
+
+fn role_list(
+    st: &Arc<Mutex<SimState>>,
+    headers: &HeaderMap,
+    q: &HashMap<String, String>,
+    what: &str,
+    pick: fn(&SimState) -> bool,
+    rows: fn(&SimUser) -> Vec<(String, String)>,
+) -> Response {
+    let mut s = st.lock().unwrap();
+    let line = format!(
+        "GET /v1.0/roleManagement/directory/{what}?$filter={}",
+        q.get("$filter").map(String::as_str).unwrap_or("")
+    );
+    if let Some(r) = gate(&mut s, headers, line) {
+        return r;
+    }
+    if pick(&s) {
+        return graph_error(
+            StatusCode::FORBIDDEN,
+            "Authorization_RequestDenied",
+            "Insufficient privileges to complete the operation.",
+        );
+    }
+    let Some(principal) = principal_filter(q) else {
+        return graph_error(
+            StatusCode::BAD_REQUEST,
+            "Request_UnsupportedQuery",
+            "A filter on principalId is required.",
+        );
+    };
+    let value: Vec<Value> = s
+        .users
+        .iter()
+        .filter(|u| u.id == principal)
+        .flat_map(rows)
+        .enumerate()
+        .map(|(i, (role, scope))| {
+            json!({"id": format!("{what}-{i}"), "principalId": principal,
+                   "roleDefinitionId": format!("def-{role}"), "directoryScopeId": scope})
+        })
+        .collect();
+    Json(json!({"value": value})).into_response()
+}
+
+async fn role_assignments(
+    State(st): State<Arc<Mutex<SimState>>>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    role_list(
+        &st,
+        &headers,
+        &q,
+        "roleAssignments",
+        |s| s.deny_role_assignments,
+        |u| {
+            let tenant = u
+                .roles
+                .iter()
+                .chain(&u.custom_roles)
+                .map(|r| (r.clone(), "/".to_string()));
+            let au = u
+                .scoped_roles
+                .iter()
+                .map(|r| (r.clone(), "/administrativeUnits/au-1".to_string()));
+            tenant.chain(au).collect()
+        },
+    )
+}
+
+async fn role_eligibility(
+    State(st): State<Arc<Mutex<SimState>>>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    role_list(
+        &st,
+        &headers,
+        &q,
+        "roleEligibilitySchedules",
+        |s| s.deny_eligibility,
+        |u| {
+            u.eligible_roles
+                .iter()
+                .map(|r| (r.clone(), "/".to_string()))
+                .collect()
+        },
+    )
 }
 
 /// Entra's cloud rule (policy.md §3.1): 8–256 characters and 3 of 4 character classes.
