@@ -26,8 +26,76 @@ use crate::{
         Services,
     },
     store::{tokens, Store},
-    verification::{config::VerificationConfig, DirectoryVerification},
+    verification::{
+        config::VerificationConfig,
+        providers::{
+            duo::{DuoConfig, DuoPush},
+            twilio::{SmsConfig, TwilioSender},
+        },
+        simulators::{
+            duo::{DuoScript, DuoSim},
+            twilio::TwilioSim,
+        },
+        DirectoryVerification, Verification,
+    },
 };
+
+/// Where the Twilio simulator is mounted.
+pub const TWILIO_MOUNT: &str = "/sim/twilio";
+/// Where the Duo simulator is mounted.
+pub const DUO_MOUNT: &str = "/sim/duo";
+/// The host name the Duo simulator signs for.
+const DUO_SIM_HOST: &str = "api-demo0000.duosecurity.com";
+
+/// Fresh simulator credentials per run, and providers pointed at them.
+fn simulated_providers(
+    api: &str,
+    verification: &mut Verification,
+) -> anyhow::Result<(TwilioSim, DuoSim)> {
+    let hex = |n: usize| {
+        (0..n)
+            .map(|_| char::from_digit(rand::random::<u32>() % 16, 16).unwrap_or('0'))
+            .collect::<String>()
+    };
+    let sid = format!("AC{}", hex(32));
+    let token = hex(32);
+    let twilio = TwilioSim::new(&sid, &token);
+    let ikey = format!("DI{}", hex(18).to_ascii_uppercase());
+    let skey = hex(40);
+    let duo = DuoSim::new(DUO_SIM_HOST, &ikey, &skey);
+    duo.set_user("jsmith", DuoScript::WaitingThenAllow);
+    duo.set_user("mjoneil", DuoScript::Allow);
+    let name = verification.settings.sender_name.clone();
+    if verification.sms.is_none() {
+        let cfg = SmsConfig {
+            account_sid: sid,
+            api_key_sid: None,
+            auth_token: Some(crate::directory::secret::Secret::new(token)),
+            auth_token_env: None,
+            from: "+15005550006".into(),
+            api_url: format!("{api}{TWILIO_MOUNT}"),
+            timeout_secs: None,
+        };
+        let sender = TwilioSender::new(&cfg, &name, verification.settings.code_ttl)
+            .map_err(|e| anyhow::anyhow!(e))?;
+        verification.sms = Some(Arc::new(sender));
+    }
+    if verification.duo.is_none() {
+        let cfg = DuoConfig {
+            api_host: DUO_SIM_HOST.into(),
+            integration_key: ikey,
+            secret_key: Some(crate::directory::secret::Secret::new(skey)),
+            secret_key_env: None,
+            username_attribute: Default::default(),
+            api_url: Some(format!("{api}{DUO_MOUNT}")),
+            timeout_secs: None,
+        };
+        verification.duo = Some(Arc::new(
+            DuoPush::new(&cfg, &name).map_err(|e| anyhow::anyhow!(e))?,
+        ));
+    }
+    Ok((twilio, duo))
+}
 
 /// Where the sandbox's API root is mounted.
 pub const CONNECTWISE_MOUNT: &str = "/cw/v4_6_release/apis/3.0";
@@ -58,6 +126,9 @@ pub struct DemoOptions {
     pub verification: Option<Arc<VerificationConfig>>,
     /// The demo directory's caller-verification settings.
     pub directory_verification: DirectoryVerification,
+    /// SMS and Duo through the built-in Twilio and Duo simulators when `verification` configures
+    /// neither (default true).
+    pub simulated_providers: bool,
 }
 
 impl DemoOptions {
@@ -72,6 +143,7 @@ impl DemoOptions {
             agents: HubSettings::default(),
             verification: None,
             directory_verification: DirectoryVerification::default(),
+            simulated_providers: true,
         }
     }
 }
@@ -120,6 +192,10 @@ pub struct RunningDemo {
     pub directory: Arc<SandboxDirectory>,
     /// The flow's services (tests read the database).
     pub services: Arc<Services>,
+    /// The Twilio simulator behind the SMS method (tests read its messages).
+    pub twilio: TwilioSim,
+    /// The Duo simulator behind the push method.
+    pub duo: DuoSim,
     running: Running,
 }
 
@@ -173,7 +249,19 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<RunningDemo> {
     if let Some(wrap) = &opts.tickets_wrapper {
         tickets = wrap(tickets);
     }
-    let extra = crate::demo_pages::router().nest(CONNECTWISE_MOUNT, sandbox.router());
+    let mut verification = match &opts.verification {
+        Some(cfg) => cfg.build(&opts.data_dir)?,
+        None => Verification::default(),
+    };
+    let (twilio, duo) = if opts.simulated_providers {
+        simulated_providers(&api, &mut verification)?
+    } else {
+        (TwilioSim::new("", ""), DuoSim::new(DUO_SIM_HOST, "", ""))
+    };
+    let extra = crate::demo_pages::router()
+        .nest(CONNECTWISE_MOUNT, sandbox.router())
+        .nest(TWILIO_MOUNT, twilio.router())
+        .nest(DUO_MOUNT, duo.router());
     let running = app::start(Parts {
         store,
         tickets,
@@ -184,10 +272,7 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<RunningDemo> {
         tls: None,
         limits: Limits::default(),
         extra_routes: Some(extra),
-        verification: match &opts.verification {
-            Some(cfg) => cfg.build(&opts.data_dir)?,
-            None => Default::default(),
-        },
+        verification,
     })
     .await?;
     let services = running.services.clone();
@@ -205,6 +290,8 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<RunningDemo> {
         sandbox,
         directory,
         services,
+        twilio,
+        duo,
         running,
     })
 }

@@ -10,7 +10,9 @@ use std::sync::Arc;
 use api_common::{good_password, TestApp};
 use passdesk_server::{
     connectwise::TicketKind,
-    verification::{config::VerificationConfig, DirectoryVerification, VerificationMode},
+    verification::{
+        config::VerificationConfig, DirectoryVerification, MethodKind, VerificationMode,
+    },
 };
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -25,6 +27,7 @@ async fn app_with(smtp: &SmtpServer, password: &str, mode: VerificationMode) -> 
         o.verification = Some(Arc::new(cfg));
         o.directory_verification = DirectoryVerification {
             mode,
+            methods: vec![MethodKind::Email],
             ..DirectoryVerification::default()
         };
     })

@@ -4,7 +4,14 @@ use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use serde::Deserialize;
 
-use super::{providers::smtp::SmtpSender, Verification, VerificationSettings};
+use super::{
+    providers::{
+        duo::{DuoConfig, DuoPush},
+        smtp::SmtpSender,
+        twilio::{SmsConfig, TwilioSender},
+    },
+    Verification, VerificationSettings,
+};
 use crate::directory::secret::Secret;
 
 /// `[verification]`.
@@ -20,6 +27,12 @@ pub struct VerificationConfig {
     /// E-mail codes over SMTP.
     #[serde(default)]
     pub email: Option<EmailConfig>,
+    /// SMS codes through Twilio.
+    #[serde(default)]
+    pub sms: Option<SmsConfig>,
+    /// Duo push through the Auth API.
+    #[serde(default)]
+    pub duo: Option<DuoConfig>,
 }
 
 /// `[verification.email]`: an SMTP relay.
@@ -85,6 +98,17 @@ impl VerificationConfig {
             let sender = SmtpSender::new(email, &v.settings.sender_name, v.settings.code_ttl, base)
                 .map_err(|e| anyhow::anyhow!(e))?;
             v.email = Some(Arc::new(sender));
+        }
+        if let Some(sms) = &self.sms {
+            let sender = TwilioSender::new(sms, &v.settings.sender_name, v.settings.code_ttl)
+                .map_err(|e| anyhow::anyhow!(e))?;
+            v.sms = Some(Arc::new(sender));
+        }
+        if let Some(duo) = &self.duo {
+            let push =
+                DuoPush::new(duo, &v.settings.sender_name).map_err(|e| anyhow::anyhow!(e))?;
+            v.duo = Some(Arc::new(push));
+            v.duo_username_attribute = duo.username_attribute;
         }
         Ok(v)
     }

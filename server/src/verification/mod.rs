@@ -17,6 +17,7 @@ pub mod mask;
 pub mod methods;
 pub mod notes;
 pub mod providers;
+pub mod simulators;
 pub mod store;
 
 /// How a caller is verified.
@@ -163,6 +164,8 @@ pub struct Verification {
     pub settings: VerificationSettings,
     /// HMAC key of the stored code hashes (random per process: a restart voids unused codes).
     pub key: codes::CodeKey,
+    /// Which account attribute is the Duo username.
+    pub duo_username_attribute: providers::duo::DuoUsernameAttribute,
 }
 
 impl Default for Verification {
@@ -173,6 +176,7 @@ impl Default for Verification {
             duo: None,
             settings: VerificationSettings::default(),
             key: codes::CodeKey::random(),
+            duo_username_attribute: Default::default(),
         }
     }
 }
@@ -190,10 +194,12 @@ impl Verification {
     /// The Duo username of `account`, when Duo is configured.
     pub fn duo_username(&self, account: &crate::directory::DirectoryAccount) -> Option<String> {
         self.duo.as_ref()?;
-        account
-            .sam_account_name
-            .clone()
-            .or_else(|| account.upn.clone())
+        match self.duo_username_attribute {
+            providers::duo::DuoUsernameAttribute::SamAccountName => {
+                account.sam_account_name.clone()
+            }
+            providers::duo::DuoUsernameAttribute::Upn => account.upn.clone(),
+        }
     }
 
     /// The code sender of a code kind.

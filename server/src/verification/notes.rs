@@ -13,6 +13,14 @@ pub struct VerifiedBy {
     pub target: String,
 }
 
+/// "e-mail code to j***@gmail.com", or the push's own target ("Duo push to jsmith").
+fn how(kind: MethodKind, target: &str) -> String {
+    match kind {
+        MethodKind::DuoPush => target.to_string(),
+        _ => format!("{} to {target}", kind.label()),
+    }
+}
+
 /// The note of a final outcome, e.g. "Caller verified by e-mail code to j***@gmail.com — Jane
 /// Tech"; None for states that get no note (sent, pending).
 pub fn outcome_note(
@@ -25,15 +33,15 @@ pub fn outcome_note(
     let what = match status {
         S::Verified | S::Approved => {
             return Some(format!(
-                "Caller verified by {} to {target} — {technician}",
-                kind.label()
+                "Caller verified by {} — {technician}",
+                how(kind, target)
             ))
         }
-        S::Locked => format!("too many wrong codes for the {} to {target}", kind.label()),
-        S::Expired => format!("the {} to {target} expired unused", kind.label()),
-        S::Denied => format!("Duo push denied ({target})"),
-        S::Timeout => format!("Duo push not answered in time ({target})"),
-        S::Failed => format!("the {} to {target} could not be sent", kind.label()),
+        S::Locked => format!("too many wrong codes for the {}", how(kind, target)),
+        S::Expired => format!("the {} expired unused", how(kind, target)),
+        S::Denied => format!("{} denied", how(kind, target)),
+        S::Timeout => format!("{} not answered in time", how(kind, target)),
+        S::Failed => format!("the {} could not be sent", how(kind, target)),
         S::Pending | S::Sent => return None,
     };
     Some(format!("Caller verification failed: {what} — {technician}"))
@@ -42,7 +50,7 @@ pub fn outcome_note(
 /// The reset / unlock note's line about the caller.
 pub fn reset_line(verified: Option<&VerifiedBy>) -> String {
     match verified {
-        Some(v) => format!("Caller verified by {} to {}", v.kind.label(), v.target),
+        Some(v) => format!("Caller verified by {}", how(v.kind, &v.target)),
         None => "Caller not verified".to_string(),
     }
 }
@@ -71,7 +79,7 @@ mod tests {
                 "Jane Tech"
             )
             .unwrap(),
-            "Caller verification failed: Duo push denied (Duo push to jsmith) — Jane Tech"
+            "Caller verification failed: Duo push to jsmith denied — Jane Tech"
         );
         assert!(outcome_note(VerificationStatus::Sent, MethodKind::Sms, "x", "y").is_none());
         assert_eq!(reset_line(None), "Caller not verified");

@@ -7,7 +7,9 @@ use async_trait::async_trait;
 
 use super::codes::OneTimeCode;
 
+pub mod duo;
 pub mod smtp;
+pub mod twilio;
 
 /// A provider failure.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -71,4 +73,50 @@ pub fn code_message(sender: &str, code: &OneTimeCode, ticket: u64, ttl: Duration
         code.expose(),
         ttl.as_secs().div_ceil(60)
     )
+}
+
+/// An HTTP API root from the config: https, or http to a loopback host (the simulators).
+pub fn api_base(raw: &str) -> Result<String, String> {
+    let url = url::Url::parse(raw.trim()).map_err(|e| format!("not a URL: {e}"))?;
+    let loopback = match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => return Err("no host".into()),
+    };
+    if !url.username().is_empty() || url.password().is_some() || url.query().is_some() {
+        return Err("no credentials or query in the URL".into());
+    }
+    match url.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        _ => return Err("must use https (http only to a loopback host)".into()),
+    }
+    Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
+/// `Retry-After` in seconds, if the provider sent one.
+pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .map(Duration::from_secs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_only_to_loopback() {
+        assert_eq!(
+            api_base("https://api.twilio.com/").unwrap(),
+            "https://api.twilio.com"
+        );
+        assert!(api_base("http://127.0.0.1:9/sim").is_ok());
+        assert!(api_base("http://localhost:9").is_ok());
+        assert!(api_base("http://api.twilio.com").is_err());
+        assert!(api_base("https://u:p@api.twilio.com").is_err());
+    }
 }
