@@ -618,3 +618,93 @@ async fn a_server_that_never_answers_times_out() {
         "{waited:?}"
     );
 }
+
+#[tokio::test]
+async fn contact_points_are_the_mobiles_and_other_mailboxes_never_mail() {
+    use passdesk_server::verification::contact::{ContactAttribute, ContactKind};
+    let dir = svc();
+    let a = one(&dir, "john.smith@test.lan").await;
+    let mut admin = samba::ldaps().await;
+    admin
+        .simple_bind(samba::ADMIN_BIND, samba::ADMIN_PASSWORD)
+        .await
+        .unwrap()
+        .success()
+        .unwrap();
+    let set = |attr: &str, values: &[&str]| {
+        ldap3::Mod::Replace(
+            attr.as_bytes().to_vec(),
+            values
+                .iter()
+                .map(|v| v.as_bytes().to_vec())
+                .collect::<std::collections::HashSet<_>>(),
+        )
+    };
+    admin
+        .modify(
+            &a.id,
+            vec![
+                set("mobile", &["+1 (555) 010-0123"]),
+                set("otherMobile", &["555-010-0199"]),
+                set("otherMailbox", &["john.private@example.net"]),
+            ],
+        )
+        .await
+        .unwrap()
+        .success()
+        .unwrap();
+    let points = dir
+        .contact_points(&a)
+        .await
+        .expect("read as the service account");
+    let got: Vec<(ContactAttribute, ContactKind, &str)> = points
+        .iter()
+        .map(|p| (p.attribute, p.kind, p.value.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                ContactAttribute::Mobile,
+                ContactKind::Phone,
+                "+1 (555) 010-0123"
+            ),
+            (
+                ContactAttribute::OtherMobile,
+                ContactKind::Phone,
+                "555-010-0199"
+            ),
+            (
+                ContactAttribute::OtherMailbox,
+                ContactKind::Email,
+                "john.private@example.net"
+            ),
+        ]
+    );
+    assert!(
+        points.iter().all(|p| p.value != "john.smith@test.lan"),
+        "mail is never a contact point"
+    );
+    // Nothing set: none (and a DN outside base_dn is refused, not searched).
+    admin
+        .modify(
+            &a.id,
+            vec![
+                set("mobile", &[]),
+                set("otherMobile", &[]),
+                set("otherMailbox", &[]),
+            ],
+        )
+        .await
+        .unwrap()
+        .success()
+        .unwrap();
+    let _ = admin.unbind().await;
+    assert!(dir.contact_points(&a).await.unwrap().is_empty());
+    let mut outside = a.clone();
+    outside.id = "CN=John Smith,OU=Staff,DC=other,DC=lan".into();
+    assert!(matches!(
+        dir.contact_points(&outside).await,
+        Err(DirectoryError::NotFound(_))
+    ));
+}

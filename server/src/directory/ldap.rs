@@ -447,6 +447,36 @@ impl Directory for LdapDirectory {
         })
         .await
     }
+
+    async fn contact_points(
+        &self,
+        account: &DirectoryAccount,
+    ) -> Result<Vec<crate::verification::contact::ContactPoint>, DirectoryError> {
+        if !entry::under_base(&account.id, &self.cfg.base_dn) {
+            return Err(DirectoryError::NotFound(account.id.clone()));
+        }
+        self.timed(async {
+            let mut s = self.session().await?;
+            let res = s
+                .ldap
+                .search(
+                    &account.id,
+                    Scope::Base,
+                    entry::USER_FILTER,
+                    entry::CONTACT_ATTRS.to_vec(),
+                )
+                .await;
+            s.close().await;
+            let (entries, _) = res.and_then(|r| r.success()).map_err(ldap_error)?;
+            Ok(entries
+                .into_iter()
+                .find(|e| !e.is_ref())
+                .map(SearchEntry::construct)
+                .map(|e| entry::contact_points(&e))
+                .unwrap_or_default())
+        })
+        .await
+    }
 }
 
 #[cfg(test)]

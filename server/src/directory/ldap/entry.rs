@@ -120,6 +120,39 @@ pub(super) fn under_base(dn: &str, base: &str) -> bool {
     dn == base || dn.ends_with(&format!(",{base}"))
 }
 
+/// Where a verification code can reach the user (src/verification/contact.rs): the phones and
+/// the other mailboxes of the Personal-Information property set. `mail` is left out on purpose.
+pub(super) const CONTACT_ATTRS: &[&str] = &["mobile", "otherMobile", "otherMailbox"];
+
+/// The contact points of an entry read with [`CONTACT_ATTRS`], in that order.
+pub(super) fn contact_points(e: &SearchEntry) -> Vec<crate::verification::contact::ContactPoint> {
+    use crate::verification::contact::{ContactAttribute as A, ContactPoint};
+    let values = |name: &str| {
+        e.attrs
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let mut out = Vec::new();
+    out.extend(
+        values("mobile")
+            .into_iter()
+            .map(|v| ContactPoint::phone(A::Mobile, v)),
+    );
+    out.extend(
+        values("otherMobile")
+            .into_iter()
+            .map(|v| ContactPoint::phone(A::OtherMobile, v)),
+    );
+    out.extend(
+        values("otherMailbox")
+            .into_iter()
+            .map(|v| ContactPoint::email(A::OtherMailbox, v)),
+    );
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
