@@ -160,14 +160,6 @@ fn passdesk(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     cmd.output().unwrap()
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 #[tokio::test]
 async fn serve_and_token_commands_work_together() {
     // ConnectWise: the sandbox on its own listener, as a remote ConnectWise would be.
@@ -179,13 +171,12 @@ async fn serve_and_token_commands_work_together() {
     tokio::spawn(async move { axum::serve(cw_listener, router).await });
 
     let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
     let config = write(
         dir.path(),
         "passdesk.toml",
         &format!(
             r#"
-listen = "127.0.0.1:{port}"
+listen = "127.0.0.1:0"
 database_url = "data/passdesk.db"
 note_text = "Reset via PassDesk CLI test"
 [connectwise]
@@ -221,30 +212,31 @@ companies = ["Contoso"]
     assert!(listing.contains("Jane Tech"), "{listing}");
     assert!(!listing.contains(&token), "token list shows the token");
 
+    // Port 0: serve binds a free port itself and logs it (no bind-then-drop race).
     let mut serve = tokio::process::Command::new(BIN)
         .args(["serve", "--config", cfg])
         .env("PD_TEST_CW_KEY", &creds.private_key)
-        .env("RUST_LOG", "warn")
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
         .stdout(Stdio::null())
+        .stderr(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
         .unwrap();
+    let addr = tokio::time::timeout(
+        Duration::from_secs(20),
+        ready_address(serve.stderr.take().unwrap()),
+    )
+    .await
+    .expect("passdesk serve did not say it was ready within 20 s");
     let http = reqwest::Client::new();
-    let api = format!("http://127.0.0.1:{port}");
-    let mut up = false;
-    for _ in 0..200 {
-        if http
-            .get(format!("{api}/api/v1/health"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status() == 200)
-        {
-            up = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    assert!(up, "passdesk serve did not come up");
+    let api = format!("http://{addr}");
+    let health = http
+        .get(format!("{api}/api/v1/health"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
 
     let me: Value = http
         .get(format!("{api}/api/v1/me"))
@@ -288,16 +280,75 @@ companies = ["Contoso"]
     assert_eq!(r.status(), 401);
     let out = passdesk(&["token", "revoke", "999", "--config", cfg], &[]);
     assert_eq!(out.status.code(), Some(1));
+    // By id: the listing's id revokes exactly that token, and the listing then says when.
+    let out = passdesk(
+        &["token", "create", "--name", "Bob Tech", "--config", cfg],
+        &[],
+    );
+    assert!(out.status.success());
+    let bob = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let listing =
+        String::from_utf8(passdesk(&["token", "list", "--config", cfg], &[]).stdout).unwrap();
+    let bob_row = listing
+        .lines()
+        .find(|l| l.contains("Bob Tech"))
+        .unwrap()
+        .to_string();
+    assert!(
+        bob_row.trim_end().ends_with('-'),
+        "not revoked yet: {bob_row}"
+    );
+    let bob_id = bob_row.split_whitespace().next().unwrap().to_string();
+    let out = passdesk(&["token", "revoke", &bob_id, "--config", cfg], &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listing =
+        String::from_utf8(passdesk(&["token", "list", "--config", cfg], &[]).stdout).unwrap();
+    let bob_row = listing.lines().find(|l| l.contains("Bob Tech")).unwrap();
+    let revoked_at = bob_row.split_whitespace().last().unwrap();
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(revoked_at).is_ok(),
+        "{bob_row}"
+    );
+    let r = http
+        .get(format!("{api}/api/v1/me"))
+        .bearer_auth(&bob)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
 
     let pid = serve.id().unwrap().to_string();
     assert!(std::process::Command::new("kill")
-        .args(["-INT", &pid])
+        .args(["-TERM", &pid])
         .status()
         .unwrap()
         .success());
     let status = tokio::time::timeout(Duration::from_secs(15), serve.wait())
         .await
-        .expect("serve stops on SIGINT")
+        .expect("serve stops on SIGTERM")
         .unwrap();
     assert!(status.success(), "{status:?}");
+}
+
+/// Reads serve's log until "passdesk serve ready" and returns its `listen=` address.
+async fn ready_address(stderr: tokio::process::ChildStderr) -> std::net::SocketAddr {
+    use tokio::io::AsyncBufReadExt;
+    let mut lines = tokio::io::BufReader::new(stderr).lines();
+    while let Some(line) = lines.next_line().await.unwrap() {
+        if line.contains("passdesk serve ready") {
+            let addr = line
+                .split_whitespace()
+                .find_map(|w| w.strip_prefix("listen="))
+                .unwrap_or_else(|| panic!("no listen= in {line:?}"));
+            let addr = addr.parse().unwrap_or_else(|e| panic!("{addr}: {e}"));
+            // Keep draining the log so serve never blocks on a full pipe.
+            tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+            return addr;
+        }
+    }
+    panic!("passdesk serve exited before it was ready");
 }
