@@ -14,5 +14,6 @@ pub mod directory;
 pub mod http;
 pub mod listener;
 pub mod reset;
+pub mod retry_after;
 pub mod store;
 pub mod verification;

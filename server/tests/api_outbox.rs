@@ -226,6 +226,61 @@ async fn a_429_note_waits_for_retry_after() {
     app.shutdown().await;
 }
 
+/// A hostile or broken Retry-After (2^64−1 s, a year, a date centuries ahead) neither panics the
+/// reset nor defers the note beyond 120 s, and the worker goes on posting other notes.
+#[tokio::test]
+async fn an_absurd_retry_after_is_clamped_and_the_worker_survives() {
+    for (i, value) in [
+        "18446744073709551615",
+        "31536000",
+        "Tue, 31 Dec 2999 23:59:59 GMT",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let tmp = tempfile::tempdir().unwrap();
+        let sandbox = new_sandbox();
+        let app = app_with_trouble(
+            tmp.path(),
+            &sandbox,
+            Trouble::Fault(Fault::RateLimitedRaw { retry_after: value }),
+        )
+        .await;
+        let before = chrono::Utc::now().timestamp_millis();
+        let (status, body) = app
+            .reset(1001, &good_password("Absurd"), &format!("k-absurd-{i}"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{value}: {body}");
+        assert_eq!(body["note"], "queued", "{value}");
+        let next: i64 = sqlx::query("SELECT next_attempt_at FROM outbox WHERE posted_at IS NULL")
+            .fetch_one(app.demo.services.store.pool())
+            .await
+            .unwrap()
+            .get("next_attempt_at");
+        let after = chrono::Utc::now().timestamp_millis();
+        assert!(
+            next >= before + 100_000 && next <= after + 121_000,
+            "{value}: next attempt {} ms from now",
+            next - after
+        );
+        // The worker is alive: the next ticket's note is posted at once.
+        let (status, body) = app
+            .reset(1002, &good_password("Next"), &format!("k-next-{i}"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{value}: {body}");
+        assert!(
+            wait_until(Duration::from_secs(5), || sandbox
+                .notes(TicketKind::Service, 1002)
+                .len()
+                == 1)
+            .await,
+            "{value}: the other note was not posted"
+        );
+        assert!(sandbox.notes(TicketKind::Service, 1001).is_empty());
+        app.shutdown().await;
+    }
+}
+
 #[tokio::test]
 async fn a_5xx_note_is_retried() {
     let tmp = tempfile::tempdir().unwrap();

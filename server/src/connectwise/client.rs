@@ -14,7 +14,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use rand::Rng as _;
 use reqwest::header::{
-    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LINK, RETRY_AFTER,
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LINK,
 };
 use reqwest::Method;
 use serde::de::DeserializeOwned;
@@ -296,19 +296,11 @@ impl ConnectWiseClient {
         if status.is_success() {
             return Ok(resp);
         }
-        let retry_after = resp
-            .headers()
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
+        let retry_after = crate::retry_after::from_headers(resp.headers());
         // Error bodies are small; cap what we read in case a proxy sends a page of HTML.
         let text = resp.text().await.unwrap_or_default();
         let text: String = text.chars().take(8192).collect();
-        Err(error::from_response(
-            status.as_u16(),
-            retry_after.as_deref(),
-            &text,
-        ))
+        Err(error::from_response(status.as_u16(), retry_after, &text))
     }
 
     /// Delay before retry number `attempt` (0-based): exponential, capped, with jitter.

@@ -93,6 +93,11 @@ pub enum Fault {
         /// Seconds in `Retry-After`.
         retry_after_secs: u64,
     },
+    /// 429 with this exact `Retry-After` value (an HTTP-date, or a number no sane server sends).
+    RateLimitedRaw {
+        /// The header value, verbatim.
+        retry_after: &'static str,
+    },
     /// That 5xx status with a documented error body.
     ServerError(u16),
     /// 503 Service Unavailable.

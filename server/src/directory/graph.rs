@@ -225,11 +225,7 @@ impl GraphDirectory {
                 DirectoryError::Unavailable(format!("Graph unreachable: {}", e.without_url()))
             })?;
             let status = resp.status();
-            let retry_after = resp
-                .headers()
-                .get(reqwest::header::RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok());
+            let retry_after = crate::retry_after::from_headers(resp.headers()).map(|d| d.as_secs());
             let bytes = resp
                 .bytes()
                 .await

@@ -135,7 +135,7 @@ async fn attempt(services: &Services, note: &PendingNote) -> NoteStatus {
                 pool,
                 note,
                 &e.to_string(),
-                now_millis() + delay.as_millis() as i64,
+                now_millis().saturating_add(delay.as_millis().min(i64::MAX as u128) as i64),
             )
             .await;
             NoteStatus::Queued
@@ -143,16 +143,18 @@ async fn attempt(services: &Services, note: &PendingNote) -> NoteStatus {
     }
 }
 
-/// Delay before the next attempt: the server's Retry-After when it sent one, else
-/// `base * 2^(attempts-1)` capped, with "equal jitter" (half fixed, half random) so notes queued in
-/// the same outage do not all come back at once.
+/// Delay before the next attempt: the server's Retry-After when it sent one (already at most
+/// 120 s, src/retry_after.rs; never sooner than `retry_base`, so "Retry-After: 0" is no tight loop),
+/// else `base * 2^(attempts-1)` capped, with "equal jitter" (half fixed, half random) so notes
+/// queued in the same outage do not all come back at once.
 pub fn retry_delay(settings: &NoteSettings, attempts: i64, error: &TicketError) -> Duration {
     if let TicketError::Retryable {
         retry_after: Some(after),
         ..
     } = error
     {
-        return *after + Duration::from_millis(rand::rng().random_range(0..=100));
+        let after = (*after).clamp(settings.retry_base, crate::retry_after::MAX_WAIT);
+        return after.saturating_add(Duration::from_millis(rand::rng().random_range(0..=100)));
     }
     let exp = attempts.clamp(1, 20) as u32 - 1;
     let full = settings
@@ -173,7 +175,7 @@ impl OutboxWorker {
     /// Starts the worker on the current tokio runtime.
     pub fn spawn(services: Arc<Services>) -> Self {
         let (stop, stopped) = watch::channel(false);
-        let handle = tokio::spawn(run(services, stopped));
+        let handle = tokio::spawn(supervise(services, stopped));
         Self {
             stop,
             handle: Some(handle),
@@ -199,6 +201,21 @@ impl Drop for OutboxWorker {
 
 /// Longest sleep between outbox scans (a safety net; wake-ups normally come sooner).
 const IDLE_POLL: Duration = Duration::from_secs(5);
+
+/// Runs the worker and starts it again if it ever panics: one poisoned note must not stop the
+/// notes behind it (its lease expires and it is retried like any other).
+async fn supervise(services: Arc<Services>, stopped: watch::Receiver<bool>) {
+    loop {
+        let run = tokio::spawn(run(services.clone(), stopped.clone()));
+        match run.await {
+            Err(e) if e.is_panic() => {
+                tracing::error!("outbox worker panicked; restarting it");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            _ => return,
+        }
+    }
+}
 
 async fn run(services: Arc<Services>, mut stopped: watch::Receiver<bool>) {
     loop {
@@ -233,9 +250,10 @@ async fn post_due(services: &Services) -> sqlx::Result<Duration> {
         }
     }
     Ok(match outbox::next_due(pool).await? {
-        Some(at) => {
-            Duration::from_millis((at - now_millis()).clamp(10, IDLE_POLL.as_millis() as i64) as u64)
-        }
+        Some(at) => Duration::from_millis(
+            at.saturating_sub(now_millis())
+                .clamp(10, IDLE_POLL.as_millis() as i64) as u64,
+        ),
         None => IDLE_POLL,
     })
 }
@@ -278,6 +296,22 @@ mod tests {
             .map(|_| retry_delay(&settings(), 3, &down()))
             .collect();
         assert!(draws.len() > 10);
+    }
+
+    #[test]
+    fn retry_after_is_floored_at_the_base_and_capped() {
+        for (after, lo, hi) in [
+            (Duration::ZERO, 100, 200),
+            (Duration::MAX, 120_000, 120_100),
+            (Duration::from_secs(365 * 86_400), 120_000, 120_100),
+        ] {
+            let e = TicketError::Retryable {
+                message: "429".into(),
+                retry_after: Some(after),
+            };
+            let d = retry_delay(&settings(), 1, &e).as_millis();
+            assert!(d >= lo && d <= hi, "{after:?} -> {d} ms");
+        }
     }
 
     #[test]

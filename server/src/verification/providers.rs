@@ -95,13 +95,9 @@ pub fn api_base(raw: &str) -> Result<String, String> {
     Ok(url.as_str().trim_end_matches('/').to_string())
 }
 
-/// `Retry-After` in seconds, if the provider sent one.
+/// `Retry-After`, if the provider sent one (clamped: src/retry_after.rs).
 pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
-    headers
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|s| s.trim().parse::<u64>().ok())
-        .map(Duration::from_secs)
+    crate::retry_after::from_headers(headers)
 }
 
 #[cfg(test)]

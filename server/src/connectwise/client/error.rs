@@ -114,14 +114,9 @@ struct ValidationError {
     field: Option<String>,
 }
 
-/// Parses `Retry-After` (delta-seconds; HTTP dates are rare for APIs and treated as absent).
-pub(crate) fn parse_retry_after(v: Option<&str>) -> Option<Duration> {
-    v.and_then(|s| s.trim().parse::<u64>().ok())
-        .map(Duration::from_secs)
-}
-
 /// Maps a non-2xx response onto `CwError`. `body` is the raw response text (may be anything).
-pub(crate) fn from_response(status: u16, retry_after: Option<&str>, body: &str) -> CwError {
+/// `retry_after` is the already clamped header (src/retry_after.rs).
+pub(crate) fn from_response(status: u16, retry_after: Option<Duration>, body: &str) -> CwError {
     let parsed: ErrorBody = serde_json::from_str(body).unwrap_or_default();
     let code = parsed.code.or(parsed.error).unwrap_or_default();
     let mut message = parsed.message.unwrap_or_default();
@@ -143,9 +138,7 @@ pub(crate) fn from_response(status: u16, retry_after: Option<&str>, body: &str) 
         } else {
             format!("{code}: {message}")
         }),
-        429 => CwError::RateLimited {
-            retry_after: parse_retry_after(retry_after),
-        },
+        429 => CwError::RateLimited { retry_after },
         500..=599 => CwError::Server { status, message },
         _ => CwError::Client {
             status,
@@ -175,7 +168,7 @@ mod tests {
         }
         let e = from_response(
             429,
-            Some("30"),
+            Some(Duration::from_secs(30)),
             r#"{"error":"ConnectWiseAPI","message":"Too many requests."}"#,
         );
         assert_eq!(e.retry_after(), Some(Duration::from_secs(30)));

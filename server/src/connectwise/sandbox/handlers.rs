@@ -80,6 +80,16 @@ fn fault_response(f: Fault) -> Response {
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
             r
         }
+        Fault::RateLimitedRaw { retry_after } => {
+            let mut r = (
+                StatusCode::TOO_MANY_REQUESTS,
+                Json(json!({"error": "ConnectWiseAPI", "message": "Too many requests."})),
+            )
+                .into_response();
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static(retry_after));
+            r
+        }
         Fault::ServerError(code) => {
             let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             cw_error(
