@@ -31,9 +31,10 @@ const handlers = {
   },
   [MSG.RESET]: {
     from: [Caller.PANEL],
-    async run({ password, temporary, idempotency_key }, { binding }) {
+    async run({ password, temporary, idempotency_key, account_id }, { binding }) {
       if (typeof password !== 'string' || !password) throw new BackendError('BAD_REQUEST', 'No password was given.');
-      return (await client()).reset(binding.ticket, binding.kind, { password, temporary, idempotency_key });
+      if (typeof account_id !== 'string' || !account_id) throw new BackendError('BAD_REQUEST', 'No account was given.');
+      return (await client()).reset(binding.ticket, binding.kind, { password, temporary, idempotency_key, account_id });
     },
   },
   [MSG.UNLOCK]: {

@@ -91,11 +91,14 @@ export class BackendClient {
     return this.request('GET', `/api/v1/tickets/${ticketId(ticket)}/context?kind=${ticketKind(kind)}`);
   }
 
-  reset(ticket, kind, { password, temporary, idempotency_key }) {
+  // account_id: the account the panel showed; the backend refuses (409 TARGET_CHANGED) if the
+  // ticket now resolves to another one.
+  reset(ticket, kind, { password, temporary, idempotency_key, account_id }) {
     return this.request('POST', `/api/v1/tickets/${ticketId(ticket)}/reset?kind=${ticketKind(kind)}`, {
       password,
       temporary: Boolean(temporary),
       idempotency_key,
+      account_id,
     });
   }
 

@@ -5,7 +5,7 @@ export const MSG = Object.freeze({
   PANEL_NONCE: 'passdesk:panel-nonce', // content script: {ticket, kind} -> one-time nonce for the panel it mounts
   BIND: 'passdesk:bind', //       panel: -> {ticket, kind, origin} of its binding (origin: the frame around it)
   CONTEXT: 'passdesk:context', // panel: -> ticket context (docs/api.md)
-  RESET: 'passdesk:reset', //     panel: {password, temporary, idempotency_key} -> reset result
+  RESET: 'passdesk:reset', //     panel: {password, temporary, idempotency_key, account_id} -> reset result
   UNLOCK: 'passdesk:unlock', //   panel: -> {result, audit_id}
   ME: 'passdesk:me', //           options: {backendUrl?, token?} -> {technician}; overrides test unsaved settings
   SYNC_HOSTS: 'passdesk:sync-hosts', // options: re-register the content script for on-premise hosts

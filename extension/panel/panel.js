@@ -130,7 +130,12 @@ $('reset').addEventListener('click', async () => {
   updateResetButton();
   $('result').replaceChildren(Object.assign(document.createElement('p'), { className: 'muted', textContent: t('resetting') }));
   try {
-    const res = await call(MSG.RESET, { password, temporary: $('temporary').checked, idempotency_key: state.idempotencyKey });
+    const res = await call(MSG.RESET, {
+      password,
+      temporary: $('temporary').checked,
+      idempotency_key: state.idempotencyKey,
+      account_id: state.ctx?.account?.id,
+    });
     state.newPassword = password;
     state.keyFor = null;
     showResetSuccess(res, { onDone: forgetNewPassword });
@@ -139,6 +144,8 @@ $('reset').addEventListener('click', async () => {
     await reloadContext(); // must-change / locked as the directory now says
   } catch (err) {
     showResetError(err);
+    // Show the account the ticket resolves to now; the technician decides again.
+    if (err?.code === 'TARGET_CHANGED') await reloadContext();
   } finally {
     state.busy = false;
     updateResetButton();

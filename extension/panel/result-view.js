@@ -44,6 +44,7 @@ export function showResetError(err) {
     DIRECTORY_REFUSED: t('errDirectoryRefused', [err.directory_code ?? '?']),
     POLICY_VIOLATION: t('errPolicyViolation'),
     RESET_BLOCKED: t('errResetBlocked'),
+    TARGET_CHANGED: t('errTargetChanged'),
     DIRECTORY_UNAVAILABLE: t('errDirectoryUnavailable'),
     DIRECTORY_ACCESS_DENIED: t('errDirectoryAccessDenied'),
   }[code] ?? err?.message ?? String(err);

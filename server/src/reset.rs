@@ -32,6 +32,8 @@ pub struct Services {
     pub agents: Arc<AgentHub>,
     /// Caller verification providers and settings.
     pub verification: crate::verification::Verification,
+    /// Keys the fingerprints of reset requests (src/store/fingerprint.rs).
+    pub request_key: crate::store::fingerprint::FingerprintKey,
 }
 
 impl Services {
@@ -52,6 +54,7 @@ impl Services {
             outbox_wakeup: Notify::new(),
             agents,
             verification,
+            request_key: crate::store::fingerprint::FingerprintKey::random(),
         })
     }
 }

@@ -206,7 +206,8 @@ async fn a_reset_cut_off_by_a_dropped_agent_connection_is_interrupted_and_never_
         .await;
     assert_eq!(status, 200, "{ctx}");
     assert_eq!(ctx["can_reset"], true, "{ctx}");
-    let body = json!({"password": "Vx7#qDemo-Lmz", "temporary": true, "idempotency_key": "cut-1"});
+    let body = json!({"password": "Vx7#qDemo-Lmz", "temporary": true, "idempotency_key": "cut-1",
+        "account_id": ctx["account"]["id"]});
     let (status, first) = b
         .call(
             reqwest::Method::POST,

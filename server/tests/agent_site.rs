@@ -261,8 +261,10 @@ agent = "{AGENT}"
     }
 }
 
+/// A reset of the test DC's jsmith, the account the context shows.
 fn reset_body(password: &str, temporary: bool, key: &str) -> Value {
-    json!({"password": password, "temporary": temporary, "idempotency_key": key})
+    json!({"password": password, "temporary": temporary, "idempotency_key": key,
+        "account_id": "CN=John Smith,OU=Staff,DC=test,DC=lan"})
 }
 
 fn problem_codes(ctx: &Value) -> Vec<String> {

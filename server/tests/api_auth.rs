@@ -21,7 +21,7 @@ async fn call(
     }
     if method == "POST" {
         req = req.json(
-            &json!({"password": "Vx7#qAuth-Lmz", "temporary": true, "idempotency_key": "k-auth"}),
+            &json!({"password": "Vx7#qAuth-Lmz", "temporary": true, "idempotency_key": "k-auth", "account_id": "CN=x"}),
         );
     }
     read(req.send().await.unwrap()).await
@@ -166,7 +166,7 @@ async fn health_is_public() {
 async fn oversized_bodies_get_413_with_the_envelope() {
     let app = TestApp::start().await;
     let big =
-        json!({"password": "A".repeat(20 * 1024), "temporary": true, "idempotency_key": "k-big"})
+        json!({"password": "A".repeat(20 * 1024), "temporary": true, "idempotency_key": "k-big", "account_id": "CN=x"})
             .to_string();
     let r = app
         .http

@@ -251,7 +251,7 @@ companies = ["Contoso"]
     let r = http
         .post(format!("{api}/api/v1/tickets/1001/reset"))
         .bearer_auth(&token)
-        .json(&json!({"password": "Cli#Reset-77q", "temporary": false, "idempotency_key": "cli-1"}))
+        .json(&json!({"password": "Cli#Reset-77q", "temporary": false, "idempotency_key": "cli-1", "account_id": "CN=John Smith,OU=Staff,DC=contoso,DC=example"}))
         .send()
         .await
         .unwrap();

@@ -67,7 +67,7 @@ async fn demo_starts_resets_and_writes_the_note_into_the_sandbox() {
     let r = http
         .post(format!("{api}/api/v1/tickets/1001/reset"))
         .bearer_auth(token)
-        .json(&json!({"password": password, "temporary": true, "idempotency_key": "demo-proc-1"}))
+        .json(&json!({"password": password, "temporary": true, "idempotency_key": "demo-proc-1", "account_id": "CN=John Smith,OU=Staff,DC=contoso,DC=example"}))
         .send()
         .await
         .unwrap();

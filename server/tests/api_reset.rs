@@ -64,10 +64,12 @@ async fn a_reset_writes_the_audit_and_an_internal_note_without_the_password() {
 #[tokio::test]
 async fn a_permanent_reset_of_a_project_ticket_notes_the_project_ticket() {
     let app = TestApp::start().await;
+    let (_, ctx) = app.get("/api/v1/tickets/2001/context?kind=project").await;
+    let prj_account = ctx["account"]["id"].as_str().unwrap().to_string();
     let (status, body) = app
         .post(
             "/api/v1/tickets/2001/reset?kind=project",
-            json!({"password": good_password("Prj"), "temporary": false, "idempotency_key": "key-prj"}),
+            json!({"password": good_password("Prj"), "temporary": false, "idempotency_key": "key-prj", "account_id": prj_account}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -180,7 +182,7 @@ async fn the_same_idempotency_key_never_resets_twice() {
         .http
         .post(app.url("/api/v1/tickets/1001/reset"))
         .bearer_auth(&other.token)
-        .json(&json!({"password": good_password("Other"), "temporary": true, "idempotency_key": "key-idem"}))
+        .json(&json!({"password": good_password("Other"), "temporary": true, "idempotency_key": "key-idem", "account_id": app.account_id(1001).await}))
         .send()
         .await
         .unwrap();
@@ -195,6 +197,21 @@ async fn the_same_idempotency_key_never_resets_twice() {
         (status, body["error"]["code"].as_str()),
         (StatusCode::CONFLICT, Some("IDEMPOTENCY_KEY_REUSED"))
     );
+    // The same key on the same ticket with another password or `temporary` is another request.
+    for body in [
+        json!({"password": good_password("Else"), "temporary": true, "idempotency_key": "key-idem",
+            "account_id": app.account_id(1001).await}),
+        json!({"password": password, "temporary": false, "idempotency_key": "key-idem",
+            "account_id": app.account_id(1001).await}),
+    ] {
+        let (status, answer) = app.post("/api/v1/tickets/1001/reset", body).await;
+        assert_eq!(
+            (status, answer["error"]["code"].as_str()),
+            (StatusCode::CONFLICT, Some("IDEMPOTENCY_KEY_REUSED")),
+            "{answer}"
+        );
+    }
+    assert_eq!(app.demo.directory.resets().len(), 3);
     // A key whose request failed validation may be used again.
     let (status, _) = app.reset(1001, "weak", "key-retry").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -343,6 +360,52 @@ async fn the_audit_filters_by_ticket_account_technician_and_time() {
     app.shutdown().await;
 }
 
+/// The reset names the account the panel showed; when the ticket now resolves to another one (or
+/// the field is missing), nothing is reset and the key is not used up.
+#[tokio::test]
+async fn a_reset_for_another_account_than_the_ticket_shows_is_refused() {
+    let app = TestApp::start().await;
+    let password = good_password("Target");
+    let other = app.account_id(1002).await;
+    let mine = app.account_id(1001).await;
+    assert!(!other.is_empty() && other != mine);
+    let (status, body) = app
+        .post(
+            "/api/v1/tickets/1001/reset",
+            json!({"password": password, "temporary": true, "idempotency_key": "k-target", "account_id": other}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("TARGET_CHANGED")),
+        "{body}"
+    );
+    let (status, body) = app
+        .post(
+            "/api/v1/tickets/1001/reset",
+            json!({"password": password, "temporary": true, "idempotency_key": "k-target"}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("BAD_REQUEST")),
+        "account_id is required: {body}"
+    );
+    assert!(app.demo.directory.resets().is_empty());
+    // Case differences in a DN are the same account; the key was not used up by the refusals.
+    let (status, body) = app
+        .post(
+            "/api/v1/tickets/1001/reset",
+            json!({"password": password, "temporary": true, "idempotency_key": "k-target",
+                "account_id": mine.to_uppercase()}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["account"]["id"], mine.as_str());
+    assert_eq!(app.demo.directory.resets().len(), 1);
+    app.shutdown().await;
+}
+
 #[tokio::test]
 async fn a_reset_cut_off_by_a_restart_is_answered_as_interrupted_not_in_progress() {
     let tmp = tempfile::tempdir().unwrap();
@@ -353,12 +416,19 @@ async fn a_reset_cut_off_by_a_restart_is_answered_as_interrupted_not_in_progress
         .fetch_one(&pool)
         .await
         .unwrap();
+    let request: passdesk_server::reset::password::ResetRequest = serde_json::from_value(json!({
+        "password": good_password("Cut"), "temporary": true, "idempotency_key": "k-cut",
+        "account_id": first.account_id(1001).await,
+    }))
+    .unwrap();
+    let fingerprint = passdesk_server::reset::password::fingerprint(&first.demo.services, &request);
     let claim = passdesk_server::store::idempotency::claim::<serde_json::Value>(
         &pool,
         technician,
         "k-cut",
         1001,
         TicketKind::Service,
+        &fingerprint,
     )
     .await
     .unwrap();
@@ -375,7 +445,7 @@ async fn a_reset_cut_off_by_a_restart_is_answered_as_interrupted_not_in_progress
     let r = reqwest::Client::new()
         .post(second.url("/api/v1/tickets/1001/reset"))
         .bearer_auth(&token)
-        .json(&json!({"password": good_password("Cut"), "temporary": true, "idempotency_key": "k-cut"}))
+        .json(&json!({"password": good_password("Cut"), "temporary": true, "idempotency_key": "k-cut", "account_id": second.account_id(1001).await}))
         .send()
         .await
         .unwrap();

@@ -169,9 +169,14 @@ impl Backend {
         temporary: bool,
         key: &str,
     ) -> (StatusCode, Value) {
+        let (_, ctx) = self.get(&format!("/api/v1/tickets/{ticket}/context")).await;
+        let account_id = ctx["account"]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         self.post(
             &format!("/api/v1/tickets/{ticket}/reset"),
-            json!({"password": password, "temporary": temporary, "idempotency_key": key}),
+            json!({"password": password, "temporary": temporary, "idempotency_key": key, "account_id": account_id}),
         )
         .await
     }

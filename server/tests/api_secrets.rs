@@ -186,7 +186,7 @@ async fn no_password_or_token_in_logs_database_notes_or_answers() {
 
     // The request body's Debug never shows the password.
     let parsed: ResetRequest = serde_json::from_str(&format!(
-        "{{\"password\": \"{password}\", \"temporary\": true, \"idempotency_key\": \"k\"}}"
+        "{{\"password\": \"{password}\", \"temporary\": true, \"idempotency_key\": \"k\", \"account_id\": \"CN=x\"}}"
     ))
     .unwrap();
     assert!(!format!("{parsed:?}").contains(&password));

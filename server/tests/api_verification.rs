@@ -60,8 +60,8 @@ async fn reset_with(
     vid: Option<&str>,
     key: &str,
 ) -> (StatusCode, Value) {
-    let mut body =
-        json!({"password": good_password(key), "temporary": true, "idempotency_key": key});
+    let mut body = json!({"password": good_password(key), "temporary": true, "idempotency_key": key,
+        "account_id": app.account_id(ticket).await});
     if let Some(v) = vid {
         body["verification_id"] = json!(v);
     }
@@ -255,7 +255,7 @@ async fn required_verification_is_enforced_on_reset_and_unlock_for_that_binding_
         .http
         .post(app.url("/api/v1/tickets/1001/reset"))
         .bearer_auth(&other.token)
-        .json(&json!({"password": good_password("o1"), "temporary": true, "idempotency_key": "o1", "verification_id": vid}))
+        .json(&json!({"password": good_password("o1"), "temporary": true, "idempotency_key": "o1", "verification_id": vid, "account_id": JSMITH}))
         .send()
         .await
         .unwrap();

@@ -86,7 +86,7 @@ async fn an_sms_code_through_twilio_verifies_the_caller() {
     let (status, body) = app
         .post(
             "/api/v1/tickets/1001/reset",
-            json!({"password": good_password("sms"), "temporary": true, "idempotency_key": "sms-1", "verification_id": vid}),
+            json!({"password": good_password("sms"), "temporary": true, "idempotency_key": "sms-1", "verification_id": vid, "account_id": app.account_id(1001).await}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -164,7 +164,7 @@ async fn a_duo_push_waits_then_is_approved_and_enables_the_reset() {
     assert_eq!(push["pushinfo"], "ticket=1001");
     assert_eq!(app.demo.duo.bad_signatures(), 0);
     let (status, body) = app
-        .post("/api/v1/tickets/1001/reset", json!({"password": good_password("duo"), "temporary": false, "idempotency_key": "duo-1"}))
+        .post("/api/v1/tickets/1001/reset", json!({"password": good_password("duo"), "temporary": false, "idempotency_key": "duo-1", "account_id": app.account_id(1001).await}))
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["verified_by"]["kind"], "duo_push");
@@ -197,7 +197,7 @@ async fn a_denied_or_unanswered_push_does_not_verify() {
         assert_eq!(poll_until_final(&app, &vid).await.last().unwrap(), outcome);
         assert_eq!(notes(&app).last().unwrap(), note);
         let (status, body) = app
-            .post("/api/v1/tickets/1001/reset", json!({"password": good_password("d"), "temporary": true, "idempotency_key": format!("d-{outcome}"), "verification_id": vid}))
+            .post("/api/v1/tickets/1001/reset", json!({"password": good_password("d"), "temporary": true, "idempotency_key": format!("d-{outcome}"), "verification_id": vid, "account_id": app.account_id(1001).await}))
             .await;
         assert_eq!(
             (status, body["error"]["code"].as_str()),

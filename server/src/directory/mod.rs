@@ -55,6 +55,13 @@ pub struct DirectoryAccount {
 }
 
 impl DirectoryAccount {
+    /// Whether `id` (as the panel sent it back) names this account. DNs and object ids compare
+    /// case-insensitively, as the directories do.
+    pub fn is_the_one(&self, id: &str) -> bool {
+        let id = id.trim();
+        !id.is_empty() && self.id.trim().eq_ignore_ascii_case(id)
+    }
+
     /// The account JSON the core validator needs (names for the name / token rules).
     pub fn core_account(&self) -> passdesk_core::Account {
         passdesk_core::Account {

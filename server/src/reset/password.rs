@@ -14,6 +14,7 @@ use crate::{
     directory::DirectoryAccount,
     store::{
         audit::{self, AuditAction, AuditResult},
+        fingerprint::RequestFingerprint,
         idempotency, outbox,
         tokens::Technician,
     },
@@ -35,6 +36,9 @@ pub struct ResetRequest {
     pub temporary: bool,
     /// Chosen by the panel per attempt.
     pub idempotency_key: String,
+    /// The account the panel showed (`account.id` of the context): the reset hits it or nothing.
+    #[zeroize(skip)]
+    pub account_id: String,
     /// The caller verification this reset relies on (src/verification/gate.rs).
     #[zeroize(skip)]
     #[serde(default)]
@@ -47,6 +51,7 @@ impl std::fmt::Debug for ResetRequest {
             .field("password", &"<redacted>")
             .field("temporary", &self.temporary)
             .field("idempotency_key", &self.idempotency_key)
+            .field("account_id", &self.account_id)
             .field("verification_id", &self.verification_id)
             .finish()
     }
@@ -133,8 +138,19 @@ async fn claim_and_run(
         });
     }
     let pool = services.store.pool();
-    match idempotency::claim::<ResetOutcome>(pool, technician.id, &key, ticket_id, kind).await? {
+    let fingerprint = fingerprint(services, request);
+    match idempotency::claim::<ResetOutcome>(
+        pool,
+        technician.id,
+        &key,
+        ticket_id,
+        kind,
+        &fingerprint,
+    )
+    .await?
+    {
         idempotency::Claim::Fresh => {}
+        idempotency::Claim::Different => return Err(FlowError::IdempotencyKeyReused),
         idempotency::Claim::Done {
             outcome,
             ticket_id: first,
@@ -182,6 +198,18 @@ async fn claim_and_run(
     }
 }
 
+/// What the idempotency table keeps of `request` to tell a repeat from another request.
+pub fn fingerprint(services: &Services, request: &ResetRequest) -> RequestFingerprint {
+    services.request_key.fingerprint(
+        &request.password,
+        &format!(
+            "temporary={};account={}",
+            request.temporary,
+            request.account_id.trim().to_lowercase()
+        ),
+    )
+}
+
 /// At startup: resets the previous run left unfinished (it stopped mid-reset) get a stored answer,
 /// so repeating one explains what happened instead of answering "still running" forever. Whether
 /// the directory took the password is unknown; the panel's next attempt uses a new key.
@@ -222,6 +250,9 @@ async fn run(
         .await
         .map_err(Failure::BeforeDirectory)?;
     let (entry, account) = ctx.target().map_err(Failure::BeforeDirectory)?;
+    if !account.is_the_one(&request.account_id) {
+        return Err(Failure::BeforeDirectory(FlowError::TargetChanged));
+    }
     let verified_by = gate::check(
         services,
         technician,

@@ -8,6 +8,7 @@ use serde::{de::DeserializeOwned, Serialize};
 use sqlx::{Row, SqlitePool};
 
 use super::{
+    fingerprint::{RequestFingerprint, StoredFingerprint},
     now_rfc3339,
     vocab::{parse, word},
 };
@@ -27,6 +28,8 @@ pub enum Claim<T> {
         /// Kind of that ticket.
         ticket_kind: TicketKind,
     },
+    /// The key was first used for a different request (another password, `temporary`, account).
+    Different,
     /// Another request with this key is still running.
     InProgress {
         /// Ticket the key was first used for.
@@ -43,9 +46,11 @@ pub async fn claim<T: DeserializeOwned>(
     key: &str,
     ticket_id: u64,
     ticket_kind: TicketKind,
+    request: &RequestFingerprint,
 ) -> sqlx::Result<Claim<T>> {
     let inserted = sqlx::query(
-        "INSERT INTO idempotency (technician_id, key, ticket_id, ticket_kind, created_at) VALUES (?, ?, ?, ?, ?) \
+        "INSERT INTO idempotency (technician_id, key, ticket_id, ticket_kind, created_at, \
+         request_epoch, request_mac, request_public) VALUES (?, ?, ?, ?, ?, ?, ?, ?) \
          ON CONFLICT (technician_id, key) DO NOTHING",
     )
     .bind(technician_id)
@@ -53,17 +58,31 @@ pub async fn claim<T: DeserializeOwned>(
     .bind(ticket_id as i64)
     .bind(word(&ticket_kind))
     .bind(now_rfc3339())
+    .bind(&request.epoch)
+    .bind(&request.mac)
+    .bind(&request.public)
     .execute(pool)
     .await?
     .rows_affected();
     if inserted == 1 {
         return Ok(Claim::Fresh);
     }
-    let row = sqlx::query("SELECT ticket_id, ticket_kind, outcome FROM idempotency WHERE technician_id = ? AND key = ?")
-        .bind(technician_id)
-        .bind(key)
-        .fetch_one(pool)
-        .await?;
+    let row = sqlx::query(
+        "SELECT ticket_id, ticket_kind, outcome, request_epoch, request_mac, request_public \
+         FROM idempotency WHERE technician_id = ? AND key = ?",
+    )
+    .bind(technician_id)
+    .bind(key)
+    .fetch_one(pool)
+    .await?;
+    let stored = StoredFingerprint {
+        epoch: row.get("request_epoch"),
+        mac: row.get("request_mac"),
+        public: row.get("request_public"),
+    };
+    if !request.same_request(&stored) {
+        return Ok(Claim::Different);
+    }
     let ticket_id = row.get::<i64, _>("ticket_id") as u64;
     let ticket_kind = parse("ticket_kind", row.get("ticket_kind"))?;
     let outcome: Option<String> = row.get("outcome");

@@ -10,6 +10,7 @@ use sqlx::sqlite::{
 
 pub mod agents;
 pub mod audit;
+pub mod fingerprint;
 pub mod idempotency;
 pub mod outbox;
 pub mod tokens;

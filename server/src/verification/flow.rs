@@ -285,11 +285,7 @@ pub async fn start(
 ) -> Result<VerificationState, FlowError> {
     let ctx = context::resolve(services, kind, ticket_id).await?;
     let (entry, account) = ctx.target()?;
-    if !account
-        .id
-        .trim()
-        .eq_ignore_ascii_case(request.account_id.trim())
-    {
+    if !account.is_the_one(&request.account_id) {
         return Err(FlowError::TargetChanged);
     }
     let methods = methods_for(services, entry, account, ctx.ticket.email.as_deref())

@@ -117,12 +117,23 @@ impl TestApp {
     }
 
     /// POST a reset of a service ticket.
+    /// Resets the account the service ticket's context shows, as the panel does.
     pub async fn reset(&self, ticket: u64, password: &str, key: &str) -> (StatusCode, Value) {
+        let account_id = self.account_id(ticket).await;
         self.post(
             &format!("/api/v1/tickets/{ticket}/reset"),
-            json!({"password": password, "temporary": true, "idempotency_key": key}),
+            json!({"password": password, "temporary": true, "idempotency_key": key, "account_id": account_id}),
         )
         .await
+    }
+
+    /// `account.id` of the service ticket's context ("" when it shows none).
+    pub async fn account_id(&self, ticket: u64) -> String {
+        let (_, ctx) = self.get(&format!("/api/v1/tickets/{ticket}/context")).await;
+        ctx["account"]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 
     /// Notes of a ticket as the sandbox holds them.

@@ -59,7 +59,7 @@ describe('redirects', () => {
 
   it('a 307 on reset is an error and the password is never re-sent', async () => {
     const client = new BackendClient({ backendUrl: `http://127.0.0.1:${redirector.address().port}`, token: 't' });
-    await assert.rejects(client.reset('1001', 'service', { password: 'Harbor7!Quill', temporary: true, idempotency_key: 'k' }), (e) => e.code === 'BACKEND_REDIRECTED');
+    await assert.rejects(client.reset('1001', 'service', { password: 'Harbor7!Quill', temporary: true, idempotency_key: 'k', account_id: 'CN=x' }), (e) => e.code === 'BACKEND_REDIRECTED');
     await assert.rejects(client.me(), (e) => e.code === 'BACKEND_REDIRECTED');
     assert.deepEqual(seen.redirector, ['POST', 'GET']);
     assert.deepEqual(seen.target, [], 'the redirect target was never asked');
@@ -67,7 +67,9 @@ describe('redirects', () => {
 
   it('without a redirect the same client works', async () => {
     const client = new BackendClient({ backendUrl: `http://127.0.0.1:${target.address().port}`, token: 't' });
-    assert.deepEqual(await client.reset('1001', 'service', { password: 'Harbor7!Quill', temporary: true, idempotency_key: 'k' }), { result: 'success' });
-    assert.equal(JSON.parse(seen.target.at(-1).body).password, 'Harbor7!Quill');
+    assert.deepEqual(await client.reset('1001', 'service', { password: 'Harbor7!Quill', temporary: true, idempotency_key: 'k', account_id: 'CN=x' }), { result: 'success' });
+    const sent = JSON.parse(seen.target.at(-1).body);
+    assert.equal(sent.password, 'Harbor7!Quill');
+    assert.equal(sent.account_id, 'CN=x', 'the account the panel showed is sent');
   });
 });
