@@ -103,6 +103,12 @@ async fn no_password_or_token_in_logs_database_notes_or_answers() {
     let (status, body) = app.reset(1001, &password, "leak-2").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     answers.push_str(&body.to_string());
+    // A query string is never logged (only the path is).
+    let query_marker = unique("QueryMarker");
+    let (status, _) = app
+        .get(&format!("/api/v1/audit?account={query_marker}&limit=5"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
     let (status, body) = app.reset(1002, &weak, "leak-3").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     answers.push_str(&body.to_string());
@@ -274,6 +280,14 @@ async fn no_password_or_token_in_logs_database_notes_or_answers() {
         logs.lines().count()
     );
     assert_absent("the logs", logs.as_bytes(), &secrets);
+    assert!(
+        !logs.contains(&query_marker),
+        "a query string reached the logs"
+    );
+    assert!(
+        logs.contains("path=/api/v1/audit"),
+        "request paths are logged"
+    );
     assert!(
         logs.contains("caller verification"),
         "the capture missed the verification events"

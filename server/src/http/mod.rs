@@ -67,7 +67,17 @@ pub fn app(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(middleware::map_response(extract::envelope_for_413))
         .layer(cors())
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+}
+
+/// The span of one request: method and path only. A query string may carry what does not belong
+/// in a log (an account, a search), so the URI is never recorded whole.
+fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
+    tracing::debug_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path()
+    )
 }
 
 /// CORS for the extension's pages: `chrome-extension://…` and `moz-extension://…` only. Token
