@@ -40,6 +40,10 @@ async fn a_reset_writes_the_audit_and_an_internal_note_without_the_password() {
     );
     assert!(text.contains("Demo Technician"), "{text}");
     assert!(
+        text.contains("\nAccount: jsmith\n"),
+        "the note names the account: {text}"
+    );
+    assert!(
         text.contains("temporary password: must change at next logon"),
         "{text}"
     );

@@ -303,6 +303,10 @@ async fn context_then_temporary_reset_lands_on_the_dc_with_note_and_audit() {
         "{text}"
     );
     assert!(text.contains(TECHNICIAN), "{text}");
+    assert!(
+        text.contains("\nAccount: "),
+        "the note names the account: {text}"
+    );
     assert!(text.contains("must change at next logon"), "{text}");
     assert!(!text.contains(password), "the note holds the password");
 

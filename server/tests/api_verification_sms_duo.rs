@@ -94,7 +94,7 @@ async fn an_sms_code_through_twilio_verifies_the_caller() {
         notes(&app),
         [
             "Caller verified by SMS code to +1 ***-***-0123 — Demo Technician".to_string(),
-            "PassDesk password reset - success\nTechnician: Demo Technician\ntemporary password: must change at next logon\nCaller verified by SMS code to +1 ***-***-0123".to_string(),
+            "PassDesk password reset - success\nAccount: jsmith\nTechnician: Demo Technician\ntemporary password: must change at next logon\nCaller verified by SMS code to +1 ***-***-0123".to_string(),
         ]
     );
     app.shutdown().await;

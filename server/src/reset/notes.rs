@@ -58,6 +58,7 @@ pub fn gives_up(attempts: i64, error: &TicketError) -> bool {
 pub fn reset_note_text(
     first_line: &str,
     technician: &str,
+    account: &str,
     temporary: bool,
     verified_by: Option<&crate::verification::notes::VerifiedBy>,
 ) -> String {
@@ -67,7 +68,7 @@ pub fn reset_note_text(
         "permanent password"
     };
     let caller = crate::verification::notes::reset_line(verified_by);
-    format!("{first_line}\nTechnician: {technician}\n{mode}\n{caller}")
+    format!("{first_line}\nAccount: {account}\nTechnician: {technician}\n{mode}\n{caller}")
 }
 
 /// Posts one outbox note right away (the caller holds its lease), within `post_timeout`.
@@ -337,17 +338,19 @@ mod tests {
     }
 
     #[test]
-    fn the_note_names_the_technician_and_the_mode_only() {
+    fn the_note_names_the_account_the_technician_and_the_mode_only() {
         assert_eq!(
-            reset_note_text(DEFAULT_NOTE_TEXT, "Jane Tech", true, None),
-            "PassDesk password reset - success\nTechnician: Jane Tech\ntemporary password: must change at next logon\nCaller not verified"
+            reset_note_text(DEFAULT_NOTE_TEXT, "Jane Tech", "jsmith", true, None),
+            "PassDesk password reset - success\nAccount: jsmith\nTechnician: Jane Tech\ntemporary password: must change at next logon\nCaller not verified"
         );
         let by = crate::verification::notes::VerifiedBy {
             verification_id: "v".into(),
             kind: crate::verification::MethodKind::Sms,
             target: "+1 ***-***-0123".into(),
         };
-        assert!(reset_note_text("Done", "Jane Tech", false, Some(&by))
-            .ends_with("\npermanent password\nCaller verified by SMS code to +1 ***-***-0123"));
+        assert!(
+            reset_note_text("Done", "Jane Tech", "jsmith", false, Some(&by))
+                .ends_with("\npermanent password\nCaller verified by SMS code to +1 ***-***-0123")
+        );
     }
 }

@@ -316,6 +316,7 @@ async fn run(
     let text = notes::reset_note_text(
         &services.notes.text,
         &technician.name,
+        &account_label,
         request.temporary,
         verified_by.as_ref(),
     );
