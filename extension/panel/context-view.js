@@ -41,7 +41,7 @@ export function renderContext(ctx) {
 
 /** Our own wording per code where we have one, else the backend's plain-words message. */
 export function problemText(p) {
-  const key = { NO_CONTACT: 'problemNoContact', NO_EMAIL: 'problemNoEmail', NO_DIRECTORY: 'problemNoDirectory',
+  const key = { NO_CONTACT: 'problemNoContact', NO_EMAIL: 'problemNoEmail', EMAIL_MISMATCH: 'problemEmailMismatch', NO_DIRECTORY: 'problemNoDirectory',
     NO_ACCOUNT: 'problemNoAccount', MULTIPLE_ACCOUNTS: 'problemMultipleAccounts', ACCOUNT_DISABLED: 'problemDisabled',
     PRIVILEGED_ACCOUNT: 'problemPrivileged', DIRECTORY_UNAVAILABLE: 'problemDirectoryUnavailable' }[p.code];
   const text = key ? t(key) : '';

@@ -373,6 +373,7 @@ fn every_code() -> Vec<String> {
         match p {
             P::NoContact
             | P::NoEmail
+            | P::EmailMismatch
             | P::NoDirectory
             | P::NoAccount
             | P::MultipleAccounts
@@ -417,6 +418,7 @@ fn every_code() -> Vec<String> {
     let problems = [
         P::NoContact,
         P::NoEmail,
+        P::EmailMismatch,
         P::NoDirectory,
         P::NoAccount,
         P::MultipleAccounts,

@@ -44,8 +44,8 @@ impl TicketSystem for TroubleOnFirstNote {
     async fn ticket(&self, kind: TicketKind, id: u64) -> Result<Ticket, TicketError> {
         self.inner.ticket(kind, id).await
     }
-    async fn contact_email(&self, contact_id: u64) -> Result<Option<String>, TicketError> {
-        self.inner.contact_email(contact_id).await
+    async fn contact_emails(&self, contact_id: u64) -> Result<Vec<String>, TicketError> {
+        self.inner.contact_emails(contact_id).await
     }
     async fn post_internal_note(
         &self,

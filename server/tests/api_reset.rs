@@ -463,3 +463,55 @@ async fn a_reset_cut_off_by_a_restart_is_answered_as_interrupted_not_in_progress
     );
     second.shutdown().await;
 }
+
+/// The account is found only by an e-mail on the contact record: a ticket whose free-text e-mail
+/// is none of its contact's is blocked (EMAIL_MISMATCH), never looked up by that address.
+#[tokio::test]
+async fn a_ticket_email_that_is_not_the_contacts_blocks_the_reset() {
+    use passdesk_server::connectwise::sandbox::SandboxTicket;
+    let app = TestApp::start().await;
+    for (id, email) in [
+        (1901, "mary-jane.oneil@contoso.example"),
+        (1902, "JOHN.SMITH@Contoso.Example"),
+    ] {
+        app.sandbox().add_ticket(SandboxTicket {
+            id,
+            kind: TicketKind::Service,
+            summary: "Locked out".into(),
+            company_id: 250,
+            contact_id: Some(17),
+            contact_email: Some(email.into()),
+        });
+    }
+    // John Smith's ticket carrying Mary-Jane's address: neither account is offered.
+    let (status, ctx) = app.get("/api/v1/tickets/1901/context").await;
+    assert_eq!(status, StatusCode::OK, "{ctx}");
+    let codes: Vec<&str> = ctx["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["code"].as_str())
+        .collect();
+    assert_eq!(codes, ["EMAIL_MISMATCH"], "{ctx}");
+    assert_eq!(ctx["account"], serde_json::Value::Null, "{ctx}");
+    assert_eq!(ctx["can_reset"], false);
+    let (status, body) = app
+        .post(
+            "/api/v1/tickets/1901/reset",
+            json!({"password": good_password("Mis"), "temporary": true, "idempotency_key": "k-mis",
+                "account_id": "CN=Mary-Jane O'Neil,OU=Staff,DC=contoso,DC=example"}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("RESET_BLOCKED")),
+        "{body}"
+    );
+    assert!(app.demo.directory.resets().is_empty());
+
+    // The contact's own address in other letter case is the contact's.
+    let (_, ctx) = app.get("/api/v1/tickets/1902/context").await;
+    assert_eq!(ctx["account"]["sam_account_name"], "jsmith", "{ctx}");
+    assert_eq!(ctx["can_reset"], true, "{ctx}");
+    app.shutdown().await;
+}

@@ -424,6 +424,11 @@ impl ConnectWiseClient {
         Ok(self.contact(contact_id).await?.email())
     }
 
+    /// Every Email item of the contact, the default one first.
+    pub async fn contact_emails(&self, contact_id: u64) -> Result<Vec<String>, CwError> {
+        Ok(self.contact(contact_id).await?.emails())
+    }
+
     /// Contacts with an Email communication item equal (case-insensitively) to `email`, all pages.
     pub async fn contacts_by_email(&self, email: &str) -> Result<Vec<ContactModel>, CwError> {
         let email = email.trim();

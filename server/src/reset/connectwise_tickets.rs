@@ -26,8 +26,8 @@ impl TicketSystem for ConnectWiseClient {
         Ok(ConnectWiseClient::ticket(self, kind, id).await?)
     }
 
-    async fn contact_email(&self, contact_id: u64) -> Result<Option<String>, TicketError> {
-        Ok(ConnectWiseClient::contact_email(self, contact_id).await?)
+    async fn contact_emails(&self, contact_id: u64) -> Result<Vec<String>, TicketError> {
+        Ok(ConnectWiseClient::contact_emails(self, contact_id).await?)
     }
 
     async fn post_internal_note(

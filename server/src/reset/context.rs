@@ -23,6 +23,8 @@ pub enum ProblemCode {
     NoContact,
     /// The contact has no e-mail address.
     NoEmail,
+    /// The ticket's e-mail is none of its contact's: fix the ticket (PassDesk never guesses).
+    EmailMismatch,
     /// No directory serves the ticket's company.
     NoDirectory,
     /// No account matches the e-mail (or it no longer exists).
@@ -244,7 +246,9 @@ pub async fn resolve(
     Ok(ctx)
 }
 
-/// The ticket's own contact email, else the contact's default Email item.
+/// The e-mail the account is looked up by: always one of the contact record's Email items (the
+/// ticket's free-text e-mail only when it is one of them, else the default item). A ticket e-mail
+/// that is none of them is `EMAIL_MISMATCH`: anyone can type an address on a ticket.
 async fn contact_email(
     services: &Services,
     ticket: &Ticket,
@@ -257,28 +261,43 @@ async fn contact_email(
         ));
         return Ok(None);
     };
-    if let Some(email) = ticket
-        .contact_email
-        .as_deref()
-        .map(str::trim)
-        .filter(|e| !e.is_empty())
-    {
-        return Ok(Some(email.to_string()));
-    }
-    let email = match services.tickets.contact_email(contact.id).await {
-        Ok(email) => email
+    let on_record: Vec<String> = match services.tickets.contact_emails(contact.id).await {
+        Ok(emails) => emails
+            .iter()
             .map(|e| e.trim().to_string())
-            .filter(|e| !e.is_empty()),
-        Err(TicketError::NotFound) => None,
+            .filter(|e| !e.is_empty())
+            .collect(),
+        Err(TicketError::NotFound) => Vec::new(),
         Err(e) => return Err(ticket_error(e)),
     };
-    if email.is_none() {
+    let Some(default) = on_record.first() else {
         problems.push(Problem::new(
             ProblemCode::NoEmail,
             format!("The contact {} has no email address.", contact.name),
         ));
+        return Ok(None);
+    };
+    let on_ticket = ticket
+        .contact_email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty());
+    match on_ticket {
+        None => Ok(Some(default.clone())),
+        Some(typed) => match on_record.iter().find(|e| e.eq_ignore_ascii_case(typed)) {
+            Some(item) => Ok(Some(item.clone())),
+            None => {
+                problems.push(Problem::new(
+                    ProblemCode::EmailMismatch,
+                    format!(
+                        "The e-mail on this ticket ({typed}) is not one of {}'s; correct the ticket's contact or e-mail.",
+                        contact.name
+                    ),
+                ));
+                Ok(None)
+            }
+        },
     }
-    Ok(email)
 }
 
 /// Finds the account by email and reads its policy; every failure becomes a problem.

@@ -30,8 +30,8 @@ pub enum TicketError {
 pub trait TicketSystem: Send + Sync {
     /// The ticket with its company, contact and own contact email.
     async fn ticket(&self, kind: TicketKind, id: u64) -> Result<Ticket, TicketError>;
-    /// The contact's default email communication item.
-    async fn contact_email(&self, contact_id: u64) -> Result<Option<String>, TicketError>;
+    /// The contact record's Email items, the default one first (empty: none).
+    async fn contact_emails(&self, contact_id: u64) -> Result<Vec<String>, TicketError>;
     /// Posts an internal note (`internalAnalysisFlag: true`); returns the note id.
     async fn post_internal_note(
         &self,

@@ -153,6 +153,23 @@ impl ContactModel {
             .map(|(_, v)| v)
     }
 
+    /// Every Email item's value, the default one first (duplicates dropped, case-insensitively).
+    pub fn emails(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let items = self.communication_items.iter().filter(|i| i.is_email());
+        let (default, other): (Vec<_>, Vec<_>) = items.partition(|i| i.default_flag);
+        for v in default
+            .into_iter()
+            .chain(other)
+            .filter_map(|i| non_empty(i.value.clone()))
+        {
+            if !out.iter().any(|o| o.eq_ignore_ascii_case(&v)) {
+                out.push(v);
+            }
+        }
+        out
+    }
+
     /// "First Last".
     pub fn name(&self) -> String {
         let parts = [self.first_name.as_deref(), self.last_name.as_deref()];
@@ -218,6 +235,11 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(c.email().as_deref(), Some("main@x.example"));
+        assert_eq!(
+            c.emails(),
+            ["main@x.example", "other@x.example"],
+            "every Email item, the default first, no phone"
+        );
         let c: ContactModel = serde_json::from_value(serde_json::json!({
             "id": 1, "communicationItems": [
                 {"value": "555", "defaultFlag": true, "communicationType": "Phone"},
