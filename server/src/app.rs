@@ -48,6 +48,26 @@ pub struct Parts {
     pub verification: crate::verification::Verification,
 }
 
+/// Maps the configured company identifiers to ConnectWise record ids once, at startup: tickets
+/// are then matched by id, so renaming or reusing an identifier never moves a customer's tickets to
+/// another directory. An identifier ConnectWise does not have stops the start with its name.
+async fn resolve_companies(
+    directories: Directories,
+    tickets: &dyn TicketSystem,
+) -> anyhow::Result<Directories> {
+    let mut ids = std::collections::HashMap::new();
+    for identifier in directories.company_identifiers() {
+        match tickets.company_id(&identifier).await {
+            Ok(Some(id)) => {
+                ids.insert(identifier.trim().to_lowercase(), id);
+            }
+            Ok(None) => {}
+            Err(e) => anyhow::bail!("cannot look up the ConnectWise company \"{identifier}\": {e}"),
+        }
+    }
+    Ok(directories.with_company_ids(&ids)?)
+}
+
 /// A running backend; [`Running::shutdown`] stops it cleanly.
 pub struct Running {
     /// The bound address.
@@ -62,6 +82,7 @@ pub struct Running {
 
 /// Starts everything and returns once the listener accepts connections.
 pub async fn start(parts: Parts) -> anyhow::Result<Running> {
+    let directories = parts.directories.clone();
     let services = Services::new(
         parts.store,
         parts.tickets,
@@ -112,14 +133,26 @@ pub async fn start(parts: Parts) -> anyhow::Result<Running> {
         },
         Duration::from_secs(5),
     ));
-    Ok(Running {
+    let running = Running {
         addr,
         services,
         stop,
         server,
         worker,
         revocations,
-    })
+    };
+    // After the listener is up: `passdesk demo` and the tests serve ConnectWise from it. Until this
+    // returns, no company is mapped (a context says NO_DIRECTORY), and `start` has not returned.
+    match resolve_companies(directories, running.services.tickets.as_ref()).await {
+        Ok(resolved) => {
+            running.services.set_directories(resolved);
+            Ok(running)
+        }
+        Err(e) => {
+            running.shutdown().await;
+            Err(e)
+        }
+    }
 }
 
 impl Running {

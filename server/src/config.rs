@@ -340,6 +340,7 @@ pub fn build_directories(
             verification: d.directory_verification(),
             kind,
             companies: d.companies.clone(),
+            company_ids: Vec::new(),
             directory,
         });
     }

@@ -237,6 +237,7 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<RunningDemo> {
     let directories = Directories::new(vec![DirectoryEntry {
         kind: DirectoryKind::Sandbox,
         companies: vec![DEMO_COMPANY.to_string()],
+        company_ids: Vec::new(),
         directory: directory.clone(),
         verification: opts.directory_verification.clone(),
     }]);

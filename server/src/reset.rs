@@ -22,8 +22,9 @@ pub struct Services {
     pub store: Store,
     /// ConnectWise (or a stand-in).
     pub tickets: Arc<dyn tickets::TicketSystem>,
-    /// Configured directories.
-    pub directories: directories::Directories,
+    /// Configured directories (companies mapped once ConnectWise has named their record ids at
+    /// startup: src/app.rs).
+    directories: std::sync::RwLock<directories::Directories>,
     /// Note text and retry timing.
     pub notes: notes::NoteSettings,
     /// Wakes the outbox worker when a note was queued.
@@ -37,6 +38,23 @@ pub struct Services {
 }
 
 impl Services {
+    /// The directory serving the company with this record id.
+    pub fn directory_for_company(&self, company_id: u64) -> Option<directories::DirectoryEntry> {
+        self.directories
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .for_company(company_id)
+            .cloned()
+    }
+
+    /// Replaces the directories (once their companies are resolved).
+    pub fn set_directories(&self, resolved: directories::Directories) {
+        *self
+            .directories
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = resolved;
+    }
+
     /// Bundles the parts.
     pub fn new(
         store: Store,
@@ -49,7 +67,7 @@ impl Services {
         Arc::new(Self {
             store,
             tickets,
-            directories,
+            directories: std::sync::RwLock::new(directories),
             notes,
             outbox_wakeup: Notify::new(),
             agents,

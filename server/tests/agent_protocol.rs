@@ -74,6 +74,7 @@ async fn start_with(request_timeout: Duration, limits: Limits) -> Backend {
         verification: Default::default(),
         kind: DirectoryKind::Agent,
         companies: vec!["Contoso".into()],
+        company_ids: Vec::new(),
         directory: Arc::new(AgentDirectory::new(
             AgentDirectoryConfig {
                 name: "contoso-site".into(),

@@ -118,12 +118,35 @@ client_secret = "graph-SECRET-3"
     )
     .expect("connectors build without network");
     assert!(!format!("{directories:?}").contains("SECRET"));
+    // Identifiers are mapped to record ids (as ConnectWise would answer at startup), then only ids count.
+    let unresolved = directories.clone();
+    let ids = std::collections::HashMap::from([
+        ("contoso".to_string(), 250),
+        ("fabrikam".to_string(), 260),
+    ]);
+    let directories = directories.with_company_ids(&ids).unwrap();
     assert_eq!(
-        directories.for_company("contoso").unwrap().kind,
+        directories.for_company(250).unwrap().kind,
         passdesk_server::reset::directories::DirectoryKind::Ldap
     );
-    assert_eq!(directories.for_company("FABRIKAM").unwrap().name(), "m365");
-    assert!(directories.for_company("Northwind").is_none());
+    assert_eq!(directories.for_company(260).unwrap().name(), "m365");
+    assert!(directories.for_company(270).is_none());
+    assert!(
+        unresolved.for_company(250).is_none(),
+        "an unresolved identifier maps nothing"
+    );
+    let unknown = unresolved
+        .with_company_ids(&std::collections::HashMap::from([(
+            "contoso".to_string(),
+            250,
+        )]))
+        .unwrap_err();
+    assert!(
+        unknown
+            .to_string()
+            .contains("no company with the identifier \"Fabrikam\""),
+        "{unknown}"
+    );
 
     let twice = write(
         dir.path(),
@@ -211,6 +234,33 @@ companies = ["Contoso"]
     let listing = String::from_utf8(out.stdout).unwrap();
     assert!(listing.contains("Jane Tech"), "{listing}");
     assert!(!listing.contains(&token), "token list shows the token");
+
+    // A company identifier ConnectWise does not have stops serve at startup, naming it.
+    let nowhere = write(
+        dir.path(),
+        "nowhere.toml",
+        &std::fs::read_to_string(&config)
+            .unwrap()
+            .replace(r#"companies = ["Contoso"]"#, r#"companies = ["Nowhere"]"#),
+    );
+    let out = tokio::time::timeout(
+        Duration::from_secs(20),
+        tokio::process::Command::new(BIN)
+            .args(["serve", "--config", nowhere.to_str().unwrap()])
+            .env("PD_TEST_CW_KEY", &creds.private_key)
+            .env("NO_COLOR", "1")
+            .kill_on_drop(true)
+            .output(),
+    )
+    .await
+    .expect("serve gives up at startup")
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(r#"no company with the identifier "Nowhere""#),
+        "{stderr}"
+    );
 
     // Port 0: serve binds a free port itself and logs it (no bind-then-drop race).
     let mut serve = tokio::process::Command::new(BIN)

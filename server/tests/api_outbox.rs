@@ -44,6 +44,9 @@ impl TicketSystem for TroubleOnFirstNote {
     async fn ticket(&self, kind: TicketKind, id: u64) -> Result<Ticket, TicketError> {
         self.inner.ticket(kind, id).await
     }
+    async fn company_id(&self, identifier: &str) -> Result<Option<u64>, TicketError> {
+        self.inner.company_id(identifier).await
+    }
     async fn contact_emails(&self, contact_id: u64) -> Result<Vec<String>, TicketError> {
         self.inner.contact_emails(contact_id).await
     }

@@ -515,3 +515,36 @@ async fn a_ticket_email_that_is_not_the_contacts_blocks_the_reset() {
     assert_eq!(ctx["can_reset"], true, "{ctx}");
     app.shutdown().await;
 }
+
+/// Directories serve companies by record id, resolved from the configured identifiers at startup:
+/// a company that takes over the identifier later (the old one renamed) is not served.
+#[tokio::test]
+async fn a_company_that_took_over_the_identifier_is_not_mapped() {
+    use passdesk_server::connectwise::sandbox::SandboxTicket;
+    let app = TestApp::start().await;
+    app.sandbox()
+        .add_company(999, "Contoso", "Contoso (a different customer)");
+    app.sandbox().add_ticket(SandboxTicket {
+        id: 1903,
+        kind: TicketKind::Service,
+        summary: "Locked out".into(),
+        company_id: 999,
+        contact_id: Some(17),
+        contact_email: Some("john.smith@contoso.example".into()),
+    });
+    let (status, ctx) = app.get("/api/v1/tickets/1903/context").await;
+    assert_eq!(status, StatusCode::OK, "{ctx}");
+    assert_eq!(ctx["ticket"]["company"]["identifier"], "Contoso", "{ctx}");
+    let codes: Vec<&str> = ctx["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["code"].as_str())
+        .collect();
+    assert_eq!(codes, ["NO_DIRECTORY"], "{ctx}");
+    assert_eq!(ctx["can_reset"], false);
+    // The original company's tickets are still served.
+    let (_, ctx) = app.get("/api/v1/tickets/1001/context").await;
+    assert_eq!(ctx["can_reset"], true, "{ctx}");
+    app.shutdown().await;
+}

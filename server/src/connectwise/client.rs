@@ -424,6 +424,28 @@ impl ConnectWiseClient {
         Ok(self.contact(contact_id).await?.email())
     }
 
+    /// The record id of the company whose identifier is `identifier` (ConnectWise keeps identifiers
+    /// unique), or `None`.
+    pub async fn company_id(&self, identifier: &str) -> Result<Option<u64>, CwError> {
+        #[derive(serde::Deserialize)]
+        struct Id {
+            id: u64,
+        }
+        let identifier = identifier.trim();
+        // `"` would end the string literal and `*` is a wildcard: either could widen the match.
+        if identifier.is_empty() || identifier.contains(['"', '*', '\\']) {
+            return Err(CwError::Config(format!(
+                "company identifier {identifier:?} is empty or contains \", * or \\"
+            )));
+        }
+        let query = [
+            ("conditions", format!(r#"identifier="{identifier}""#)),
+            ("fields", "id".to_string()),
+        ];
+        let found: Vec<Id> = self.get_json("/company/companies", &query).await?;
+        Ok(found.first().map(|c| c.id))
+    }
+
     /// Every Email item of the contact, the default one first.
     pub async fn contact_emails(&self, contact_id: u64) -> Result<Vec<String>, CwError> {
         Ok(self.contact(contact_id).await?.emails())

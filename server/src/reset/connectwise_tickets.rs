@@ -26,6 +26,10 @@ impl TicketSystem for ConnectWiseClient {
         Ok(ConnectWiseClient::ticket(self, kind, id).await?)
     }
 
+    async fn company_id(&self, identifier: &str) -> Result<Option<u64>, TicketError> {
+        Ok(ConnectWiseClient::company_id(self, identifier).await?)
+    }
+
     async fn contact_emails(&self, contact_id: u64) -> Result<Vec<String>, TicketError> {
         Ok(ConnectWiseClient::contact_emails(self, contact_id).await?)
     }

@@ -201,10 +201,7 @@ pub async fn resolve(
         .map_err(ticket_error)?;
     let mut problems = Vec::new();
     let email = contact_email(services, &ticket, &mut problems).await?;
-    let entry = services
-        .directories
-        .for_company(&ticket.company.identifier)
-        .cloned();
+    let entry = services.directory_for_company(ticket.company.id);
     if entry.is_none() {
         problems.push(Problem::new(
             ProblemCode::NoDirectory,

@@ -1,5 +1,5 @@
 //! The configured directories and which ConnectWise companies each one serves.
-use std::sync::Arc;
+use std::{collections::HashMap, sync::Arc};
 
 use serde::{Deserialize, Serialize};
 
@@ -24,8 +24,12 @@ pub enum DirectoryKind {
 pub struct DirectoryEntry {
     /// The connector.
     pub kind: DirectoryKind,
-    /// ConnectWise company identifiers mapped to it (compared case-insensitively).
+    /// ConnectWise company identifiers mapped to it, as configured (compared case-insensitively).
     pub companies: Vec<String>,
+    /// The record ids of `companies`, resolved through ConnectWise at startup
+    /// ([`Directories::with_company_ids`]): tickets are mapped by these only, because an identifier
+    /// can be renamed or reused by another company.
+    pub company_ids: Vec<u64>,
     /// The connector.
     pub directory: Arc<dyn Directory>,
     /// Caller verification for this customer (`verification`, `verification_methods`).
@@ -38,6 +42,7 @@ impl std::fmt::Debug for DirectoryEntry {
             .field("name", &self.directory.name())
             .field("kind", &self.kind)
             .field("companies", &self.companies)
+            .field("company_ids", &self.company_ids)
             .field("verification", &self.verification)
             .finish_non_exhaustive()
     }
@@ -62,12 +67,51 @@ impl Directories {
         Self { entries }
     }
 
-    /// The directory configured for a company identifier.
-    pub fn for_company(&self, identifier: &str) -> Option<&DirectoryEntry> {
-        self.entries.iter().find(|e| {
-            e.companies
-                .iter()
-                .any(|c| c.eq_ignore_ascii_case(identifier.trim()))
-        })
+    /// The directory serving the company with this record id.
+    pub fn for_company(&self, company_id: u64) -> Option<&DirectoryEntry> {
+        self.entries
+            .iter()
+            .find(|e| e.company_ids.contains(&company_id))
     }
+
+    /// Every configured company identifier (as written), for resolving them to record ids.
+    pub fn company_identifiers(&self) -> Vec<String> {
+        let mut all: Vec<String> = Vec::new();
+        for c in self.entries.iter().flat_map(|e| &e.companies) {
+            if !all.iter().any(|a| a.eq_ignore_ascii_case(c)) {
+                all.push(c.clone());
+            }
+        }
+        all
+    }
+
+    /// Sets each entry's `company_ids` from `ids` (identifier, lowercase → record id, as
+    /// ConnectWise answered). An identifier ConnectWise does not know is an error naming it.
+    pub fn with_company_ids(mut self, ids: &HashMap<String, u64>) -> Result<Self, UnknownCompany> {
+        for e in &mut self.entries {
+            e.company_ids = e
+                .companies
+                .iter()
+                .map(|c| {
+                    ids.get(&c.trim().to_lowercase())
+                        .copied()
+                        .ok_or_else(|| UnknownCompany {
+                            identifier: c.clone(),
+                            directory: e.directory.name().to_string(),
+                        })
+                })
+                .collect::<Result<_, _>>()?;
+        }
+        Ok(self)
+    }
+}
+
+/// A configured company identifier that ConnectWise does not have.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("directory {directory}: ConnectWise has no company with the identifier \"{identifier}\" (companies = [...] in the config)")]
+pub struct UnknownCompany {
+    /// As configured.
+    pub identifier: String,
+    /// The directory that lists it.
+    pub directory: String,
 }

@@ -30,6 +30,8 @@ pub enum TicketError {
 pub trait TicketSystem: Send + Sync {
     /// The ticket with its company, contact and own contact email.
     async fn ticket(&self, kind: TicketKind, id: u64) -> Result<Ticket, TicketError>;
+    /// The record id of the company with this identifier, if ConnectWise has one.
+    async fn company_id(&self, identifier: &str) -> Result<Option<u64>, TicketError>;
     /// The contact record's Email items, the default one first (empty: none).
     async fn contact_emails(&self, contact_id: u64) -> Result<Vec<String>, TicketError>;
     /// Posts an internal note (`internalAnalysisFlag: true`); returns the note id.

@@ -12,7 +12,7 @@ use base64::Engine as _;
 use serde_json::{json, Value};
 
 use super::conditions;
-use super::records::{contact_json, project_fields, ticket_json};
+use super::records::{company_ref, contact_json, project_fields, ticket_json};
 use super::{kind_key, Fault, Sandbox, SandboxCredentials};
 use crate::connectwise::TicketKind;
 
@@ -44,6 +44,7 @@ pub(super) fn router(sb: Sandbox) -> Router {
             get(|s, p, u, h, q| list_notes(s, p, u, h, q, Project))
                 .post(|s, p, h, b| post_note(s, p, h, b, Project)),
         )
+        .route("/company/companies", get(companies))
         .route("/company/contacts/{id}", get(contact))
         .route("/company/contacts", get(contacts))
         .fallback(|| async {
@@ -307,6 +308,27 @@ async fn contacts(
     if param(&q, "orderBy").is_some_and(|o| o.to_ascii_lowercase().ends_with("desc")) {
         matched.reverse();
     }
+    Ok(paged(matched, &q, &uri, &headers))
+}
+
+async fn companies(
+    State(sb): State<Sandbox>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Reply {
+    let q = parse_query(raw);
+    let cond = param(&q, "conditions")
+        .map(conditions::parse)
+        .transpose()
+        .map_err(bad_condition)?;
+    let matched: Vec<Value> = sb
+        .lock()
+        .companies
+        .values()
+        .map(company_ref)
+        .filter(|v| cond.as_ref().is_none_or(|e| conditions::eval(e, v)))
+        .collect();
     Ok(paged(matched, &q, &uri, &headers))
 }
 
