@@ -235,6 +235,7 @@ async fn malformed_requests_get_400_with_the_envelope() {
         ("missing field", json!({"password": "Vx7#qAb-Lmz", "temporary": true}).to_string()),
         ("wrong type", json!({"password": "Vx7#qAb-Lmz", "temporary": secretish, "idempotency_key": "k"}).to_string()),
         ("unknown field", json!({"password": "Vx7#qAb-Lmz", "temporary": true, "idempotency_key": "k", "account": "admin"}).to_string()),
+        ("unknown field named like a secret", json!({"password": "Vx7#qAb-Lmz", "temporary": true, "idempotency_key": "k", secretish: true}).to_string()),
     ];
     for (what, body) in cases {
         let r = app

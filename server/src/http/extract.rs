@@ -58,17 +58,16 @@ impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for ApiJsonOr
 }
 
 /// serde_json messages can quote the offending value ("invalid type: string \"…\""), which may be a
-/// password: only keep the kind of error and messages about missing / unknown fields.
+/// password: only keep the kind of error. A missing field is named (the name is ours); an unknown
+/// one is not (its name came from the body and may be a pasted password).
 fn describe_json_error(e: &serde_json::Error) -> String {
     let text = e.to_string();
-    if text.starts_with("missing field") || text.starts_with("unknown field") {
+    if text.starts_with("missing field") {
         let field = text.split('`').nth(1).unwrap_or("?");
-        let what = if text.starts_with("missing") {
-            "missing"
-        } else {
-            "unknown"
-        };
-        return format!("The request body has a {what} field: {field}.");
+        return format!("The request body has a missing field: {field}.");
+    }
+    if text.starts_with("unknown field") {
+        return "The request body has a field this endpoint does not accept.".to_string();
     }
     match e.classify() {
         serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
