@@ -82,11 +82,11 @@ pub struct Running {
 
 /// Starts everything and returns once the listener accepts connections.
 pub async fn start(parts: Parts) -> anyhow::Result<Running> {
-    let directories = parts.directories.clone();
+    // No company is mapped until ConnectWise has named their record ids (below).
     let services = Services::new(
         parts.store,
         parts.tickets,
-        parts.directories,
+        Directories::default(),
         parts.notes,
         parts.agents.clone(),
         parts.verification,
@@ -143,7 +143,7 @@ pub async fn start(parts: Parts) -> anyhow::Result<Running> {
     };
     // After the listener is up: `passdesk demo` and the tests serve ConnectWise from it. Until this
     // returns, no company is mapped (a context says NO_DIRECTORY), and `start` has not returned.
-    match resolve_companies(directories, running.services.tickets.as_ref()).await {
+    match resolve_companies(parts.directories, running.services.tickets.as_ref()).await {
         Ok(resolved) => {
             running.services.set_directories(resolved);
             Ok(running)

@@ -154,7 +154,10 @@ pub fn retry_delay(settings: &NoteSettings, attempts: i64, error: &TicketError) 
         ..
     } = error
     {
-        let after = (*after).clamp(settings.retry_base, crate::retry_after::MAX_WAIT);
+        // min then max, not clamp: clamp panics if a configured base exceeds the cap.
+        let after = (*after)
+            .min(crate::retry_after::MAX_WAIT)
+            .max(settings.retry_base);
         return after.saturating_add(Duration::from_millis(rand::rng().random_range(0..=100)));
     }
     let exp = attempts.clamp(1, 20) as u32 - 1;

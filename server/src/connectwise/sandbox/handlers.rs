@@ -278,6 +278,17 @@ fn bad_condition(e: String) -> Response {
     )
 }
 
+/// The query parameter `name` parsed as ConnectWise conditions (absent: `None`; bad: the 400).
+fn condition_param(
+    q: &[(String, String)],
+    name: &str,
+) -> Result<Option<conditions::Expr>, Response> {
+    param(q, name)
+        .map(conditions::parse)
+        .transpose()
+        .map_err(bad_condition)
+}
+
 async fn contacts(
     State(sb): State<Sandbox>,
     OriginalUri(uri): OriginalUri,
@@ -285,14 +296,8 @@ async fn contacts(
     RawQuery(raw): RawQuery,
 ) -> Reply {
     let q = parse_query(raw);
-    let cond = param(&q, "conditions")
-        .map(conditions::parse)
-        .transpose()
-        .map_err(bad_condition)?;
-    let child = param(&q, "childConditions")
-        .map(conditions::parse)
-        .transpose()
-        .map_err(bad_condition)?;
+    let cond = condition_param(&q, "conditions")?;
+    let child = condition_param(&q, "childConditions")?;
     let all: Vec<Value> = {
         let st = sb.lock();
         st.contacts
@@ -318,10 +323,7 @@ async fn companies(
     RawQuery(raw): RawQuery,
 ) -> Reply {
     let q = parse_query(raw);
-    let cond = param(&q, "conditions")
-        .map(conditions::parse)
-        .transpose()
-        .map_err(bad_condition)?;
+    let cond = condition_param(&q, "conditions")?;
     let matched: Vec<Value> = sb
         .lock()
         .companies
