@@ -62,6 +62,7 @@ fn bench(c: &mut Criterion) {
             limits: Limits::default(),
             extra_routes: None,
             verification: Default::default(),
+            cors: Vec::new(),
         })
         .await
         .unwrap();

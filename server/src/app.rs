@@ -46,6 +46,8 @@ pub struct Parts {
     pub extra_routes: Option<Router>,
     /// Caller verification providers (`Default`: none configured).
     pub verification: crate::verification::Verification,
+    /// Extension installs whose pages may call the API cross-origin (`cors_extension_ids`).
+    pub cors: Vec<crate::http::cors::ExtensionOrigin>,
 }
 
 /// Maps the configured company identifiers to ConnectWise record ids once, at startup: tickets
@@ -99,7 +101,7 @@ pub async fn start(parts: Parts) -> anyhow::Result<Running> {
     let worker = OutboxWorker::spawn(services.clone());
     let revocations = hub::watch_revocations(parts.agents.clone(), services.store.pool().clone());
 
-    let mut app = crate::http::app(services.clone());
+    let mut app = crate::http::app(services.clone(), &parts.cors);
     if let Some(extra) = parts.extra_routes {
         app = app.merge(extra);
     }

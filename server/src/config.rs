@@ -54,6 +54,10 @@ pub struct Config {
     /// on a trusted network; logged as a warning).
     #[serde(default)]
     pub allow_plain_http: bool,
+    /// Extension installs whose pages may call the API cross-origin: Chromium extension ids or
+    /// Firefox internal UUIDs. PassDesk's own extension needs none (src/http/cors.rs).
+    #[serde(default)]
+    pub cors_extension_ids: Vec<crate::http::cors::ExtensionOrigin>,
     /// Site agent connections.
     #[serde(default)]
     pub agents: AgentsConfig,

@@ -129,6 +129,9 @@ pub struct DemoOptions {
     /// SMS and Duo through the built-in Twilio and Duo simulators when `verification` configures
     /// neither (default true).
     pub simulated_providers: bool,
+    /// Extension installs whose pages may call the API cross-origin (none by default: the
+    /// extension needs no CORS).
+    pub cors: Vec<crate::http::cors::ExtensionOrigin>,
 }
 
 impl DemoOptions {
@@ -144,6 +147,7 @@ impl DemoOptions {
             verification: None,
             directory_verification: DirectoryVerification::default(),
             simulated_providers: true,
+            cors: Vec::new(),
         }
     }
 }
@@ -274,6 +278,7 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<RunningDemo> {
         limits: Limits::default(),
         extra_routes: Some(extra),
         verification,
+        cors: opts.cors.clone(),
     })
     .await?;
     let services = running.services.clone();

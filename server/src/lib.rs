@@ -1,7 +1,7 @@
 //! PassDesk backend: ConnectWise ticket → directory account → reset → internal note.
 //!
 //! `main.rs` only parses the command line; everything lives here so tests drive it in-process
-//! (`http::app(state)` returns the axum `Router`).
+//! (`http::app(state, cors)` returns the axum `Router`).
 
 pub mod agent;
 pub mod app;

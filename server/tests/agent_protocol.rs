@@ -104,6 +104,7 @@ async fn start_with(request_timeout: Duration, limits: Limits) -> Backend {
         limits,
         extra_routes: Some(Router::new().nest(CONNECTWISE_MOUNT, sandbox.router())),
         verification: Default::default(),
+        cors: Vec::new(),
     })
     .await
     .unwrap();

@@ -2,7 +2,7 @@
 mod api_common;
 
 use api_common::{read, TestApp};
-use passdesk_server::store::tokens;
+use passdesk_server::{http::cors::ExtensionOrigin, store::tokens};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -274,42 +274,83 @@ async fn malformed_requests_get_400_with_the_envelope() {
     app.shutdown().await;
 }
 
+/// The CORS answer to a preflight from `origin`: the allowed origin, if any.
+async fn preflight(app: &TestApp, origin: &str) -> Option<String> {
+    let r = app
+        .http
+        .request(Method::OPTIONS, app.url("/api/v1/tickets/1001/reset"))
+        .header("Origin", origin)
+        .header("Access-Control-Request-Method", "POST")
+        .header(
+            "Access-Control-Request-Headers",
+            "authorization,content-type",
+        )
+        .send()
+        .await
+        .unwrap();
+    let allow = r
+        .headers()
+        .get("access-control-allow-origin")
+        .map(|v| v.to_str().unwrap().to_string());
+    if allow.is_some() {
+        let headers = r.headers()["access-control-allow-headers"]
+            .to_str()
+            .unwrap()
+            .to_ascii_lowercase();
+        assert!(headers.contains("authorization"), "{headers}");
+    }
+    allow
+}
+
+const CHROMIUM_ID: &str = "abcdefghijklmnopabcdefghijklmnop";
+const FIREFOX_UUID: &str = "6c3d0a4e-1111-2222-3333-444455556666";
+
 #[tokio::test]
-async fn cors_answers_extension_origins_only() {
-    let app = TestApp::start().await;
+async fn cors_answers_only_the_configured_extension_installs() {
+    let app = TestApp::start_with(|o| {
+        o.cors = vec![
+            ExtensionOrigin::parse(CHROMIUM_ID).unwrap(),
+            ExtensionOrigin::parse(FIREFOX_UUID).unwrap(),
+        ]
+    })
+    .await;
     for (origin, allowed) in [
-        ("chrome-extension://abcdefghijklmnopabcdefghijklmnop", true),
-        ("moz-extension://6c3d0a4e-1111-2222-3333-444455556666", true),
-        ("https://evil.example", false),
-        ("https://na.myconnectwise.net", false),
+        (format!("chrome-extension://{CHROMIUM_ID}"), true),
+        (format!("moz-extension://{FIREFOX_UUID}"), true),
+        // Another extension, of either browser, is just another origin.
+        (
+            "chrome-extension://ponmlkjihgfedcbaponmlkjihgfedcba".into(),
+            false,
+        ),
+        (
+            "moz-extension://00000000-1111-2222-3333-444455556666".into(),
+            false,
+        ),
+        ("https://evil.example".into(), false),
+        ("https://na.myconnectwise.net".into(), false),
     ] {
-        let r = app
-            .http
-            .request(Method::OPTIONS, app.url("/api/v1/tickets/1001/reset"))
-            .header("Origin", origin)
-            .header("Access-Control-Request-Method", "POST")
-            .header(
-                "Access-Control-Request-Headers",
-                "authorization,content-type",
-            )
-            .send()
-            .await
-            .unwrap();
-        let allow = r
-            .headers()
-            .get("access-control-allow-origin")
-            .map(|v| v.to_str().unwrap().to_string());
+        let allow = preflight(&app, &origin).await;
+        assert_eq!(allow.is_some(), allowed, "{origin}: {allow:?}");
         if allowed {
-            assert_eq!(allow.as_deref(), Some(origin), "{origin}");
-            let headers = r.headers()["access-control-allow-headers"]
-                .to_str()
-                .unwrap()
-                .to_ascii_lowercase();
-            assert!(headers.contains("authorization"), "{headers}");
-        } else {
-            assert_eq!(allow, None, "{origin}");
+            assert_eq!(allow.as_deref(), Some(origin.as_str()));
         }
     }
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn without_configured_installs_no_origin_gets_a_cors_answer() {
+    let app = TestApp::start().await;
+    for origin in [
+        format!("chrome-extension://{CHROMIUM_ID}"),
+        format!("moz-extension://{FIREFOX_UUID}"),
+        "https://evil.example".into(),
+    ] {
+        assert_eq!(preflight(&app, &origin).await, None, "{origin}");
+    }
+    // The API itself still answers a caller that needs no CORS (the extension's background).
+    let (status, _) = app.get("/api/v1/me").await;
+    assert_eq!(status, StatusCode::OK);
     app.shutdown().await;
 }
 

@@ -66,6 +66,49 @@ fn a_public_listener_needs_tls_or_an_explicit_plain_http() {
     assert!(err.contains("both tls_cert_file and tls_key_file"), "{err}");
 }
 
+#[test]
+fn cors_extension_ids_are_read_and_a_wrong_one_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../config.example.toml"),
+    )
+    .unwrap();
+    assert!(Config::load(&write(dir.path(), "none.toml", &example))
+        .unwrap()
+        .cors_extension_ids
+        .is_empty());
+    let two = example.replace(
+        "# cors_extension_ids = []",
+        r#"cors_extension_ids = ["abcdefghijklmnopabcdefghijklmnop", "moz-extension://6c3d0a4e-1111-2222-3333-444455556666"]"#,
+    );
+    let origins: Vec<String> = Config::load(&write(dir.path(), "two.toml", &two))
+        .unwrap()
+        .cors_extension_ids
+        .iter()
+        .map(|o| o.origin())
+        .collect();
+    assert_eq!(
+        origins,
+        [
+            "chrome-extension://abcdefghijklmnopabcdefghijklmnop",
+            "moz-extension://6c3d0a4e-1111-2222-3333-444455556666"
+        ]
+    );
+    // A wildcard would let every extension in: refused, not widened.
+    let wild = example.replace(
+        "# cors_extension_ids = []",
+        r#"cors_extension_ids = ["chrome-extension://*"]"#,
+    );
+    let err = format!(
+        "{:#}",
+        Config::load(&write(dir.path(), "wild.toml", &wild)).unwrap_err()
+    );
+    assert!(
+        err.contains("\"chrome-extension://*\" in cors_extension_ids"),
+        "{err}"
+    );
+}
+
 fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, text).unwrap();

@@ -120,6 +120,7 @@ impl Backend {
             limits: Limits::default(),
             extra_routes: Some(Router::new().nest(CONNECTWISE_MOUNT, sandbox.router())),
             verification: Default::default(),
+            cors: Vec::new(),
         })
         .await
         .unwrap();

@@ -69,6 +69,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         tls,
         limits: Limits::default(),
         extra_routes: None,
+        cors: config.cors_extension_ids.clone(),
         verification: config
             .verification
             .build(&config.base_dir)

@@ -1,20 +1,15 @@
 //! HTTP API of docs/api.md. One file per area; handlers only convert and delegate to `reset`.
 //!
-//! Layers (outermost first): trace → CORS (extension origins only) → 413 envelope → body limit →
+//! Layers (outermost first): trace → CORS (configured extension installs only) → 413 envelope → body limit →
 //! routes; the protected routes additionally sit behind the Bearer-token check.
-use std::{sync::Arc, time::Duration};
+use std::sync::Arc;
 
 use axum::{
-    http::{header, HeaderValue, Method},
     middleware,
     routing::{any, get, post},
     Router,
 };
-use tower_http::{
-    cors::{AllowOrigin, CorsLayer},
-    limit::RequestBodyLimitLayer,
-    trace::TraceLayer,
-};
+use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
 
 use crate::reset::Services;
 use error::ApiError;
@@ -22,6 +17,7 @@ use error::ApiError;
 pub mod agents;
 pub mod audit;
 pub mod auth;
+pub mod cors;
 pub mod error;
 pub mod extract;
 pub mod health;
@@ -37,8 +33,9 @@ pub const BODY_LIMIT_BYTES: usize = 16 * 1024;
 /// What every handler gets.
 pub type AppState = Arc<Services>;
 
-/// The whole API as an axum router.
-pub fn app(state: AppState) -> Router {
+/// The whole API as an axum router; `cors` names the extension installs whose pages may call it
+/// cross-origin (none: no CORS answer at all, see src/http/cors.rs).
+pub fn app(state: AppState, cors: &[cors::ExtensionOrigin]) -> Router {
     let protected = Router::new()
         .route("/api/v1/me", get(me::me))
         .route("/api/v1/tickets/{id}/context", get(tickets::context))
@@ -56,7 +53,7 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             auth::require_technician,
         ));
-    Router::new()
+    let router = Router::new()
         .route("/api/v1/health", get(health::health))
         // Site agents authenticate with their own credential (src/http/agents.rs).
         .route(crate::agent::protocol::JOIN_PATH, post(agents::join))
@@ -65,9 +62,12 @@ pub fn app(state: AppState) -> Router {
         .fallback(|| async { ApiError::route_not_found() })
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
-        .layer(middleware::map_response(extract::envelope_for_413))
-        .layer(cors())
-        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(middleware::map_response(extract::envelope_for_413));
+    let router = match cors::layer(cors) {
+        Some(layer) => router.layer(layer),
+        None => router,
+    };
+    router.layer(TraceLayer::new_for_http().make_span_with(request_span))
 }
 
 /// The span of one request: method and path only. A query string may carry what does not belong
@@ -78,17 +78,4 @@ fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
         method = %request.method(),
         path = %request.uri().path()
     )
-}
-
-/// CORS for the extension's pages: `chrome-extension://…` and `moz-extension://…` only. Token
-/// auth, no cookies, so credentials stay off.
-fn cors() -> CorsLayer {
-    CorsLayer::new()
-        .allow_origin(AllowOrigin::predicate(|origin: &HeaderValue, _| {
-            let o = origin.as_bytes();
-            o.starts_with(b"chrome-extension://") || o.starts_with(b"moz-extension://")
-        }))
-        .allow_methods([Method::GET, Method::POST])
-        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
-        .max_age(Duration::from_secs(600))
 }
