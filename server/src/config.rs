@@ -237,7 +237,8 @@ impl Config {
     }
 
     /// Checks what serde cannot: names unique, every directory serves at least one company, and a
-    /// company is mapped to only one directory.
+    /// company is mapped to at most one Entra and one on-premises directory (a hybrid customer:
+    /// accounts synced from the AD are reset there).
     pub fn check(&self) -> anyhow::Result<()> {
         anyhow::ensure!(
             self.tls_cert_file.is_some() == self.tls_key_file.is_some(),
@@ -263,9 +264,14 @@ impl Config {
                 !d.companies.is_empty(),
                 "directory {name} lists no companies"
             );
+            let on_premises = d.kind().is_on_premises();
             for c in &d.companies {
-                if let Some(other) = companies.insert(c.to_ascii_lowercase(), name.to_string()) {
-                    anyhow::bail!("company {c} is mapped to both {other} and {name}");
+                let slot = (c.to_ascii_lowercase(), on_premises);
+                if let Some(other) = companies.insert(slot, name.to_string()) {
+                    let what = if on_premises { "on-premises" } else { "Entra" };
+                    anyhow::bail!(
+                        "company {c} is mapped to two {what} directories, {other} and {name}"
+                    );
                 }
             }
         }
@@ -295,6 +301,16 @@ impl DirectoryConfig {
                 .clone()
                 .unwrap_or(defaults.methods),
             trust_connectwise_contact_points: self.trust_connectwise_contact_points,
+        }
+    }
+
+    /// The connector's kind.
+    pub fn kind(&self) -> DirectoryKind {
+        match &self.connector {
+            ConnectorConfig::Ldap(_) => DirectoryKind::Ldap,
+            ConnectorConfig::Graph(_) => DirectoryKind::Graph,
+            ConnectorConfig::Agent(_) => DirectoryKind::Agent,
+            ConnectorConfig::Sandbox(_) => DirectoryKind::Sandbox,
         }
     }
 

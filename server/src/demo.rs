@@ -132,6 +132,8 @@ pub struct DemoOptions {
     /// Extension installs whose pages may call the API cross-origin (none by default: the
     /// extension needs no CORS).
     pub cors: Vec<crate::http::cors::ExtensionOrigin>,
+    /// Directories served beside the demo one (tests: a hybrid Contoso's Entra tenant).
+    pub extra_directories: Vec<DirectoryEntry>,
 }
 
 impl DemoOptions {
@@ -148,6 +150,7 @@ impl DemoOptions {
             directory_verification: DirectoryVerification::default(),
             simulated_providers: true,
             cors: Vec::new(),
+            extra_directories: Vec::new(),
         }
     }
 }
@@ -238,13 +241,15 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<RunningDemo> {
     .map_err(|e| anyhow::anyhow!("{e}"))?;
 
     let directory = Arc::new(SandboxDirectory::seeded_demo("contoso-ad"));
-    let directories = Directories::new(vec![DirectoryEntry {
+    let mut entries = vec![DirectoryEntry {
         kind: DirectoryKind::Sandbox,
         companies: vec![DEMO_COMPANY.to_string()],
         company_ids: Vec::new(),
         directory: directory.clone(),
         verification: opts.directory_verification.clone(),
-    }]);
+    }];
+    entries.extend(opts.extra_directories.iter().cloned());
+    let directories = Directories::new(entries);
     let store = Store::open(&opts.data_dir.join("passdesk.db").to_string_lossy()).await?;
     let token = tokens::create(store.pool(), DEMO_TECHNICIAN)
         .await?

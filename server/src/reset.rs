@@ -47,6 +47,18 @@ impl Services {
             .cloned()
     }
 
+    /// The company's on-premises directory when Entra serves it too (synced accounts go there).
+    pub fn on_premises_directory_for_company(
+        &self,
+        company_id: u64,
+    ) -> Option<directories::DirectoryEntry> {
+        self.directories
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .on_premises_for_company(company_id)
+            .cloned()
+    }
+
     /// Replaces the directories (once their companies are resolved).
     pub fn set_directories(&self, resolved: directories::Directories) {
         *self

@@ -421,7 +421,8 @@ fn every_code() -> Vec<String> {
             | P::MultipleAccounts
             | P::AccountDisabled
             | P::PrivilegedAccount
-            | P::DirectoryUnavailable => {}
+            | P::DirectoryUnavailable
+            | P::OnPremisesSynced => {}
         }
     }
     let errors = [
@@ -467,6 +468,7 @@ fn every_code() -> Vec<String> {
         P::AccountDisabled,
         P::PrivilegedAccount,
         P::DirectoryUnavailable,
+        P::OnPremisesSynced,
     ];
     errors.iter().for_each(|e| listed(*e));
     problems.iter().for_each(|p| problem(*p));

@@ -140,7 +140,7 @@ base_dn = "DC=example"
 [[directories]]
 kind = "graph"
 name = "m365"
-companies = ["Fabrikam"]
+companies = ["Fabrikam", "Contoso"]
 tenant_id = "t"
 client_id = "c"
 client_secret = "graph-SECRET-3"
@@ -168,11 +168,14 @@ client_secret = "graph-SECRET-3"
         ("fabrikam".to_string(), 260),
     ]);
     let directories = directories.with_company_ids(&ids).unwrap();
+    // Contoso is hybrid (its AD and its Entra tenant): Entra serves it, the AD takes synced accounts.
+    assert_eq!(directories.for_company(250).unwrap().name(), "m365");
     assert_eq!(
-        directories.for_company(250).unwrap().kind,
+        directories.on_premises_for_company(250).unwrap().kind,
         passdesk_server::reset::directories::DirectoryKind::Ldap
     );
     assert_eq!(directories.for_company(260).unwrap().name(), "m365");
+    assert!(directories.on_premises_for_company(260).is_none());
     assert!(directories.for_company(270).is_none());
     assert!(
         unresolved.for_company(250).is_none(),
@@ -211,7 +214,11 @@ name = "b"
 companies = ["contoso"]
 "#,
     );
-    assert!(format!("{:#}", Config::load(&twice).unwrap_err()).contains("mapped to both"));
+    let err = format!("{:#}", Config::load(&twice).unwrap_err());
+    assert!(
+        err.contains("company contoso is mapped to two on-premises directories, a and b"),
+        "{err}"
+    );
     let unknown = write(dir.path(), "unknown.toml", "database_url = \"x\"\nlisten_port = 1\n[connectwise]\nbase_url=\"\"\ncompany_id=\"\"\npublic_key=\"\"\nclient_id=\"\"\n");
     let err = format!("{:#}", Config::load(&unknown).unwrap_err());
     assert!(err.contains("unknown field `listen_port`"), "{err}");

@@ -1,10 +1,21 @@
 //! `GET /tickets/{id}/context` for every seeded ticket (docs/api.md seed table).
 mod api_common;
+mod support;
+
+use std::sync::Arc;
 
 use api_common::TestApp;
-use passdesk_server::connectwise::sandbox::Fault;
+use passdesk_server::{
+    connectwise::{
+        sandbox::{Fault, Sandbox, SandboxContact, SandboxCredentials, SandboxTicket},
+        TicketKind,
+    },
+    directory::graph::GraphDirectory,
+    reset::directories::{DirectoryEntry, DirectoryKind},
+};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
+use support::graph_sim::{GraphSim, JOHN};
 
 fn codes(ctx: &Value) -> Vec<&str> {
     ctx["problems"]
@@ -128,5 +139,109 @@ async fn directory_outage_is_a_problem_not_a_crash() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(codes(&ctx), ["DIRECTORY_UNAVAILABLE"]);
     assert_eq!(ctx["can_reset"], false);
+    app.shutdown().await;
+}
+
+/// The Entra tenant of the simulator (tests/support/graph_sim.rs) as a directory of `companies`.
+fn entra_directory(sim: &GraphSim, companies: &[&str]) -> DirectoryEntry {
+    let directory = GraphDirectory::new(sim.directory_config()).unwrap();
+    DirectoryEntry {
+        kind: DirectoryKind::Graph,
+        companies: companies.iter().map(|c| c.to_string()).collect(),
+        company_ids: Vec::new(),
+        directory: Arc::new(directory),
+        verification: Default::default(),
+    }
+}
+
+/// A hybrid customer (its AD and its Entra tenant both configured for Contoso): Entra serves the
+/// ticket, and an account Entra Connect syncs from the AD is looked up and reset in the AD.
+#[tokio::test]
+async fn a_hybrid_companys_synced_account_is_reset_in_its_ad() {
+    let sim = GraphSim::start().await;
+    let entra = entra_directory(&sim, &["Contoso"]);
+    let app = TestApp::start_with(|o| o.extra_directories = vec![entra]).await;
+    let (_, cloud) = app.get("/api/v1/tickets/1001/context").await;
+    let ctx = &cloud;
+    assert_eq!(ctx["directory"]["name"], "contoso-m365", "{ctx}");
+    assert_eq!(
+        ctx["account"]["id"], JOHN,
+        "a cloud account stays in Entra: {ctx}"
+    );
+    assert_eq!(ctx["account"]["synced_from_on_premises"], false);
+
+    sim.edit_user(JOHN, |u| u.on_premises_sync = true);
+    let (_, ctx) = app.get("/api/v1/tickets/1001/context").await;
+    assert_eq!(ctx["directory"]["name"], "contoso-ad", "{ctx}");
+    assert_eq!(ctx["directory"]["kind"], "sandbox");
+    assert_eq!(ctx["account"]["sam_account_name"], "jsmith", "{ctx}");
+    assert_eq!(ctx["account"]["source"], "active_directory");
+    assert_eq!(codes(&ctx), Vec::<&str>::new(), "{ctx}");
+    assert_eq!(
+        ctx["policy_source"], "domain DC=contoso,DC=example",
+        "{ctx}"
+    );
+    assert_ne!(ctx["policy_source"], cloud["policy_source"]);
+
+    let (status, body) = app
+        .reset(1001, &api_common::good_password("Hyb"), "k-hybrid")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(app.demo.directory.resets().len(), 1, "the DC set it");
+    assert!(sim.with(|s| s.patches.is_empty()), "Graph was never asked");
+    app.shutdown().await;
+}
+
+/// An account synced from an AD that PassDesk has no directory for: said up front, no reset.
+#[tokio::test]
+async fn a_synced_account_without_its_ad_is_on_premises_synced() {
+    let sim = GraphSim::start().await;
+    let mut fay = sim.user(JOHN);
+    fay.id = "6f1c2d3e-0000-4000-8000-000000000009".into();
+    fay.upn = "fay@fabrikam.example".into();
+    fay.mail = Some("fay@fabrikam.example".into());
+    fay.proxy_addresses.clear();
+    fay.on_premises_sync = true;
+    sim.with(|s| s.users.push(fay));
+    let sandbox = Sandbox::seeded_demo(SandboxCredentials::generate("passdesk_demo"));
+    sandbox.add_company(300, "Fabrikam", "Fabrikam Inc");
+    sandbox.add_contact(
+        SandboxContact::new(40, "Fay", "Brik", 300).email("fay@fabrikam.example", true),
+    );
+    sandbox.add_ticket(SandboxTicket {
+        id: 3001,
+        kind: TicketKind::Service,
+        summary: "Forgot password".into(),
+        company_id: 300,
+        contact_id: Some(40),
+        contact_email: None,
+    });
+    let entra = entra_directory(&sim, &["Fabrikam"]);
+    let app = TestApp::start_with(|o| {
+        o.sandbox = Some(sandbox);
+        o.extra_directories = vec![entra];
+    })
+    .await;
+    let (status, ctx) = app.get("/api/v1/tickets/3001/context").await;
+    assert_eq!(status, StatusCode::OK, "{ctx}");
+    assert_eq!(codes(&ctx), ["ON_PREMISES_SYNCED"], "{ctx}");
+    assert!(
+        ctx["problems"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Fabrikam Inc's on-premises AD"),
+        "{ctx}"
+    );
+    assert_eq!(ctx["account"]["synced_from_on_premises"], true);
+    assert_eq!(ctx["can_reset"], false);
+    let (status, body) = app
+        .reset(3001, &api_common::good_password("Fab"), "k-fab")
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("RESET_BLOCKED")),
+        "{body}"
+    );
+    assert!(sim.with(|s| s.patches.is_empty()));
     app.shutdown().await;
 }

@@ -8,23 +8,10 @@ use passdesk_server::directory::graph::{GraphDirectory, GraphDirectoryConfig};
 use passdesk_server::directory::secret::Secret;
 use passdesk_server::directory::{AccountSource, Directory, DirectoryError};
 use serde_json::json;
-use support::graph_sim::{GraphSim, ADMIN, CLIENT_ID, CLIENT_SECRET, GONE, JOHN, MARY, TENANT};
+use support::graph_sim::{GraphSim, ADMIN, CLIENT_SECRET, GONE, JOHN, MARY};
 
 fn config(sim: &GraphSim) -> GraphDirectoryConfig {
-    GraphDirectoryConfig {
-        name: "contoso-m365".into(),
-        tenant_id: TENANT.into(),
-        client_id: CLIENT_ID.into(),
-        client_secret: Some(Secret::new(CLIENT_SECRET)),
-        client_secret_env: None,
-        authority_url: sim.base.clone(),
-        graph_url: sim.base.clone(),
-        tenant_name: Some("Contoso".into()),
-        custom_terms: vec!["contoso".into(), "widget".into()],
-        allow_privileged: false,
-        timeout_secs: 10,
-        max_retry_wait_secs: 5,
-    }
+    sim.directory_config()
 }
 
 async fn setup() -> (GraphSim, GraphDirectory) {
@@ -204,6 +191,26 @@ async fn a_refused_password_is_password_refused_with_the_graph_code() {
         other => panic!("expected PasswordRefused, got {other:?}"),
     }
     assert_eq!(sim.user(JOHN).password, "Initial!Passw0rd");
+}
+
+#[tokio::test]
+async fn a_user_synced_from_on_premises_is_marked_and_never_patched() {
+    let (sim, dir) = setup().await;
+    assert!(!dir.get_account(JOHN).await.unwrap().synced_from_on_premises);
+    sim.edit_user(JOHN, |u| u.on_premises_sync = true);
+    let john = dir
+        .find_by_email("john.smith@contoso.example")
+        .await
+        .unwrap();
+    assert!(
+        john[0].synced_from_on_premises,
+        "read from onPremisesSyncEnabled"
+    );
+    match dir.reset_password(&john[0], "Tempor4ry!Pass", true).await {
+        Err(DirectoryError::Other { code, .. }) => assert_eq!(code, "ON_PREMISES_SYNCED"),
+        other => panic!("expected ON_PREMISES_SYNCED, got {other:?}"),
+    }
+    assert!(sim.with(|s| s.patches.is_empty()), "Graph is never asked");
 }
 
 #[tokio::test]

@@ -185,6 +185,7 @@ mod tests {
             must_change: false,
             password_last_set: None,
             privileged: false,
+            synced_from_on_premises: false,
         }
     }
 

@@ -14,7 +14,8 @@ use zeroize::Zeroizing;
 
 use super::secret::Secret;
 use super::{
-    config_error, refuse_privileged, Directory, DirectoryAccount, DirectoryError, EffectivePolicy,
+    config_error, refuse_privileged, refuse_synced, Directory, DirectoryAccount, DirectoryError,
+    EffectivePolicy,
 };
 use errors::{graph_error, Op};
 use token::TokenCache;
@@ -328,7 +329,7 @@ impl GraphDirectory {
     /// Re-reads the target and refuses privileged users unless allowed: enforced here too, not only in the flow.
     async fn writable(&self, id: &str) -> Result<DirectoryAccount, DirectoryError> {
         let account = self.read_user(id).await?;
-        refuse_privileged(account, self.cfg.allow_privileged)
+        refuse_synced(refuse_privileged(account, self.cfg.allow_privileged)?)
     }
 }
 

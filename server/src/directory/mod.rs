@@ -52,6 +52,10 @@ pub struct DirectoryAccount {
     /// adminCount=1, a member (transitive, primary group included) of a built-in privileged group or a
     /// configured one, or (Graph) holding an admin role; fail-closed true when that cannot be read.
     pub privileged: bool,
+    /// (Entra) synced from an on-premises AD (`onPremisesSyncEnabled`): Graph cannot set its
+    /// password, the on-premises AD must. Absent from an older site agent's answer: false.
+    #[serde(default)]
+    pub synced_from_on_premises: bool,
 }
 
 impl DirectoryAccount {
@@ -190,3 +194,19 @@ pub(crate) fn refuse_privileged(
     }
     Ok(account)
 }
+
+/// Refuses an Entra account that is synced from an on-premises AD: Graph cannot write its password
+/// (the DC is authoritative and the next sync would undo it).
+pub(crate) fn refuse_synced(account: DirectoryAccount) -> Result<DirectoryAccount, DirectoryError> {
+    if account.synced_from_on_premises {
+        return Err(DirectoryError::Other {
+            code: ON_PREMISES_SYNCED.into(),
+            message: "the account is synced from an on-premises AD; its password is set there"
+                .into(),
+        });
+    }
+    Ok(account)
+}
+
+/// The code of [`refuse_synced`]'s refusal and of Graph's own answer to such a write.
+pub const ON_PREMISES_SYNCED: &str = "ON_PREMISES_SYNCED";

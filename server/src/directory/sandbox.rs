@@ -77,6 +77,7 @@ fn account(cn: &str, sam: &str, given: &str, surname: &str, mail: &str) -> Direc
         must_change: false,
         password_last_set: Some("2026-11-01T10:00:00Z".to_string()),
         privileged: false,
+        synced_from_on_premises: false,
     }
 }
 

@@ -37,6 +37,9 @@ pub enum ProblemCode {
     PrivilegedAccount,
     /// The directory could not be read.
     DirectoryUnavailable,
+    /// The Entra account is synced from an on-premises AD that PassDesk has no directory for:
+    /// Graph cannot set its password.
+    OnPremisesSynced,
 }
 
 /// Something that blocks a reset, with a code the panel knows.
@@ -236,7 +239,15 @@ pub async fn resolve(
         entry,
     };
     if let (Some(entry), Some(email)) = (ctx.entry.clone(), email) {
+        let before = ctx.problems.len();
         look_up_account(&entry, &email, &mut ctx).await;
+        if ctx
+            .account
+            .as_ref()
+            .is_some_and(|a| a.synced_from_on_premises)
+        {
+            to_on_premises(services, &email, before, &mut ctx).await;
+        }
     }
     ctx.can_reset = ctx.problems.is_empty();
     ctx.can_unlock = ctx.can_reset && ctx.account.as_ref().is_some_and(|a| a.locked);
@@ -295,6 +306,34 @@ async fn contact_email(
             }
         },
     }
+}
+
+/// An Entra account synced from on-premises is set in the company's AD: when one is configured the
+/// context becomes that AD's account (looked up by the same e-mail), so the reset goes there;
+/// otherwise `ON_PREMISES_SYNCED` blocks it. `before`: the problems found before the Entra lookup.
+async fn to_on_premises(services: &Services, email: &str, before: usize, ctx: &mut TicketContext) {
+    let Some(ad) = services.on_premises_directory_for_company(ctx.ticket.company.id) else {
+        ctx.problems.push(Problem::new(
+            ProblemCode::OnPremisesSynced,
+            format!(
+                "This account comes from {}'s on-premises AD; reset it there.",
+                ctx.ticket.company.name
+            ),
+        ));
+        return;
+    };
+    ctx.problems.truncate(before);
+    ctx.account = None;
+    ctx.policy = None;
+    ctx.policy_account = None;
+    ctx.policy_source = None;
+    ctx.policy_uncertain = None;
+    ctx.directory = Some(DirectoryView {
+        name: ad.name().to_string(),
+        kind: ad.kind,
+    });
+    look_up_account(&ad, email, ctx).await;
+    ctx.entry = Some(ad);
 }
 
 /// Finds the account by email and reads its policy; every failure becomes a problem.

@@ -19,6 +19,14 @@ pub enum DirectoryKind {
     Sandbox,
 }
 
+impl DirectoryKind {
+    /// An Active Directory (reached directly, through an agent, or the demo's): where the password
+    /// of an account synced to Entra is really set.
+    pub fn is_on_premises(self) -> bool {
+        !matches!(self, Self::Graph)
+    }
+}
+
 /// One configured directory.
 #[derive(Clone)]
 pub struct DirectoryEntry {
@@ -48,7 +56,8 @@ impl std::fmt::Debug for DirectoryEntry {
     }
 }
 
-/// All directories; the first one listing a company serves it.
+/// All directories. A company has at most one Entra and one on-premises directory
+/// (`Config::check`); with both, Entra serves it and the AD takes its synced accounts.
 #[derive(Debug, Clone, Default)]
 pub struct Directories {
     entries: Vec<DirectoryEntry>,
@@ -67,11 +76,27 @@ impl Directories {
         Self { entries }
     }
 
-    /// The directory serving the company with this record id.
+    /// The directory serving the company with this record id: its Entra one when it has both.
     pub fn for_company(&self, company_id: u64) -> Option<&DirectoryEntry> {
+        let mut serving = self.serving(company_id);
+        let first = serving.next()?;
+        Some(serving.find(|e| !e.kind.is_on_premises()).unwrap_or(first))
+    }
+
+    /// The company's on-premises directory when Entra serves it too: where the password of an
+    /// account synced from on-premises is set.
+    pub fn on_premises_for_company(&self, company_id: u64) -> Option<&DirectoryEntry> {
+        let primary = self.for_company(company_id)?;
+        if primary.kind.is_on_premises() {
+            return None;
+        }
+        self.serving(company_id).find(|e| e.kind.is_on_premises())
+    }
+
+    fn serving(&self, company_id: u64) -> impl Iterator<Item = &DirectoryEntry> {
         self.entries
             .iter()
-            .find(|e| e.company_ids.contains(&company_id))
+            .filter(move |e| e.company_ids.contains(&company_id))
     }
 
     /// Every configured company identifier (as written), for resolving them to record ids.

@@ -5,7 +5,8 @@
 //!   joined by `or`; OData quoting with doubled quotes), `GET /v1.0/users/{id}`,
 //!   `GET /v1.0/users/{id}/transitiveMemberOf/microsoft.graph.directoryRole`;
 //! - `PATCH /v1.0/users/{id}` with exactly `{"passwordProfile":{password, forceChangePasswordNextSignIn,
-//!   forceChangePasswordNextSignInWithMfa?}}` → 204; a weak password → the documented 400 body;
+//!   forceChangePasswordNextSignInWithMfa?}}` → 204; a weak password → the documented 400 body; a user
+//!   synced from on-premises (`onPremisesSyncEnabled`) → Graph's 400 for on-premises mastered objects;
 //! - 401 for a missing / unknown / expired bearer token, and queued 429s with `Retry-After`.
 //!
 //! Everything it receives is recorded for the tests to assert on.
@@ -126,6 +127,31 @@ impl GraphSim {
 
     pub fn with<T>(&self, f: impl FnOnce(&mut SimState) -> T) -> T {
         f(&mut self.state.lock().unwrap())
+    }
+
+    /// The `kind = "graph"` settings of a directory on this tenant, as an operator would write them.
+    pub fn directory_config(&self) -> passdesk_server::directory::graph::GraphDirectoryConfig {
+        passdesk_server::directory::graph::GraphDirectoryConfig {
+            name: "contoso-m365".into(),
+            tenant_id: TENANT.into(),
+            client_id: CLIENT_ID.into(),
+            client_secret: Some(passdesk_server::directory::secret::Secret::new(
+                CLIENT_SECRET,
+            )),
+            client_secret_env: None,
+            authority_url: self.base.clone(),
+            graph_url: self.base.clone(),
+            tenant_name: Some("Contoso".into()),
+            custom_terms: vec!["contoso".into(), "widget".into()],
+            allow_privileged: false,
+            timeout_secs: 10,
+            max_retry_wait_secs: 5,
+        }
+    }
+
+    /// Changes one user as an admin would in the tenant.
+    pub fn edit_user(&self, id: &str, f: impl FnOnce(&mut SimUser)) {
+        self.with(|s| f(s.users.iter_mut().find(|u| u.id == id).unwrap()))
     }
 
     pub fn user(&self, id: &str) -> SimUser {
@@ -722,6 +748,12 @@ async fn patch_user(
     }
     let (pw, force) = (pw.to_owned(), force);
     match find(&mut s, &id) {
+        // What Graph answers for a user Entra Connect syncs from an on-premises AD.
+        Some(u) if u.on_premises_sync => graph_error(
+            StatusCode::BAD_REQUEST,
+            "Request_BadRequest",
+            "Unable to update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing migration.",
+        ),
         Some(u) => {
             u.password = pw;
             u.force_change = force;

@@ -46,6 +46,12 @@ pub(super) fn graph_error(status: StatusCode, body: &[u8], op: Op) -> DirectoryE
     );
     let message = clean(&e.message);
     match status.as_u16() {
+        // "Unable to update the specified properties for on-premises mastered Directory Sync
+        // objects…": not the password's fault, the account belongs to the on-premises AD.
+        400 if message.to_lowercase().contains("on-premises mastered") => DirectoryError::Other {
+            code: format!("Graph 400 {}", crate::directory::ON_PREMISES_SYNCED),
+            message,
+        },
         // The documented refusal: "The specified password does not comply with password complexity requirements."
         400 if op == Op::SetPassword
             && (e.code == "Request_BadRequest" || message.to_lowercase().contains("password")) =>
@@ -81,6 +87,15 @@ mod tests {
             graph_error(StatusCode::BAD_REQUEST, REFUSED.as_bytes(), Op::Read),
             DirectoryError::Other { .. }
         ));
+    }
+
+    #[test]
+    fn a_synced_user_is_no_password_refusal() {
+        let body = br#"{"error":{"code":"Request_BadRequest","message":"Unable to update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing migration."}}"#;
+        match graph_error(StatusCode::BAD_REQUEST, body, Op::SetPassword) {
+            DirectoryError::Other { code, .. } => assert_eq!(code, "Graph 400 ON_PREMISES_SYNCED"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

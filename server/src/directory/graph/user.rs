@@ -5,7 +5,7 @@ use crate::directory::{AccountSource, DirectoryAccount};
 
 /// Properties read for every user (`$select`).
 pub(super) const SELECT: &str =
-    "id,displayName,givenName,surname,userPrincipalName,mail,accountEnabled,lastPasswordChangeDateTime,passwordProfile";
+    "id,displayName,givenName,surname,userPrincipalName,mail,accountEnabled,lastPasswordChangeDateTime,passwordProfile,onPremisesSyncEnabled";
 
 /// OData string literal: single quotes are doubled (OData ABNF `SQUOTE-in-string`).
 fn literal(s: &str) -> String {
@@ -44,6 +44,8 @@ pub(super) struct GraphUser {
     account_enabled: Option<bool>,
     last_password_change_date_time: Option<String>,
     password_profile: Option<PasswordProfile>,
+    /// true when Entra Connect syncs the user from an on-premises AD; null for cloud-only users.
+    on_premises_sync_enabled: Option<bool>,
 }
 
 /// `{"value":[…]}`
@@ -87,6 +89,7 @@ impl GraphUser {
                 .force_change_password_next_sign_in,
             password_last_set: self.last_password_change_date_time,
             privileged,
+            synced_from_on_premises: self.on_premises_sync_enabled.unwrap_or(false),
         }
     }
 }
@@ -117,5 +120,11 @@ mod tests {
         assert!(a.enabled && a.must_change && !a.locked && !a.privileged);
         assert_eq!(a.source, AccountSource::Entra);
         assert_eq!(a.password_last_set.as_deref(), Some("2026-11-01T10:00:00Z"));
+        assert!(!a.synced_from_on_premises, "null: a cloud-only user");
+        let synced: GraphUser = serde_json::from_str(
+            r#"{"id":"a2","accountEnabled":true,"onPremisesSyncEnabled":true}"#,
+        )
+        .unwrap();
+        assert!(synced.into_account(false).synced_from_on_premises);
     }
 }

@@ -108,6 +108,7 @@ pub(super) fn to_account(e: &SearchEntry, privileged_groups: &[String]) -> Direc
         must_change: pwd_last_set == Some(0),
         password_last_set: pwd_last_set.and_then(filetime_to_rfc3339),
         privileged: number(e, "adminCount") == Some(1) || member_of_privileged,
+        synced_from_on_premises: false,
     }
 }
 
