@@ -325,7 +325,7 @@ impl DirectoryConfig {
     }
 }
 
-/// Builds the connectors (no network yet: LDAP connects per operation; `agent` directories call
+/// Builds the connectors (no network yet: LDAP binds on its first operation; `agent` directories call
 /// through `agents`).
 pub fn build_directories(
     configs: &[DirectoryConfig],

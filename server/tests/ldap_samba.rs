@@ -708,3 +708,97 @@ async fn contact_points_are_the_mobiles_and_other_mailboxes_never_mail() {
         Err(DirectoryError::NotFound(_))
     ));
 }
+
+/// A TCP relay to the DC's LDAPS port that counts the connections it carries and can cut them
+/// all, as a DC or a firewall does with idle connections. The DC certificate names 127.0.0.1 too.
+struct Relay {
+    port: u16,
+    accepted: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    links: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+}
+
+impl Relay {
+    async fn start() -> Relay {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let links = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (count, held) = (accepted.clone(), links.clone());
+        tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                held.lock().unwrap().push(tokio::spawn(async move {
+                    let dc = format!("{}:636", samba::IP);
+                    if let Ok(mut server) = tokio::net::TcpStream::connect(dc).await {
+                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                    }
+                }));
+            }
+        });
+        Relay {
+            port,
+            accepted,
+            links,
+        }
+    }
+
+    fn connections(&self) -> usize {
+        self.accepted.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Drops every carried connection (both sockets close).
+    fn cut_all(&self) {
+        for link in self.links.lock().unwrap().drain(..) {
+            link.abort();
+        }
+    }
+}
+
+#[tokio::test]
+async fn bound_connections_are_reused_and_a_dropped_one_is_replaced() {
+    let relay = Relay::start().await;
+    let mut cfg = config("TEST\\svc-reset");
+    cfg.url = format!("ldaps://127.0.0.1:{}", relay.port);
+    let dir = LdapDirectory::connect(cfg).await.expect("connects");
+    assert_eq!((relay.connections(), dir.idle_sessions()), (1, 1));
+
+    // A whole context's reads and a reset ride the one bound connection.
+    let john = one(&dir, "john.smith@test.lan").await;
+    dir.effective_policy(&john).await.unwrap();
+    dir.get_account(&john.id).await.unwrap();
+    // Permanent: other tests of this binary read jsmith and expect no forced change.
+    dir.reset_password(&john, "Pool!Reuse2024", false)
+        .await
+        .unwrap();
+    assert_eq!(relay.connections(), 1, "no new connection per operation");
+    assert_eq!(dir.idle_sessions(), 1);
+
+    // Operations at the same time each get a session; a few stay for later.
+    let (a, b, c) = tokio::join!(
+        dir.find_by_email("john.smith@test.lan"),
+        dir.find_by_email("sam.strict@test.lan"),
+        dir.get_account(&john.id),
+    );
+    a.unwrap();
+    b.unwrap();
+    c.unwrap();
+    assert_eq!(relay.connections(), 3);
+    assert_eq!(dir.idle_sessions(), 3);
+
+    // The connections are cut while idle: the next read still works, on a new connection.
+    relay.cut_all();
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let again = one(&dir, "john.smith@test.lan").await;
+    assert_eq!(again.id, john.id);
+    assert_eq!(
+        relay.connections(),
+        4,
+        "one new connection replaces the dropped ones"
+    );
+    assert_eq!(
+        dir.idle_sessions(),
+        1,
+        "the dropped ones are gone from the pool"
+    );
+    assert!(bind_as("jsmith", "Pool!Reuse2024").await.is_ok());
+}

@@ -1,16 +1,19 @@
 //! Active Directory / Samba AD over LDAPS (or StartTLS) with `ldap3`: find accounts by e-mail, read the
 //! effective password policy, reset (unicodePwd + pwdLastSet) and unlock (lockoutTime 0).
 //!
-//! One connection per operation, bound as the service account, under one timeout: resets are rare and
-//! a pooled connection would only add state to get wrong.
+//! Bound connections are pooled per directory (src/directory/ldap/pool.rs) and every operation runs
+//! under one timeout; policy objects are cached briefly (src/directory/ldap/policy.rs), so a warm
+//! context costs one search and one read of the account.
 mod conn;
 mod entry;
 mod errors;
 mod policy;
+mod pool;
 mod privileged;
 mod reset;
 
 use std::path::PathBuf;
+use std::pin::Pin;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -122,8 +125,27 @@ pub struct LdapDirectory {
     cfg: LdapDirectoryConfig,
     password: Secret,
     verify: Verify,
-    /// SIDs of the privileged groups without a well-known RID (DnsAdmins), looked up once.
-    extra_privileged: tokio::sync::OnceCell<Vec<privileged::Sid>>,
+    /// SIDs of the privileged groups without a well-known RID (DnsAdmins) and of the configured
+    /// `privileged_groups`, looked up once.
+    extra_privileged: tokio::sync::OnceCell<privileged::Extra>,
+    /// Bound sessions between operations.
+    pool: pool::Pool,
+    /// Domain and PSO policy objects, and each account's resultant PSO, read in the last minute.
+    policies: policy::Cache,
+}
+
+/// One operation on a session it owns and hands back with the outcome (a closure cannot return a
+/// future that borrows its argument).
+type SessionOp<'c, T> =
+    Pin<Box<dyn std::future::Future<Output = (Session, Result<T, DirectoryError>)> + Send + 'c>>;
+
+/// Whether an operation may run again on a new session after a reused one failed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Retry {
+    /// A read: the DC may have dropped the idle connection; nothing was changed.
+    OnStaleConnection,
+    /// A write: it may have been applied, so it never runs twice.
+    Never,
 }
 
 impl std::fmt::Debug for LdapDirectory {
@@ -150,18 +172,48 @@ impl LdapDirectory {
             password,
             verify,
             extra_privileged: tokio::sync::OnceCell::new(),
+            pool: pool::Pool::default(),
+            policies: policy::Cache::default(),
         })
     }
 
-    /// `new` plus one connect + bind, so a wrong URL, CA or password shows up at start.
+    /// `new` plus one connect + bind, so a wrong URL, CA or password shows up at start (the
+    /// session then waits in the pool for the first operation).
     pub async fn connect(cfg: LdapDirectoryConfig) -> Result<Self, DirectoryError> {
         let dir = Self::new(cfg)?;
-        dir.timed(async {
-            dir.session().await?.close().await;
-            Ok(())
-        })
-        .await?;
+        let session = dir.timed(dir.session()).await?;
+        dir.pool.give_back(session, &Ok(()));
         Ok(dir)
+    }
+
+    /// Sessions waiting in the pool (tests).
+    pub fn idle_sessions(&self) -> usize {
+        self.pool.idle_count()
+    }
+
+    /// Runs `op` on a pooled session, or a new one, under the operation timeout; the session goes
+    /// back to the pool unless its connection failed. A read that fails on a reused session
+    /// because the connection broke runs once more on a new one.
+    async fn pooled<'c, T>(
+        &self,
+        retry: Retry,
+        op: impl Fn(Session) -> SessionOp<'c, T> + Send + Sync,
+    ) -> Result<T, DirectoryError> {
+        self.timed(async {
+            if let Some(session) = self.pool.take() {
+                let (session, out) = op(session).await;
+                let again = retry == Retry::OnStaleConnection && pool::broken(&out);
+                self.pool.give_back(session, &out);
+                if !again {
+                    return out;
+                }
+                tracing::debug!(directory = %self.cfg.name, "a pooled LDAP connection broke; reading again on a new one");
+            }
+            let (session, out) = op(self.session().await?).await;
+            self.pool.give_back(session, &out);
+            out
+        })
+        .await
     }
 
     /// The config this directory was built from.
@@ -192,7 +244,8 @@ impl LdapDirectory {
             })
     }
 
-    /// Reads one user entry by DN (refusing DNs outside `base_dn`).
+    /// Reads one user entry by DN (refusing DNs outside `base_dn`), with `tokenGroups` and the
+    /// resultant PSO in the same read.
     async fn read_account(
         &self,
         ldap: &mut ldap3::Ldap,
@@ -211,7 +264,7 @@ impl LdapDirectory {
                 entry::USER_FILTER,
                 entry::ACCOUNT_ATTRS
                     .iter()
-                    .chain(&[entry::TOKEN_GROUPS])
+                    .chain(&[entry::TOKEN_GROUPS, policy::RESULTANT_PSO])
                     .copied()
                     .collect::<Vec<&str>>(),
             )
@@ -248,18 +301,24 @@ impl LdapDirectory {
     }
 
     /// Maps an entry and decides `privileged`: adminCount=1, the built-in privileged groups by SID
-    /// (`tokenGroups`: transitive, primary group included), DnsAdmins, then the configured groups.
+    /// (`tokenGroups`: transitive, primary group included), DnsAdmins and the configured groups by
+    /// SID, and a configured group without a readable SID through the chain.
     async fn finish_account(
         &self,
         ldap: &mut ldap3::Ldap,
         e: SearchEntry,
     ) -> Result<DirectoryAccount, DirectoryError> {
         let mut account = entry::to_account(&e, &self.cfg.privileged_groups);
+        let e = self.with_token_groups(ldap, e).await?;
+        // Read beside tokenGroups, so the policy of a context costs no round trip of its own.
+        self.policies
+            .remember_resultant_pso(&e.dn, policy::resultant_pso(&e));
         if !account.privileged {
-            account.privileged = self.privileged_by_sid(ldap, e.clone()).await?;
+            account.privileged = self.privileged_by_sid(ldap, &e).await?;
         }
-        if !account.privileged && !self.cfg.privileged_groups.is_empty() {
-            let filter = entry::in_chain_filter(&self.cfg.privileged_groups);
+        let by_chain = &self.extra_privileged(ldap).await?.by_chain;
+        if !account.privileged && !by_chain.is_empty() {
+            let filter = entry::in_chain_filter(by_chain);
             let res = ldap.search(&e.dn, Scope::Base, &filter, vec!["1.1"]).await;
             let (hits, _) = res.and_then(|r| r.success()).map_err(ldap_error)?;
             account.privileged = hits.iter().any(|h| !h.is_ref());
@@ -267,34 +326,45 @@ impl LdapDirectory {
         Ok(account)
     }
 
-    /// `tokenGroups` is constructed and only returned on a base-scope read: an entry from a subtree search
-    /// is read again for it. Unreadable → privileged (fail closed: PassDesk cannot tell).
+    /// `tokenGroups` and `msDS-ResultantPSO` are constructed and only returned on a base-scope
+    /// read: an entry from a subtree search is read again for them.
+    async fn with_token_groups(
+        &self,
+        ldap: &mut ldap3::Ldap,
+        e: SearchEntry,
+    ) -> Result<SearchEntry, DirectoryError> {
+        if privileged::has_token_groups(&e) {
+            return Ok(e);
+        }
+        let res = ldap
+            .search(
+                &e.dn,
+                Scope::Base,
+                "(objectClass=*)",
+                vec![entry::TOKEN_GROUPS, "objectSid", policy::RESULTANT_PSO],
+            )
+            .await;
+        let (entries, _) = res.and_then(|r| r.success()).map_err(ldap_error)?;
+        Ok(entries
+            .into_iter()
+            .find(|r| !r.is_ref())
+            .map(SearchEntry::construct)
+            .unwrap_or(e))
+    }
+
+    /// Unreadable `tokenGroups` → privileged (fail closed: PassDesk cannot tell).
     async fn privileged_by_sid(
         &self,
         ldap: &mut ldap3::Ldap,
-        mut e: SearchEntry,
+        e: &SearchEntry,
     ) -> Result<bool, DirectoryError> {
-        if !privileged::has_token_groups(&e) {
-            let res = ldap
-                .search(
-                    &e.dn,
-                    Scope::Base,
-                    "(objectClass=*)",
-                    vec![entry::TOKEN_GROUPS, "objectSid"],
-                )
-                .await;
-            let (entries, _) = res.and_then(|r| r.success()).map_err(ldap_error)?;
-            if let Some(full) = entries.into_iter().find(|r| !r.is_ref()) {
-                e = SearchEntry::construct(full);
-            }
-        }
-        if !privileged::has_token_groups(&e) {
+        if !privileged::has_token_groups(e) {
             tracing::warn!(directory = %self.cfg.name, dn = %e.dn,
                 "tokenGroups unreadable for the service account: treating the account as privileged");
             return Ok(true);
         }
         let extra = self.extra_privileged(ldap).await?;
-        match privileged::privileged_by_sid(&e, extra) {
+        match privileged::privileged_by_sid(e, &extra.sids) {
             Some(why) => {
                 tracing::debug!(directory = %self.cfg.name, dn = %e.dn, "privileged: {why}");
                 Ok(true)
@@ -303,44 +373,64 @@ impl LdapDirectory {
         }
     }
 
-    /// DnsAdmins has no well-known RID (MS-ADTS lists it as a domain-local group with a variable RID):
-    /// it is found the way Samba's own provisioning finds it (samba/provision/sambadns.py
-    /// `get_dnsadmins_sid`), as CN=DnsAdmins in the Users container addressed by its well-known GUID,
-    /// so a moved Users container still works. Absent (a DC without DNS) → nothing extra.
+    /// Looked up once per directory. DnsAdmins has no well-known RID (MS-ADTS lists it as a
+    /// domain-local group with a variable RID): it is found the way Samba's own provisioning finds
+    /// it (samba/provision/sambadns.py `get_dnsadmins_sid`), as CN=DnsAdmins in the Users container
+    /// addressed by its well-known GUID, so a moved Users container still works; absent (a DC
+    /// without DNS) → nothing extra. Each configured `privileged_groups` DN is read for its
+    /// `objectSid` and `groupType`.
     async fn extra_privileged(
         &self,
         ldap: &mut ldap3::Ldap,
-    ) -> Result<&Vec<privileged::Sid>, DirectoryError> {
+    ) -> Result<&privileged::Extra, DirectoryError> {
         self.extra_privileged
             .get_or_try_init(|| async {
-                let base = format!(
+                let mut extra = privileged::Extra::default();
+                let users = format!(
                     "<WKGUID={},{}>",
                     privileged::USERS_CONTAINER_WKGUID,
                     self.cfg.base_dn
                 );
-                let res = ldap
-                    .search(
-                        &base,
-                        Scope::OneLevel,
-                        "(&(objectClass=group)(cn=DnsAdmins))",
-                        vec!["objectSid"],
+                let dns_admins = optional_search(
+                    ldap,
+                    &users,
+                    Scope::OneLevel,
+                    "(&(objectClass=group)(cn=DnsAdmins))",
+                    vec!["objectSid"],
+                )
+                .await?;
+                for e in dns_admins {
+                    for sid in privileged::binary_values(&e, "objectSid")
+                        .iter()
+                        .filter_map(|b| privileged::Sid::parse(b))
+                    {
+                        extra.sids.push((sid, "DnsAdmins".into()));
+                    }
+                }
+                for group in &self.cfg.privileged_groups {
+                    let found = optional_search(
+                        ldap,
+                        group,
+                        Scope::Base,
+                        "(objectClass=group)",
+                        vec!["objectSid", "groupType"],
                     )
-                    .await
-                    .and_then(|r| r.success());
-                let entries = match res {
-                    Ok((entries, _)) => entries,
-                    Err(e) => match ldap_error(e) {
-                        DirectoryError::NotFound(_) => Vec::new(),
-                        other => return Err(other),
-                    },
-                };
-                Ok(entries
-                    .into_iter()
-                    .filter(|r| !r.is_ref())
-                    .map(SearchEntry::construct)
-                    .flat_map(|e| privileged::binary_values(&e, "objectSid"))
-                    .filter_map(|b| privileged::Sid::parse(&b))
-                    .collect())
+                    .await?;
+                    let security_sid = found.first().and_then(|e| {
+                        let kind: i64 = e.attrs.get("groupType")?.first()?.trim().parse().ok()?;
+                        if kind & privileged::GROUP_TYPE_SECURITY_ENABLED == 0 {
+                            return None;
+                        }
+                        privileged::binary_values(e, "objectSid")
+                            .first()
+                            .and_then(|b| privileged::Sid::parse(b))
+                    });
+                    match security_sid {
+                        Some(sid) => extra.sids.push((sid, group.clone())),
+                        None => extra.by_chain.push(group.clone()),
+                    }
+                }
+                Ok(extra)
             })
             .await
     }
@@ -353,6 +443,31 @@ impl LdapDirectory {
     ) -> Result<DirectoryAccount, DirectoryError> {
         let account = self.read_account(ldap, id).await?;
         refuse_privileged(account, self.cfg.allow_privileged)
+    }
+}
+
+/// A search whose base may be missing or hidden: no entries then, not an error.
+async fn optional_search(
+    ldap: &mut ldap3::Ldap,
+    base: &str,
+    scope: Scope,
+    filter: &str,
+    attrs: Vec<&str>,
+) -> Result<Vec<SearchEntry>, DirectoryError> {
+    match ldap
+        .search(base, scope, filter, attrs)
+        .await
+        .and_then(|r| r.success())
+    {
+        Ok((entries, _)) => Ok(entries
+            .into_iter()
+            .filter(|r| !r.is_ref())
+            .map(SearchEntry::construct)
+            .collect()),
+        Err(e) => match ldap_error(e) {
+            DirectoryError::NotFound(_) | DirectoryError::AccessDenied { .. } => Ok(Vec::new()),
+            other => Err(other),
+        },
     }
 }
 
@@ -371,21 +486,21 @@ impl Directory for LdapDirectory {
             return Ok(Vec::new());
         }
         let filter = entry::email_filter(email);
-        self.timed(async {
-            let mut s = self.session().await?;
-            let out = self.search_accounts(&mut s.ldap, &filter).await;
-            s.close().await;
-            out
+        self.pooled(Retry::OnStaleConnection, |mut s| {
+            Box::pin(async {
+                let out = self.search_accounts(&mut s.ldap, &filter).await;
+                (s, out)
+            })
         })
         .await
     }
 
     async fn get_account(&self, id: &str) -> Result<DirectoryAccount, DirectoryError> {
-        self.timed(async {
-            let mut s = self.session().await?;
-            let out = self.read_account(&mut s.ldap, id).await;
-            s.close().await;
-            out
+        self.pooled(Retry::OnStaleConnection, |mut s| {
+            Box::pin(async move {
+                let out = self.read_account(&mut s.ldap, id).await;
+                (s, out)
+            })
         })
         .await
     }
@@ -405,11 +520,13 @@ impl Directory for LdapDirectory {
                 account.id, self.cfg.base_dn
             )));
         }
-        self.timed(async {
-            let mut s = self.session().await?;
-            let out = policy::effective(&mut s.ldap, &account.id, &fb).await;
-            s.close().await;
-            out
+        // Right after the lookup everything is cached: the pooled session is then not even used.
+        let fb = &fb;
+        self.pooled(Retry::OnStaleConnection, |mut s| {
+            Box::pin(async move {
+                let out = policy::effective(&mut s.ldap, &account.id, fb, &self.policies).await;
+                (s, out)
+            })
         })
         .await
     }
@@ -420,30 +537,30 @@ impl Directory for LdapDirectory {
         password: &str,
         temporary: bool,
     ) -> Result<(), DirectoryError> {
-        self.timed(async {
-            let mut s = self.session().await?;
-            let out = match self.writable_account(&mut s.ldap, &account.id).await {
-                Ok(target) => {
-                    let history = self.cfg.enforce_history;
-                    reset::set_password(&mut s, &target.id, password, temporary, history).await
-                }
-                Err(e) => Err(e),
-            };
-            s.close().await;
-            out
+        let history = self.cfg.enforce_history;
+        self.pooled(Retry::Never, |mut s| {
+            Box::pin(async move {
+                let out = match self.writable_account(&mut s.ldap, &account.id).await {
+                    Ok(target) => {
+                        reset::set_password(&mut s, &target.id, password, temporary, history).await
+                    }
+                    Err(e) => Err(e),
+                };
+                (s, out)
+            })
         })
         .await
     }
 
     async fn unlock(&self, account: &DirectoryAccount) -> Result<(), DirectoryError> {
-        self.timed(async {
-            let mut s = self.session().await?;
-            let out = match self.writable_account(&mut s.ldap, &account.id).await {
-                Ok(target) => reset::unlock(&mut s, &target.id).await,
-                Err(e) => Err(e),
-            };
-            s.close().await;
-            out
+        self.pooled(Retry::Never, |mut s| {
+            Box::pin(async move {
+                let out = match self.writable_account(&mut s.ldap, &account.id).await {
+                    Ok(target) => reset::unlock(&mut s, &target.id).await,
+                    Err(e) => Err(e),
+                };
+                (s, out)
+            })
         })
         .await
     }
@@ -455,25 +572,30 @@ impl Directory for LdapDirectory {
         if !entry::under_base(&account.id, &self.cfg.base_dn) {
             return Err(DirectoryError::NotFound(account.id.clone()));
         }
-        self.timed(async {
-            let mut s = self.session().await?;
-            let res = s
-                .ldap
-                .search(
-                    &account.id,
-                    Scope::Base,
-                    entry::USER_FILTER,
-                    entry::CONTACT_ATTRS.to_vec(),
-                )
-                .await;
-            s.close().await;
-            let (entries, _) = res.and_then(|r| r.success()).map_err(ldap_error)?;
-            Ok(entries
-                .into_iter()
-                .find(|e| !e.is_ref())
-                .map(SearchEntry::construct)
-                .map(|e| entry::contact_points(&e))
-                .unwrap_or_default())
+        self.pooled(Retry::OnStaleConnection, |mut s| {
+            Box::pin(async move {
+                let res = s
+                    .ldap
+                    .search(
+                        &account.id,
+                        Scope::Base,
+                        entry::USER_FILTER,
+                        entry::CONTACT_ATTRS.to_vec(),
+                    )
+                    .await;
+                let out = res
+                    .and_then(|r| r.success())
+                    .map_err(ldap_error)
+                    .map(|(entries, _)| {
+                        entries
+                            .into_iter()
+                            .find(|e| !e.is_ref())
+                            .map(SearchEntry::construct)
+                            .map(|e| entry::contact_points(&e))
+                            .unwrap_or_default()
+                    });
+                (s, out)
+            })
         })
         .await
     }

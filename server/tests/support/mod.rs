@@ -6,6 +6,7 @@
 pub mod graph_sim;
 pub mod log_capture;
 pub mod samba;
+pub mod samba_backend;
 pub mod samba_tickets;
 pub mod site;
 pub mod smtp;

@@ -1,4 +1,4 @@
-//! Connection, TLS and bind. One connection per operation, bound as the service account, under one timeout.
+//! Connection, TLS and bind: a session bound as the service account (pooled by src/directory/ldap/pool.rs).
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -1,10 +1,101 @@
-//! The policy in force for one account: the resultant PSO if any (policy.md §1.4), else the domain
-//! attributes on the base DN (§1.3), as the core's `Policy::ActiveDirectory`.
+//! The policy in force for one account: the resultant PSO if any (docs/policy.md), else the domain
+//! attributes on the base DN, as the core's `Policy::ActiveDirectory`.
+//!
+//! Policy objects change rarely and every context needs them, so what was read is kept for
+//! `CACHE_TTL`: the domain head, each PSO, and each account's resultant PSO (read beside its
+//! `tokenGroups` when the account is looked up). A stale minute only shows an outdated policy;
+//! the DC still enforces the real one on the reset.
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
 use ldap3::{Scope, SearchEntry};
 use passdesk_core::{ActiveDirectoryPolicy, DcKind, Policy};
 
 use super::errors::ldap_error;
 use crate::directory::{DirectoryError, EffectivePolicy};
+
+/// Constructed (base-scope reads only): the PSO that applies to an account, if any.
+pub(super) const RESULTANT_PSO: &str = "msDS-ResultantPSO";
+/// How long a read policy object or resultant PSO is reused.
+pub(super) const CACHE_TTL: Duration = Duration::from_secs(60);
+/// Accounts remembered at most (older entries are dropped first).
+const MAX_ACCOUNTS: usize = 4096;
+
+/// The resultant PSO named on an entry read with [`RESULTANT_PSO`].
+pub(super) fn resultant_pso(e: &SearchEntry) -> Option<String> {
+    e.attrs.get(RESULTANT_PSO)?.first().cloned()
+}
+
+struct Fresh<T> {
+    value: T,
+    at: Instant,
+}
+
+/// Policy reads of one directory in the last [`CACHE_TTL`].
+#[derive(Default)]
+pub(super) struct Cache {
+    /// Account DN (lowercase) → its resultant PSO DN (None: the domain policy applies).
+    resultant: Mutex<HashMap<String, Fresh<Option<String>>>>,
+    /// Policy object DN (lowercase) → the entry as read (None: not visible to the service account).
+    objects: Mutex<HashMap<String, Fresh<Option<SearchEntry>>>>,
+}
+
+impl Cache {
+    /// Remembers which PSO applies to the account at `dn`.
+    pub fn remember_resultant_pso(&self, dn: &str, pso: Option<String>) {
+        let mut map = lock(&self.resultant);
+        if map.len() >= MAX_ACCOUNTS {
+            map.retain(|_, f| f.at.elapsed() < CACHE_TTL);
+            if map.len() >= MAX_ACCOUNTS {
+                map.clear();
+            }
+        }
+        map.insert(
+            dn.to_lowercase(),
+            Fresh {
+                value: pso,
+                at: Instant::now(),
+            },
+        );
+    }
+
+    fn resultant_pso(&self, dn: &str) -> Option<Option<String>> {
+        fresh(&lock(&self.resultant), &dn.to_lowercase())
+    }
+
+    /// The policy object at `dn`, read once per [`CACHE_TTL`].
+    async fn object(
+        &self,
+        ldap: &mut ldap3::Ldap,
+        dn: &str,
+        attrs: &[&str],
+    ) -> Result<Option<SearchEntry>, DirectoryError> {
+        let key = dn.to_lowercase();
+        if let Some(known) = fresh(&lock(&self.objects), &key) {
+            return Ok(known);
+        }
+        let read = read_base(ldap, dn, attrs).await?;
+        lock(&self.objects).insert(
+            key,
+            Fresh {
+                value: read.clone(),
+                at: Instant::now(),
+            },
+        );
+        Ok(read)
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn fresh<T: Clone>(map: &HashMap<String, Fresh<T>>, key: &str) -> Option<T> {
+    map.get(key)
+        .filter(|f| f.at.elapsed() < CACHE_TTL)
+        .map(|f| f.value.clone())
+}
 
 const DOMAIN_ATTRS: &[&str] = &["minPwdLength", "pwdProperties", "pwdHistoryLength"];
 const PSO_ATTRS: &[&str] = &[
@@ -73,17 +164,26 @@ pub(super) struct Fallback<'a> {
     pub assumed: Option<&'a ActiveDirectoryPolicy>,
 }
 
-/// Resolves the effective policy for the account at `dn`.
+/// Resolves the effective policy for the account at `dn`, from `cache` where it can.
 pub(super) async fn effective(
     ldap: &mut ldap3::Ldap,
     dn: &str,
     fb: &Fallback<'_>,
+    cache: &Cache,
 ) -> Result<EffectivePolicy, DirectoryError> {
-    let user = read_base(ldap, dn, &["msDS-ResultantPSO"])
-        .await?
-        .ok_or_else(|| DirectoryError::NotFound(dn.into()))?;
-    if let Some(pso_dn) = user.attrs.get("msDS-ResultantPSO").and_then(|v| v.first()) {
-        let pso = read_base(ldap, pso_dn, PSO_ATTRS).await?;
+    let pso_dn = match cache.resultant_pso(dn) {
+        Some(known) => known,
+        None => {
+            let user = read_base(ldap, dn, &[RESULTANT_PSO])
+                .await?
+                .ok_or_else(|| DirectoryError::NotFound(dn.into()))?;
+            let pso = resultant_pso(&user);
+            cache.remember_resultant_pso(dn, pso.clone());
+            pso
+        }
+    };
+    if let Some(pso_dn) = &pso_dn {
+        let pso = cache.object(ldap, pso_dn, PSO_ATTRS).await?;
         if let Some(p) = pso.as_ref().and_then(|e| from_pso(e, fb.dc)) {
             return Ok(EffectivePolicy {
                 policy: Policy::ActiveDirectory(p),
@@ -100,7 +200,7 @@ pub(super) async fn effective(
                 },
                 "the configured assumed_policy",
             ),
-            None => (domain(ldap, fb).await?, "the domain policy"),
+            None => (domain(ldap, fb, cache).await?, "the domain policy"),
         };
         return Ok(EffectivePolicy {
             policy: Policy::ActiveDirectory(policy),
@@ -112,7 +212,7 @@ pub(super) async fn effective(
         });
     }
     Ok(EffectivePolicy {
-        policy: Policy::ActiveDirectory(domain(ldap, fb).await?),
+        policy: Policy::ActiveDirectory(domain(ldap, fb, cache).await?),
         source: format!("domain {}", fb.base_dn),
         uncertain: None,
     })
@@ -121,8 +221,9 @@ pub(super) async fn effective(
 async fn domain(
     ldap: &mut ldap3::Ldap,
     fb: &Fallback<'_>,
+    cache: &Cache,
 ) -> Result<ActiveDirectoryPolicy, DirectoryError> {
-    let e = read_base(ldap, fb.base_dn, DOMAIN_ATTRS).await?;
+    let e = cache.object(ldap, fb.base_dn, DOMAIN_ATTRS).await?;
     e.as_ref()
         .and_then(|e| from_domain(e, fb.dc))
         .ok_or_else(|| DirectoryError::Other {

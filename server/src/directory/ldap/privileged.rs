@@ -28,6 +28,20 @@ const BUILTIN_RIDS: &[(u32, &str)] = &[
 /// The built-in Administrator account itself (RID 500 of a domain).
 const ADMINISTRATOR_RID: u32 = 500;
 
+/// Privileged groups a directory looks up once: DnsAdmins (no well-known RID) and the configured
+/// `privileged_groups` that are security groups, by SID, so `tokenGroups` answers for them too.
+#[derive(Debug, Default)]
+pub(super) struct Extra {
+    /// Each group's SID and its name for the log.
+    pub sids: Vec<(Sid, String)>,
+    /// Configured groups whose SID could not be read (not visible to the service account, or a
+    /// distribution group, which `tokenGroups` never lists): checked per account in the chain.
+    pub by_chain: Vec<String>,
+}
+
+/// `groupType` bit of a security group (MS-ADTS 2.2.12 GROUP_TYPE_SECURITY_ENABLED).
+pub(super) const GROUP_TYPE_SECURITY_ENABLED: i64 = 0x8000_0000;
+
 /// The Users container's well-known GUID (`<WKGUID=…,domain>`), where AD and Samba create DnsAdmins.
 pub(super) const USERS_CONTAINER_WKGUID: &str = "a9d1ca15768811d1aded00c04fd8d5cd";
 
@@ -106,7 +120,7 @@ pub(super) fn binary_values(e: &SearchEntry, attr: &str) -> Vec<Vec<u8>> {
 /// Why an entry that carries `tokenGroups` (and `objectSid`) is privileged, or None. `extra` are SIDs found at
 /// run time (DnsAdmins: it has no well-known RID). `None` for `tokenGroups` missing entirely means the
 /// service account may not read it: the caller fails closed.
-pub(super) fn privileged_by_sid(e: &SearchEntry, extra: &[Sid]) -> Option<String> {
+pub(super) fn privileged_by_sid(e: &SearchEntry, extra: &[(Sid, String)]) -> Option<String> {
     let own = binary_values(e, "objectSid");
     if own
         .iter()
@@ -121,7 +135,11 @@ pub(super) fn privileged_by_sid(e: &SearchEntry, extra: &[Sid]) -> Option<String
         .find_map(|s| {
             s.well_known_privileged()
                 .map(str::to_owned)
-                .or_else(|| extra.contains(&s).then(|| "DnsAdmins".to_owned()))
+                .or_else(|| {
+                    extra
+                        .iter()
+                        .find_map(|(sid, name)| (*sid == s).then(|| name.clone()))
+                })
                 .map(|name| format!("member of {name} ({s})"))
         })
 }
@@ -228,9 +246,9 @@ mod tests {
         let dns = Sid::parse(&dom(1101)).unwrap();
         let dns_member = entry(&[dom(513), dom(1101)], user.clone());
         assert_eq!(privileged_by_sid(&dns_member, &[]), None);
-        assert!(privileged_by_sid(&dns_member, &[dns])
+        assert!(privileged_by_sid(&dns_member, &[(dns, "DnsAdmins".into())])
             .unwrap()
-            .contains("DnsAdmins"));
+            .contains("member of DnsAdmins (S-1-5-21-"));
         assert!(privileged_by_sid(&entry(&[dom(513)], dom(500)), &[]).is_some());
         assert!(!has_token_groups(&entry(&[], user)));
     }

@@ -1,0 +1,252 @@
+//! What a ticket context and a password reset cost against a real Samba AD DC
+//! (tests/support/samba.rs; root, ports 389/636 on 127.0.0.2), beside their irreducible round trips:
+//! the two ConnectWise reads (ticket, contact) through the same client against the sandbox, one LDAP
+//! subtree search and one `unicodePwd` Modify on a warm, bound LDAPS connection.
+//!
+//! Goal (README "Speed"): context median ≤ 1.2 × (ticket + contact + search), directory reset
+//! ≤ 1.2 × modify. Criterion measures each part; the summary at the end prints the medians and the
+//! two ratios from its own samples.
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use ldap3::{Ldap, LdapConnAsync, LdapConnSettings, Mod, Scope};
+use passdesk_server::{
+    connectwise::{client::ConnectWiseClient, TicketKind},
+    reset::context::{self, TicketContext},
+};
+use rustls::pki_types::{pem::PemObject, CertificateDer};
+
+// The test support modules, at the crate root as in a test binary's `support` (they say `super::`).
+#[allow(dead_code)]
+#[path = "../tests/support/samba.rs"]
+mod samba;
+#[allow(dead_code)]
+#[path = "../tests/support/samba_backend.rs"]
+mod samba_backend;
+#[allow(dead_code)]
+#[path = "../tests/support/samba_tickets.rs"]
+mod samba_tickets;
+use samba::{BASE_DN, SVC_PASSWORD};
+use samba_backend::Backend;
+use samba_tickets::T_JSMITH;
+
+const CONTACT_ID: u64 = 41;
+const EMAIL: &str = "john.smith@test.lan";
+const JSMITH_DN: &str = "CN=John Smith,OU=Staff,DC=test,DC=lan";
+const SAMPLES: usize = 60;
+
+/// A bound LDAPS connection as any client would keep one: the irreducible part of every operation.
+async fn warm_connection() -> Ldap {
+    let pem = std::fs::read(&samba::dc().ca_file).unwrap();
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_slice_iter(&pem) {
+        roots.add(cert.unwrap()).unwrap();
+    }
+    let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let settings = LdapConnSettings::new().set_config(Arc::new(tls));
+    let (conn, mut ldap) = LdapConnAsync::with_settings(settings, &samba::dc().ldaps_url())
+        .await
+        .unwrap();
+    ldap3::drive!(conn);
+    ldap.simple_bind("TEST\\svc-reset", SVC_PASSWORD)
+        .await
+        .unwrap()
+        .success()
+        .unwrap();
+    ldap
+}
+
+/// The one search a lookup by e-mail needs.
+async fn search(ldap: &mut Ldap) {
+    let filter = format!(
+        "(&(objectCategory=person)(objectClass=user)(|(mail={EMAIL})(userPrincipalName={EMAIL})(proxyAddresses=smtp:{EMAIL})))"
+    );
+    let (entries, _) = ldap
+        .search(
+            BASE_DN,
+            Scope::Subtree,
+            &filter,
+            // What the panel shows of an account (src/directory/ldap/entry.rs reads a few more).
+            vec![
+                "sAMAccountName",
+                "displayName",
+                "userPrincipalName",
+                "mail",
+                "userAccountControl",
+                "memberOf",
+            ],
+        )
+        .await
+        .unwrap()
+        .success()
+        .unwrap();
+    assert_eq!(entries.len(), 1);
+}
+
+/// The one Modify a reset needs (new password + must-change).
+async fn modify(ldap: &mut Ldap, password: &str) {
+    let quoted: Vec<u8> = format!("\"{password}\"")
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    ldap.modify(
+        JSMITH_DN,
+        vec![
+            Mod::Replace(
+                b"unicodePwd".to_vec(),
+                std::collections::HashSet::from([quoted]),
+            ),
+            Mod::Replace(
+                b"pwdLastSet".to_vec(),
+                std::collections::HashSet::from([b"0".to_vec()]),
+            ),
+        ],
+    )
+    .await
+    .unwrap()
+    .success()
+    .unwrap();
+}
+
+struct Parts {
+    backend: Backend,
+    client: ConnectWiseClient,
+    ldap: tokio::sync::Mutex<Ldap>,
+    counter: std::sync::atomic::AtomicU64,
+}
+
+impl Parts {
+    fn password(&self) -> String {
+        let n = self
+            .counter
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        format!("Bench!{n}Reset")
+    }
+
+    async fn context(&self) -> TicketContext {
+        let ctx = context::resolve(
+            &self.backend.running.services,
+            TicketKind::Service,
+            T_JSMITH,
+        )
+        .await
+        .unwrap();
+        assert!(ctx.can_reset, "{:?}", ctx.problems);
+        ctx
+    }
+
+    /// The directory's reset of the account `ctx` resolved (re-read, checks, one Modify).
+    async fn reset(&self, ctx: &TicketContext) {
+        let (entry, account) = ctx.target().unwrap();
+        entry
+            .directory
+            .reset_password(account, &self.password(), true)
+            .await
+            .unwrap();
+    }
+}
+
+/// How long `f` takes.
+fn timed(f: impl FnOnce()) -> Duration {
+    let t = Instant::now();
+    f();
+    t.elapsed()
+}
+
+/// Median of `n` runs of `f`.
+fn median(n: usize, mut f: impl FnMut() -> Duration) -> Duration {
+    let mut v: Vec<Duration> = (0..n).map(|_| f()).collect();
+    v.sort();
+    v[n / 2]
+}
+
+fn bench(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let parts = rt.block_on(async {
+        let backend = Backend::start().await;
+        let client = ConnectWiseClient::new(&backend.connectwise).unwrap();
+        Parts {
+            backend,
+            client,
+            ldap: tokio::sync::Mutex::new(warm_connection().await),
+            counter: Default::default(),
+        }
+    });
+    let p = &parts;
+    let mut g = c.benchmark_group("ldap_context");
+    g.sample_size(30)
+        .measurement_time(Duration::from_secs(4))
+        .warm_up_time(Duration::from_secs(1));
+    g.bench_function("context", |b| b.iter(|| rt.block_on(p.context())));
+    g.bench_function("connectwise_ticket", |b| {
+        b.iter(|| {
+            rt.block_on(p.client.ticket(TicketKind::Service, T_JSMITH))
+                .unwrap()
+        })
+    });
+    g.bench_function("connectwise_contact", |b| {
+        b.iter(|| rt.block_on(p.client.contact_emails(CONTACT_ID)).unwrap())
+    });
+    g.bench_function("ldap_search_warm", |b| {
+        b.iter(|| rt.block_on(async { search(&mut *p.ldap.lock().await).await }))
+    });
+    let resolved = rt.block_on(p.context());
+    g.bench_function("directory_reset", |b| {
+        b.iter(|| rt.block_on(p.reset(&resolved)))
+    });
+    g.bench_function("ldap_modify_warm", |b| {
+        b.iter(|| rt.block_on(async { modify(&mut *p.ldap.lock().await, &p.password()).await }))
+    });
+    g.finish();
+
+    let ctx = median(SAMPLES, || {
+        timed(|| {
+            rt.block_on(p.context());
+        })
+    });
+    let ticket = median(SAMPLES, || {
+        timed(|| {
+            rt.block_on(p.client.ticket(TicketKind::Service, T_JSMITH))
+                .unwrap();
+        })
+    });
+    let contact = median(SAMPLES, || {
+        timed(|| {
+            rt.block_on(p.client.contact_emails(CONTACT_ID)).unwrap();
+        })
+    });
+    let search_t = median(SAMPLES, || {
+        timed(|| rt.block_on(async { search(&mut *p.ldap.lock().await).await }))
+    });
+    let reset = median(SAMPLES / 2, || timed(|| rt.block_on(p.reset(&resolved))));
+    let modify_t = median(SAMPLES / 2, || {
+        timed(|| rt.block_on(async { modify(&mut *p.ldap.lock().await, &p.password()).await }))
+    });
+    let irreducible = ticket + contact + search_t;
+    println!(
+        "\nsummary (medians of {SAMPLES}): context {ctx:?} vs ticket {ticket:?} + contact {contact:?} + \
+         search {search_t:?} = {irreducible:?}: ratio {:.2}",
+        ctx.as_secs_f64() / irreducible.as_secs_f64()
+    );
+    println!(
+        "summary (medians of {}): directory reset {reset:?} vs modify {modify_t:?}: ratio {:.2}",
+        SAMPLES / 2,
+        reset.as_secs_f64() / modify_t.as_secs_f64()
+    );
+    rt.block_on(parts.backend.running.shutdown());
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
