@@ -27,19 +27,49 @@ const handlers = {
   },
   [MSG.CONTEXT]: {
     from: [Caller.PANEL],
-    run: async (_msg, { binding }) => (await client()).context(binding.ticket, binding.kind),
+    async run(_msg, { binding }) {
+      const ctx = await (await client()).context(binding.ticket, binding.kind);
+      const current = ctx?.verification?.current?.id;
+      if (current) await rememberVerification(current, binding);
+      return ctx;
+    },
   },
   [MSG.RESET]: {
     from: [Caller.PANEL],
-    async run({ password, temporary, idempotency_key, account_id }, { binding }) {
+    async run({ password, temporary, idempotency_key, account_id, verification_id }, { binding }) {
       if (typeof password !== 'string' || !password) throw new BackendError('BAD_REQUEST', 'No password was given.');
       if (typeof account_id !== 'string' || !account_id) throw new BackendError('BAD_REQUEST', 'No account was given.');
-      return (await client()).reset(binding.ticket, binding.kind, { password, temporary, idempotency_key, account_id });
+      const verification = verification_id ? await verificationOf(verification_id, binding) : undefined;
+      return (await client()).reset(binding.ticket, binding.kind, { password, temporary, idempotency_key, account_id, verification_id: verification });
     },
   },
   [MSG.UNLOCK]: {
     from: [Caller.PANEL],
-    run: async (_msg, { binding }) => (await client()).unlock(binding.ticket, binding.kind),
+    async run({ verification_id }, { binding }) {
+      const verification = verification_id ? await verificationOf(verification_id, binding) : undefined;
+      return (await client()).unlock(binding.ticket, binding.kind, { verification_id: verification });
+    },
+  },
+  [MSG.VERIFY_START]: {
+    from: [Caller.PANEL],
+    async run({ method, account_id }, { binding }) {
+      if (typeof method !== 'string' || !method) throw new BackendError('BAD_REQUEST', 'No verification method was given.');
+      if (typeof account_id !== 'string' || !account_id) throw new BackendError('BAD_REQUEST', 'No account was given.');
+      const started = await (await client()).startVerification(binding.ticket, binding.kind, { method, account_id });
+      await rememberVerification(started.id, binding);
+      return started;
+    },
+  },
+  [MSG.VERIFY_CODE]: {
+    from: [Caller.PANEL],
+    async run({ verification_id, code }, { binding }) {
+      if (typeof code !== 'string' || !/^\d{6}$/.test(code)) throw new BackendError('BAD_CODE', 'The code is 6 digits.');
+      return (await client()).submitCode(await verificationOf(verification_id, binding), code);
+    },
+  },
+  [MSG.VERIFY_STATUS]: {
+    from: [Caller.PANEL],
+    run: async ({ verification_id }, { binding }) => (await client()).verification(await verificationOf(verification_id, binding)),
   },
   [MSG.ME]: {
     from: [Caller.OPTIONS],
@@ -71,15 +101,39 @@ function newNonce() {
 // restarted service worker still knows them. One read-modify-write at a time.
 const BINDINGS_KEY = 'panelBindings';
 let queue = Promise.resolve();
-function updateBindings(change) {
+function updateSession(key, change) {
   const run = queue.then(async () => {
-    const table = (await ext.storage.session.get(BINDINGS_KEY))[BINDINGS_KEY] ?? {};
+    const table = (await ext.storage.session.get(key))[key] ?? {};
     const { table: next, result } = await change(table);
-    if (next && next !== table) await ext.storage.session.set({ [BINDINGS_KEY]: next });
+    if (next && next !== table) await ext.storage.session.set({ [key]: next });
     return result;
   });
   queue = run.catch(() => {});
   return run;
+}
+const updateBindings = (change) => updateSession(BINDINGS_KEY, change);
+
+// Which ticket each verification was started on (or shown for): a panel may check codes, poll and
+// reset with a verification of its own ticket only, as it may reset only its own ticket. Entries
+// outlive a verification's use (15 min fresh) by far and are dropped after a day.
+const VERIFICATIONS_KEY = 'panelVerifications';
+const VERIFICATION_KEEP_MS = 24 * 3600 * 1000;
+function rememberVerification(id, binding) {
+  if (typeof id !== 'string' || !id) return Promise.resolve();
+  return updateSession(VERIFICATIONS_KEY, (table) => {
+    const now = Date.now();
+    const next = Object.fromEntries(Object.entries(table).filter(([, v]) => now - v.at < VERIFICATION_KEEP_MS));
+    next[id] = { ticket: binding.ticket, kind: binding.kind, at: now };
+    return { table: next };
+  });
+}
+async function verificationOf(id, binding) {
+  const table = (await ext.storage.session.get(VERIFICATIONS_KEY))[VERIFICATIONS_KEY] ?? {};
+  const v = typeof id === 'string' && Object.hasOwn(table, id) ? table[id] : null;
+  if (!v || v.ticket !== binding.ticket || v.kind !== binding.kind) {
+    throw new BackendError('VERIFICATION_NOT_FOUND', 'This caller verification is not one of this ticket.');
+  }
+  return id;
 }
 
 async function frame(tabId, frameId) {

@@ -93,18 +93,46 @@ export class BackendClient {
 
   // account_id: the account the panel showed; the backend refuses (409 TARGET_CHANGED) if the
   // ticket now resolves to another one.
-  reset(ticket, kind, { password, temporary, idempotency_key, account_id }) {
+  // verification_id: the caller verification to count (docs/api.md "Caller verification"); sent only when given.
+  async reset(ticket, kind, { password, temporary, idempotency_key, account_id, verification_id }) {
     return this.request('POST', `/api/v1/tickets/${ticketId(ticket)}/reset?kind=${ticketKind(kind)}`, {
       password,
       temporary: Boolean(temporary),
       idempotency_key,
       account_id,
+      ...withVerification(verification_id),
     });
   }
 
-  unlock(ticket, kind) {
-    return this.request('POST', `/api/v1/tickets/${ticketId(ticket)}/unlock?kind=${ticketKind(kind)}`, {});
+  async unlock(ticket, kind, { verification_id } = {}) {
+    return this.request('POST', `/api/v1/tickets/${ticketId(ticket)}/unlock?kind=${ticketKind(kind)}`, withVerification(verification_id));
   }
+
+  /** Sends a code (sms / email) or a Duo push: -> {id, status: "sent" | "pending", ...}. */
+  async startVerification(ticket, kind, { method, account_id }) {
+    return this.request('POST', `/api/v1/tickets/${ticketId(ticket)}/verifications?kind=${ticketKind(kind)}`, { method, account_id });
+  }
+
+  /** The code the caller read back; in the body only, never in a URL. (async: a bad id rejects like an HTTP error.) */
+  async submitCode(id, code) {
+    return this.request('POST', `/api/v1/verifications/${verificationId(id)}/code`, { code });
+  }
+
+  /** Where a verification stands (a pending Duo push is asked about here). */
+  async verification(id) {
+    return this.request('GET', `/api/v1/verifications/${verificationId(id)}`);
+  }
+}
+
+function withVerification(id) {
+  return id ? { verification_id: verificationId(id) } : {};
+}
+
+// Ids go into a path: nothing but the backend's own alphabet.
+function verificationId(raw) {
+  const s = String(raw ?? '');
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(s)) throw new BackendError('BAD_REQUEST', 'This is not a verification id.');
+  return s;
 }
 
 function ticketId(raw) {

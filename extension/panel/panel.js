@@ -10,6 +10,7 @@ import { renderContext } from './context-view.js';
 import { setupPasswordBox } from './password-view.js';
 import { setupGenerator } from './generator-view.js';
 import { showResetError, showResetSuccess } from './result-view.js';
+import { setupVerification } from './verify-view.js';
 
 const $ = (id) => document.getElementById(id);
 const NONCE_WAIT_MS = 10_000;
@@ -72,7 +73,10 @@ function setStatus(text, isError = false) {
 function updateResetButton() {
   // The password just set is on screen to be shared, not to be set a second time.
   const justSet = state.newPassword !== null && passwordBox.value() === state.newPassword;
-  $('reset').disabled = state.busy || justSet || !(state.ctx?.can_reset && state.verdict?.ok);
+  // Where the customer requires a verified caller, the backend would refuse anyway (403).
+  const unverified = verification.blocked();
+  $('reset').disabled = state.busy || justSet || unverified || !(state.ctx?.can_reset && state.verdict?.ok);
+  $('unlock').disabled = unverified;
 }
 
 async function loadContext() {
@@ -83,6 +87,7 @@ async function loadContext() {
   state.checker?.free();
   state.checker = null;
   renderContext(ctx);
+  verification.render(ctx);
   if (ctx.policy) {
     await loadCore();
     timings.wasm ??= Math.round(performance.now());
@@ -93,6 +98,12 @@ async function loadContext() {
   passwordBox.revalidate();
   setStatus('');
 }
+
+const verification = setupVerification({
+  call,
+  onChange: () => updateResetButton(),
+  onTargetChanged: () => reloadContext(),
+});
 
 const passwordBox = setupPasswordBox({
   getChecker: () => state.checker,
@@ -135,6 +146,7 @@ $('reset').addEventListener('click', async () => {
       temporary: $('temporary').checked,
       idempotency_key: state.idempotencyKey,
       account_id: state.ctx?.account?.id,
+      verification_id: verification.verifiedId() ?? undefined,
     });
     state.newPassword = password;
     state.keyFor = null;
@@ -144,8 +156,10 @@ $('reset').addEventListener('click', async () => {
     await reloadContext(); // must-change / locked as the directory now says
   } catch (err) {
     showResetError(err);
-    // Show the account the ticket resolves to now; the technician decides again.
-    if (err?.code === 'TARGET_CHANGED') await reloadContext();
+    // Show the account the ticket resolves to now; the technician decides again. Not verified
+    // after all (expired meanwhile): the methods are offered again.
+    if (err?.code === 'VERIFICATION_REQUIRED') verification.forget();
+    if (err?.code === 'TARGET_CHANGED' || err?.code === 'VERIFICATION_REQUIRED') await reloadContext();
   } finally {
     state.busy = false;
     updateResetButton();
@@ -172,13 +186,17 @@ async function reloadContext() {
 $('unlock').addEventListener('click', async () => {
   $('unlock').disabled = true;
   try {
-    await call(MSG.UNLOCK);
+    await call(MSG.UNLOCK, { verification_id: verification.verifiedId() ?? undefined });
     await loadContext();
     $('result').replaceChildren(Object.assign(document.createElement('p'), { className: 'ok', id: 'unlock-success', textContent: t('unlocked') }));
   } catch (err) {
     showResetError(err);
+    if (err?.code === 'VERIFICATION_REQUIRED') {
+      verification.forget();
+      await reloadContext();
+    }
   } finally {
-    $('unlock').disabled = false;
+    updateResetButton();
   }
 });
 

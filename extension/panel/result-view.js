@@ -47,6 +47,7 @@ export function showResetError(err) {
     TARGET_CHANGED: t('errTargetChanged'),
     DIRECTORY_UNAVAILABLE: t('errDirectoryUnavailable'),
     DIRECTORY_ACCESS_DENIED: t('errDirectoryAccessDenied'),
+    VERIFICATION_REQUIRED: t('errVerificationRequired'),
   }[code] ?? err?.message ?? String(err);
   const items = [];
   if (code === 'DIRECTORY_REFUSED') {

@@ -10,9 +10,10 @@ const ROOT = resolve(import.meta.dirname, '../../..');
 export const PASSDESK_BIN = process.env.PASSDESK_BIN ?? join(ROOT, 'target/debug/passdesk');
 export const DIST = process.env.PASSDESK_DIST ?? join(ROOT, 'dist/demo'); // the demo flavour: runs on loopback pages
 
-export async function startDemo({ timeoutMs = 60_000 } = {}) {
+/** `args`: more options of `passdesk demo`, e.g. `--verification required` (docs/api.md). */
+export async function startDemo({ timeoutMs = 60_000, args = [] } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'passdesk-e2e-'));
-  const child = spawn(PASSDESK_BIN, ['demo', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--json'], {
+  const child = spawn(PASSDESK_BIN, ['demo', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--json', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' },
   });

@@ -5,6 +5,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startDemo, pageUrls } from './demo.mjs';
 import { createServer } from 'node:http';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { codeIn, recipientOf, startSmtp } from './smtp.mjs';
 import { sleep, poll, hostPanels, openGenerateSection, openResetSection, panelState, panelFrame, panelFrames, refusedPanel, rules, sendAsPanel, stolenNonce, text, typePassword, waitFor, waitPanelReady } from './panel.mjs';
 
 /** A name the browsers resolve to 127.0.0.1 (see the drivers), standing in for an on-premise server. */
@@ -60,6 +63,48 @@ function assertRefusedCall(reply, reason) {
   assert.equal(reply?.ok, false, JSON.stringify(reply));
   assert.equal(reply.error.code, 'PANEL_NOT_BOUND', JSON.stringify(reply));
   assert.equal(reply.error.reason, reason, JSON.stringify(reply));
+}
+
+/** Points the extension at `demo` through the options page, as a technician would (Test, then Save). */
+async function connectTo(options, demo) {
+  await options.evaluate(() => {
+    for (const id of ['backend-url', 'token']) document.getElementById(id).value = '';
+    document.getElementById('status').textContent = '';
+  });
+  await options.type('#backend-url', demo.api);
+  await options.type('#token', demo.token);
+  await options.click('#test');
+  await waitFor(options, () => /Connected as/.test(document.getElementById('status').textContent), undefined, { what: 'connected' });
+  await options.evaluate(() => delete document.body.dataset.saved);
+  await options.click('#save');
+  await waitFor(options, () => document.body.dataset.saved, undefined, { what: 'saved' });
+}
+
+/** What the "Verify caller" section shows (extension/panel/verify-view.js). */
+function verifyState(frame) {
+  return frame.evaluate(() => ({
+    shown: !document.getElementById('verify').hidden,
+    methods: [...document.querySelectorAll('#verify-methods label')].map((l) => l.textContent.trim()),
+    status: document.getElementById('verify-status').textContent,
+    state: document.getElementById('verify-status').dataset.state ?? null,
+    done: document.getElementById('verify-done').hidden ? null : document.getElementById('verify-done').textContent,
+    required: document.getElementById('verify-required').hidden ? null : document.getElementById('verify-required').textContent,
+    codeBox: !document.getElementById('verify-code-row').hidden,
+  }));
+}
+
+/** Types `code` into the code box and presses Check; waits for the panel's answer. */
+async function checkCode(frame, code) {
+  await frame.evaluate(() => {
+    const s = document.getElementById('verify-status');
+    s.textContent = '';
+    delete s.dataset.state;
+    document.getElementById('verify-code').value = '';
+  });
+  await frame.type('#verify-code', code);
+  await frame.click('#verify-check');
+  await waitFor(frame, () => document.getElementById('verify-status').dataset.state, undefined, { what: 'code checked' });
+  return verifyState(frame);
 }
 
 /**
@@ -248,6 +293,11 @@ export function endToEnd(browserName, driver) {
       await waitFor(frame, () => document.activeElement?.id === 'refresh', undefined, { what: 'Tab into the panel' });
       await page.keyboard.press('Tab');
       assert.equal(await active(), 'options');
+      // "Verify caller" comes first (the demo offers SMS and Duo): its radio group is one stop.
+      await page.keyboard.press('Tab');
+      assert.equal(await frame.evaluate(() => document.activeElement?.matches('#verify-methods input[name="verify-method"]:checked')), true, 'the chosen method');
+      await page.keyboard.press('Tab');
+      assert.equal(await active(), 'verify-send');
       await page.keyboard.press('Tab');
       assert.equal(await active(), 'reset-toggle');
       if (!driver.keyboardActivatesButtons) {
@@ -556,6 +606,170 @@ export function endToEnd(browserName, driver) {
       const probe = await page.evaluate((pw) => window.passdeskProbe(pw), COMPLIANT);
       assert.equal(probe.foundInDom, false);
       assert.notEqual(probe.contentDocument, 'READABLE');
+    });
+
+    // Caller verification (issue #10) against a second demo whose directory requires it, e-mail codes
+    // going through a real SMTP server process (server/tests/support/smtp_server.py); SMS and Duo
+    // through the demo's built-in simulators (server/src/demo.rs). Last: the extension is pointed at
+    // that demo from here on.
+    describe('caller verification required, codes e-mailed through a real SMTP server', () => {
+      let smtp;
+      let vdemo;
+      let vurls;
+      const wrongOf = (code) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+      /** Resets `ticket` with a compliant password once Reset is enabled; the ticket's notes and the reset's. */
+      async function verifiedReset(frame, ticket, sam) {
+        await openResetSection(frame);
+        await typePassword(frame, COMPLIANT);
+        await waitFor(frame, () => !document.getElementById('reset').disabled, undefined, { what: 'reset enabled once verified' });
+        await frame.click('#reset');
+        await waitFor(frame, () => document.getElementById('result').dataset.outcome, undefined, { what: 'reset outcome', timeout: 30_000 });
+        assert.equal(await text(frame, '#reset-success'), `Password of ${sam} reset.`, await text(frame, '#result'));
+        const isReset = (n) => /PassDesk password reset/.test(n.text);
+        const notes = await poll(async () => { const n = await vdemo.notes(ticket); return n.some(isReset) && n; }, 'reset note');
+        return { notes, resetNote: notes.find(isReset).text };
+      }
+      const mailsFor = (n) => poll(() => smtp.messages().length >= n && smtp.messages(), `mail #${n} delivered`, 20_000);
+
+      before(async () => {
+        smtp = await startSmtp();
+        const file = join(smtp.dir, 'verification.toml');
+        writeFileSync(file, smtp.verificationToml());
+        vdemo = await startDemo({ args: ['--verification', 'required', '--verification-config', file] });
+        vurls = pageUrls(vdemo.api);
+        await page.goto(vurls.classic(1001));
+        const frame = await panelFrame(page, 1001);
+        await waitFor(frame, () => document.body.dataset.ready, undefined, { what: 'panel settled' });
+        const options = await driver.waitOptionsPage(() => frame.click('#options'));
+        await options.waitForFunction(() => document.getElementById('token').value.length > 0);
+        await connectTo(options, vdemo);
+        await options.close();
+      });
+
+      after(async () => {
+        await vdemo?.stop();
+        await smtp?.stop();
+      });
+
+      it('required and not verified: masked methods only, Reset stays disabled and the panel says why', async () => {
+        await page.goto(vurls.classic(1001));
+        const frame = await panelFrame(page, 1001);
+        assert.equal(await waitPanelReady(frame), 'true');
+        const seen = await verifyState(frame);
+        assert.equal(seen.shown, true, JSON.stringify(seen));
+        assert.deepEqual(seen.methods, ['SMS code to +1 ***-***-0123', 'E-mail code to j***@example.net', 'Duo push to jsmith']);
+        assert.match(seen.required ?? '', /requires a verified caller: verify the caller above before resetting/);
+        assert.equal(seen.done, null);
+        const panelText = await frame.evaluate(() => document.body.textContent);
+        for (const full of ['010-0123', '5550100123', 'john.smith.home']) assert.ok(!panelText.includes(full), `${full} shown`);
+        await openResetSection(frame);
+        await typePassword(frame, COMPLIANT);
+        await waitFor(frame, () => document.querySelectorAll('#warnings li').length === 0, undefined, { what: 'compliant' });
+        await sleep(300);
+        assert.equal(await frame.evaluate(() => document.getElementById('reset').disabled), true, 'Reset stays disabled');
+        // A panel that still tries (its state stale) meets the backend's 403, shown in plain words.
+        await frame.evaluate(() => {
+          document.getElementById('reset').disabled = false;
+          document.getElementById('reset').click();
+        });
+        await waitFor(frame, () => document.getElementById('result').dataset.outcome, undefined, { what: 'refused reset', timeout: 30_000 });
+        assert.equal(await frame.evaluate(() => document.getElementById('result').dataset.code), 'VERIFICATION_REQUIRED');
+        assert.match(await text(frame, '#reset-error'), /requires a verified caller, and there is no fresh verification of this account/);
+        await waitFor(frame, () => document.getElementById('reset').disabled, undefined, { what: 'disabled again' });
+        assert.equal((await vdemo.notes(1001)).length, 0, 'nothing happened on the ticket');
+      });
+
+      it('a Duo push: "waiting for the user", polled until approved; the reset carries it and the note says so', async () => {
+        await page.goto(vurls.classic(1001));
+        const frame = await panelFrame(page, 1001);
+        await waitPanelReady(frame);
+        await frame.click('#verify-methods input[value="duo_push"]');
+        assert.equal(await text(frame, '#verify-send'), 'Send Duo push');
+        await frame.click('#verify-send');
+        // The demo's Duo simulator answers jsmith's push "waiting" at the first poll, then allow.
+        await waitFor(frame, () => document.getElementById('verify-status').dataset.state === 'pending', undefined, { what: 'push pending' });
+        assert.equal(await text(frame, '#verify-status'), 'Waiting for the user to approve the Duo push…');
+        assert.equal(await frame.evaluate(() => document.getElementById('reset').disabled), true, 'not yet');
+        await waitFor(frame, () => !document.getElementById('verify-done').hidden, undefined, { what: 'approved', timeout: 20_000 });
+        const seen = await verifyState(frame);
+        assert.equal(seen.done, 'Caller verified by Duo push to jsmith.');
+        assert.equal(seen.required, null, 'the "why" line is gone');
+        const { resetNote } = await verifiedReset(frame, 1001, 'jsmith');
+        assert.match(resetNote, /Caller verified by Duo push to jsmith/);
+        // A reload shows the fresh verification from the context, not the methods again.
+        await page.goto(vurls.classic(1001));
+        const again = await panelFrame(page, 1001);
+        await waitPanelReady(again);
+        assert.equal((await verifyState(again)).done, 'Caller verified by Duo push to jsmith.');
+      });
+
+      it('a push under way is no longer polled once its panel is gone', async () => {
+        const approvals = async (ticket) => {
+          const res = await fetch(`${vdemo.api}/api/v1/audit?ticket=${ticket}`, { headers: { Authorization: `Bearer ${vdemo.token}` } });
+          assert.equal(res.status, 200);
+          return (await res.json()).entries.filter((e) => e.action === 'verify' && e.result === 'approved').length;
+        };
+        await page.goto(vurls.project(2001));
+        const frame = await panelFrame(page, 2001);
+        await waitPanelReady(frame);
+        await frame.click('#verify-methods input[value="duo_push"]');
+        await frame.click('#verify-send');
+        await waitFor(frame, () => document.getElementById('verify-status').dataset.state === 'pending', undefined, { what: 'push pending' });
+        await page.goto(vurls.classic(1004)); // the ticket is left before the first poll (2 s)
+        // Polled, the simulator would approve at the second poll (~4 s) and the backend audit it.
+        await sleep(6000);
+        assert.equal(await approvals(2001), 0, 'nobody asked about the push after the panel went away');
+        assert.equal(await approvals(1001), 1, 'the push polled on #1001 was audited (the check can see one)');
+      });
+
+      it('an e-mailed code: wrong codes count down and lock, a new code verifies; then unlock and reset carry it', async () => {
+        await page.goto(vurls.classic(1002));
+        const frame = await panelFrame(page, 1002);
+        await waitPanelReady(frame);
+        const methods = (await verifyState(frame)).methods;
+        assert.ok(methods.some((m) => /^E-mail code to m\S*\*\*\*@example\.org$/.test(m)), JSON.stringify(methods));
+        assert.equal(await frame.evaluate(() => document.getElementById('unlock').disabled), true, 'no unlock before verification');
+        const sendEmail = async () => {
+          await frame.click('#verify-methods label[data-kind="email"] input');
+          assert.equal(await text(frame, '#verify-send'), 'Send code');
+          await frame.click('#verify-send');
+          await waitFor(frame, () => !document.getElementById('verify-code-row').hidden && document.getElementById('verify-status').dataset.state === 'sent', undefined, { what: 'code sent' });
+        };
+        await sendEmail();
+        const [first] = await mailsFor(1);
+        assert.equal(recipientOf(first), 'mj.oneil@example.org');
+        const firstCode = codeIn(first);
+        for (const left of [4, 3, 2, 1]) {
+          const seen = await checkCode(frame, wrongOf(firstCode));
+          assert.equal(seen.state, 'wrong_code', JSON.stringify(seen));
+          assert.equal(seen.status, `Wrong code. ${left} attempts left.`);
+        }
+        const locked = await checkCode(frame, wrongOf(firstCode));
+        assert.equal(locked.state, 'locked', JSON.stringify(locked));
+        assert.match(locked.status, /Too many wrong codes: this code no longer works\. Send a new one\./);
+        assert.equal(locked.codeBox, false, 'no box for a locked code');
+
+        await sendEmail();
+        const mails = await mailsFor(2);
+        const code = codeIn(mails[1]);
+        const ok = await checkCode(frame, code);
+        assert.equal(ok.state, 'verified', JSON.stringify(ok));
+        assert.match(ok.done ?? '', /^Caller verified by e-mail code to m\S*\*\*\*@example\.org\.$/);
+        assert.equal(await frame.evaluate(() => document.getElementById('verify-code').value), '', 'the code box is emptied');
+        // The code never reached the host page, a URL or the panel's own URL.
+        assert.equal((await page.evaluate((c) => window.passdeskProbe(c), code)).foundInDom, false);
+        assert.ok(!page.url().includes(code));
+        assert.ok(!(await frame.evaluate(() => location.href)).includes(code));
+
+        await waitFor(frame, () => !document.getElementById('unlock').hidden && !document.getElementById('unlock').disabled, undefined, { what: 'unlock offered' });
+        await frame.click('#unlock');
+        await waitFor(frame, () => Boolean(document.getElementById('unlock-success') || document.getElementById('reset-error')), undefined, { what: 'unlock outcome' });
+        assert.equal(await text(frame, '#unlock-success'), 'Account unlocked.', await text(frame, '#result'));
+        const { notes, resetNote } = await verifiedReset(frame, 1002, 'mjoneil');
+        const all = JSON.stringify(notes);
+        assert.match(resetNote, /Caller verified by e-mail code to m\S*\*\*\*@example\.org/);
+        assert.ok(!all.includes(code) && !all.includes('mj.oneil@example.org'), 'no code or address in any note');
+      });
     });
 
     it('the extension recorded no manifest or runtime error', { skip: driver.extensionErrors ? false : 'only Chromium exposes the extension error list (developer mode)' }, async () => {

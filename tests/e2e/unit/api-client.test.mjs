@@ -73,3 +73,65 @@ describe('redirects', () => {
     assert.equal(sent.account_id, 'CN=x', 'the account the panel showed is sent');
   });
 });
+
+describe('caller verification calls', () => {
+  let server;
+  const seen = [];
+  before(async () => {
+    server = await listen((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        seen.push({ method: req.method, url: req.url, auth: req.headers.authorization, body: body ? JSON.parse(body) : null });
+        res.setHeader('content-type', 'application/json');
+        if (req.url.endsWith('/code') && JSON.parse(body).code !== '246810') {
+          res.statusCode = 422;
+          res.end('{"error":{"code":"WRONG_CODE","message":"Wrong code.","attempts_left":4}}');
+        } else {
+          res.end('{"id":"ab12","status":"sent"}');
+        }
+      });
+    });
+  });
+  after(() => server.close());
+  const client = () => new BackendClient({ backendUrl: `http://127.0.0.1:${server.address().port}`, token: 'tok' });
+
+  it('start, code and status go to the documented paths; the code only in the body', async () => {
+    seen.length = 0;
+    await client().startVerification('2001', 'project', { method: 'email:otherMailbox:1', account_id: 'CN=x' });
+    await client().submitCode('ab12', '246810');
+    await client().verification('ab12');
+    assert.deepEqual(seen.map((r) => [r.method, r.url, r.body]), [
+      ['POST', '/api/v1/tickets/2001/verifications?kind=project', { method: 'email:otherMailbox:1', account_id: 'CN=x' }],
+      ['POST', '/api/v1/verifications/ab12/code', { code: '246810' }],
+      ['GET', '/api/v1/verifications/ab12', null],
+    ]);
+    assert.ok(seen.every((r) => r.auth === 'Bearer tok'));
+  });
+
+  it('a wrong code is an error carrying attempts_left', async () => {
+    await assert.rejects(client().submitCode('ab12', '000000'), (e) => e.code === 'WRONG_CODE' && e.attempts_left === 4 && e.status === 422);
+  });
+
+  it('reset and unlock carry verification_id only when there is one', async () => {
+    seen.length = 0;
+    const pw = { password: 'Harbor7!Quill', temporary: true, idempotency_key: 'k', account_id: 'CN=x' };
+    await client().reset('1001', 'service', pw);
+    await client().reset('1001', 'service', { ...pw, verification_id: 'ab12' });
+    await client().unlock('1002', 'service');
+    await client().unlock('1002', 'service', { verification_id: 'ab12' });
+    assert.deepEqual(seen.map((r) => r.body.verification_id ?? null), [null, 'ab12', null, 'ab12']);
+    assert.equal('verification_id' in seen[0].body, false);
+    assert.deepEqual(seen[2].body, {});
+  });
+
+  it('a verification id that is not one never reaches a URL', async () => {
+    seen.length = 0;
+    for (const bad of ['../tickets/1001/reset', 'a/b', '', 'x?y', null]) {
+      await assert.rejects(client().verification(bad), (e) => e.code === 'BAD_REQUEST', String(bad));
+      await assert.rejects(client().submitCode(bad, '123456'), (e) => e.code === 'BAD_REQUEST', String(bad));
+    }
+    await assert.rejects(client().reset('1001', 'service', { password: 'p', temporary: true, idempotency_key: 'k', account_id: 'a', verification_id: '../x' }), (e) => e.code === 'BAD_REQUEST');
+    assert.deepEqual(seen, [], 'nothing was sent');
+  });
+});

@@ -11,6 +11,9 @@ const BASE = `chrome-extension://${ID}/`;
 const MANIFEST = JSON.parse(readFileSync(new URL('../../../manifest.json', import.meta.url), 'utf8'));
 const session = {};
 const opened = [];
+const settings = {}; // storage.local: empty (not configured) until a test sets it
+const frames = {}; // webNavigation.getFrame answers, by "tabId:frameId"
+const fetched = []; // what the worker asked the backend (globalThis.fetch below)
 let listener;
 
 globalThis.chrome = {
@@ -26,9 +29,9 @@ globalThis.chrome = {
       get: async (k) => (k in session ? { [k]: session[k] } : {}),
       set: async (o) => void Object.assign(session, o),
     },
-    local: { get: async () => ({}), set: async () => {} },
+    local: { get: async () => ({ ...settings }), set: async () => {} },
   },
-  webNavigation: { getFrame: async () => null },
+  webNavigation: { getFrame: async ({ tabId, frameId }) => frames[`${tabId}:${frameId}`] ?? null },
   scripting: {
     getRegisteredContentScripts: async () => [],
     registerContentScripts: async () => {},
@@ -104,14 +107,57 @@ describe('background: who may ask what', () => {
   });
 
   it('panel messages refuse the content script and the options page; an unbound panel gets PANEL_NOT_BOUND, even to open the options', async () => {
-    for (const type of ['passdesk:bind', 'passdesk:context', 'passdesk:reset', 'passdesk:unlock', 'passdesk:open-options']) {
-      const msg = { type, nonce: 'f'.repeat(64), password: 'Harbor7!Quill', ancestors: ['https://na.myconnectwise.net'] };
+    for (const type of ['passdesk:bind', 'passdesk:context', 'passdesk:reset', 'passdesk:unlock', 'passdesk:verify-start', 'passdesk:verify-code', 'passdesk:verify-status', 'passdesk:open-options']) {
+      const msg = { type, nonce: 'f'.repeat(64), password: 'Harbor7!Quill', method: 'email:otherMailbox:1', account_id: 'CN=x', verification_id: 'ab12', code: '123456', ancestors: ['https://na.myconnectwise.net'] };
       assertForbidden(await send(msg, contentScript), `${type} from the content script`);
       if (type !== 'passdesk:open-options') assertForbidden(await send(msg, optionsPage), `${type} from the options page`);
       const reply = await send(msg, panelPage);
       assert.equal(reply.ok, false);
       assert.equal(reply.error.code, 'PANEL_NOT_BOUND', `${type}: ${JSON.stringify(reply)}`);
     }
+  });
+
+  it('a bound panel verifies its own ticket only: ticket from the binding, codes and resets only with its verifications', async () => {
+    Object.assign(settings, { backendUrl: 'http://127.0.0.1:9', token: 'tok' });
+    globalThis.fetch = async (url, init) => {
+      fetched.push({ url: String(url), body: init.body ? JSON.parse(init.body) : null });
+      const path = new URL(url).pathname;
+      const data = path.endsWith('/verifications') ? { id: `v${fetched.length}`, status: 'sent' } : { status: 'verified', result: 'success' };
+      return new Response(JSON.stringify(data), { status: 200, headers: { 'content-type': 'application/json' } });
+    };
+    const bound = async (tabId, ticket) => {
+      const top = { ...contentScript, tab: { id: tabId }, documentId: `doc-${tabId}` };
+      frames[`${tabId}:0`] = { documentId: top.documentId };
+      const nonce = (await send({ ...nonceAsk, ticket }, top)).data;
+      const sender = { ...panelPage, tab: { id: tabId }, documentId: `panel-${tabId}` };
+      return (type, payload) => send({ type, ...payload, nonce, ancestors: [contentScript.origin] }, sender);
+    };
+    const a = await bound(21, '1001');
+    const b = await bound(22, '1002');
+    fetched.length = 0;
+    // The payload's ticket is ignored: the binding says 1001.
+    const started = await a('passdesk:verify-start', { method: 'email:otherMailbox:1', account_id: 'CN=x', ticket: '1002', kind: 'project' });
+    assert.equal(started.ok, true, JSON.stringify(started));
+    assert.equal(new URL(fetched[0].url).pathname + new URL(fetched[0].url).search, '/api/v1/tickets/1001/verifications?kind=service');
+    const vid = started.data.id;
+    assert.equal((await a('passdesk:verify-code', { verification_id: vid, code: '123456' })).ok, true);
+    assert.equal((await a('passdesk:verify-status', { verification_id: vid })).ok, true);
+    const reset = await a('passdesk:reset', { password: 'Harbor7!Quill', temporary: true, idempotency_key: 'k', account_id: 'CN=x', verification_id: vid });
+    assert.equal(reset.ok, true, JSON.stringify(reset));
+    assert.equal(fetched.at(-1).body.verification_id, vid);
+    const asked = fetched.length;
+    // Another ticket's panel cannot use it, nor can anyone use an id no panel started.
+    for (const [what, reply] of [
+      ['code from another ticket', await b('passdesk:verify-code', { verification_id: vid, code: '123456' })],
+      ['status from another ticket', await b('passdesk:verify-status', { verification_id: vid })],
+      ['reset on another ticket', await b('passdesk:reset', { password: 'Harbor7!Quill', temporary: true, idempotency_key: 'k2', account_id: 'CN=y', verification_id: vid })],
+      ['unlock on another ticket', await b('passdesk:unlock', { verification_id: vid })],
+      ['an id never started', await a('passdesk:verify-code', { verification_id: 'feedbeef', code: '123456' })],
+    ]) {
+      assert.equal(reply.error?.code, 'VERIFICATION_NOT_FOUND', `${what}: ${JSON.stringify(reply)}`);
+    }
+    assert.equal((await a('passdesk:verify-code', { verification_id: vid, code: '12345' })).error?.code, 'BAD_CODE');
+    assert.equal(fetched.length, asked, 'none of the refused calls reached the backend');
   });
 
   it('the options page may reopen itself; nothing else opened it so far', async () => {
