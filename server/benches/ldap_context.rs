@@ -92,6 +92,23 @@ async fn search(ldap: &mut Ldap) {
     assert_eq!(entries.len(), 1);
 }
 
+/// The account's constructed `tokenGroups` (base scope only): how a privileged account is told
+/// (primary group included), not part of the lookup's irreducible round trips but paid on top.
+async fn token_groups(ldap: &mut Ldap) {
+    let (entries, _) = ldap
+        .search(
+            JSMITH_DN,
+            Scope::Base,
+            "(objectClass=*)",
+            vec!["tokenGroups", "objectSid"],
+        )
+        .await
+        .unwrap()
+        .success()
+        .unwrap();
+    assert_eq!(entries.len(), 1);
+}
+
 /// The one Modify a reset needs (new password + must-change).
 async fn modify(ldap: &mut Ldap, password: &str) {
     let quoted: Vec<u8> = format!("\"{password}\"")
@@ -203,6 +220,9 @@ fn bench(c: &mut Criterion) {
         b.iter(|| rt.block_on(async { search(&mut *p.ldap.lock().await).await }))
     });
     let resolved = rt.block_on(p.context());
+    g.bench_function("ldap_token_groups_warm", |b| {
+        b.iter(|| rt.block_on(async { token_groups(&mut *p.ldap.lock().await).await }))
+    });
     g.bench_function("directory_reset", |b| {
         b.iter(|| rt.block_on(p.reset(&resolved)))
     });
@@ -230,6 +250,9 @@ fn bench(c: &mut Criterion) {
     let search_t = median(SAMPLES, || {
         timed(|| rt.block_on(async { search(&mut *p.ldap.lock().await).await }))
     });
+    let groups = median(SAMPLES, || {
+        timed(|| rt.block_on(async { token_groups(&mut *p.ldap.lock().await).await }))
+    });
     let reset = median(SAMPLES / 2, || timed(|| rt.block_on(p.reset(&resolved))));
     let modify_t = median(SAMPLES / 2, || {
         timed(|| rt.block_on(async { modify(&mut *p.ldap.lock().await, &p.password()).await }))
@@ -239,6 +262,11 @@ fn bench(c: &mut Criterion) {
         "\nsummary (medians of {SAMPLES}): context {ctx:?} vs ticket {ticket:?} + contact {contact:?} + \
          search {search_t:?} = {irreducible:?}: ratio {:.2}",
         ctx.as_secs_f64() / irreducible.as_secs_f64()
+    );
+    println!(
+        "summary: + tokenGroups read {groups:?} (privileged check) = {:?}: ratio {:.2}",
+        irreducible + groups,
+        ctx.as_secs_f64() / (irreducible + groups).as_secs_f64()
     );
     println!(
         "summary (medians of {}): directory reset {reset:?} vs modify {modify_t:?}: ratio {:.2}",

@@ -203,8 +203,18 @@ pub async fn resolve(
         .await
         .map_err(ticket_error)?;
     let mut problems = Vec::new();
-    let email = contact_email(services, &ticket, &mut problems).await?;
     let entry = services.directory_for_company(ticket.company.id);
+    // The ticket's own e-mail is nearly always one of its contact's: it is looked up while
+    // ConnectWise reads the contact, and the answer is used only if the contact confirms it.
+    let typed = typed_email(&ticket);
+    let early = async {
+        match (&entry, &typed) {
+            (Some(e), Some(typed)) => Some(e.directory.find_by_email(typed).await),
+            _ => None,
+        }
+    };
+    let (email, early) = tokio::join!(contact_email(services, &ticket, &mut problems), early);
+    let email = email?;
     if entry.is_none() {
         problems.push(Problem::new(
             ProblemCode::NoDirectory,
@@ -240,7 +250,11 @@ pub async fn resolve(
     };
     if let (Some(entry), Some(email)) = (ctx.entry.clone(), email) {
         let before = ctx.problems.len();
-        look_up_account(&entry, &email, &mut ctx).await;
+        let found = match early {
+            Some(found) if typed.is_some_and(|t| t.eq_ignore_ascii_case(&email)) => found,
+            _ => entry.directory.find_by_email(&email).await,
+        };
+        look_up_account(&entry, &email, found, &mut ctx).await;
         if ctx
             .account
             .as_ref()
@@ -252,6 +266,17 @@ pub async fn resolve(
     ctx.can_reset = ctx.problems.is_empty();
     ctx.can_unlock = ctx.can_reset && ctx.account.as_ref().is_some_and(|a| a.locked);
     Ok(ctx)
+}
+
+/// The ticket's free-text e-mail, when it has a contact and one.
+fn typed_email(ticket: &Ticket) -> Option<String> {
+    ticket.contact.as_ref()?;
+    ticket
+        .contact_email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(str::to_owned)
 }
 
 /// The e-mail the account is looked up by: always one of the contact record's Email items (the
@@ -285,14 +310,9 @@ async fn contact_email(
         ));
         return Ok(None);
     };
-    let on_ticket = ticket
-        .contact_email
-        .as_deref()
-        .map(str::trim)
-        .filter(|e| !e.is_empty());
-    match on_ticket {
+    match typed_email(ticket) {
         None => Ok(Some(default.clone())),
-        Some(typed) => match on_record.iter().find(|e| e.eq_ignore_ascii_case(typed)) {
+        Some(typed) => match on_record.iter().find(|e| e.eq_ignore_ascii_case(&typed)) {
             Some(item) => Ok(Some(item.clone())),
             None => {
                 problems.push(Problem::new(
@@ -332,12 +352,18 @@ async fn to_on_premises(services: &Services, email: &str, before: usize, ctx: &m
         name: ad.name().to_string(),
         kind: ad.kind,
     });
-    look_up_account(&ad, email, ctx).await;
+    let found = ad.directory.find_by_email(email).await;
+    look_up_account(&ad, email, found, ctx).await;
     ctx.entry = Some(ad);
 }
 
-/// Finds the account by email and reads its policy; every failure becomes a problem.
-async fn look_up_account(entry: &DirectoryEntry, email: &str, ctx: &mut TicketContext) {
+/// Takes the one account `found` by `email` and reads its policy; every failure becomes a problem.
+async fn look_up_account(
+    entry: &DirectoryEntry,
+    email: &str,
+    found: Result<Vec<DirectoryAccount>, crate::directory::DirectoryError>,
+    ctx: &mut TicketContext,
+) {
     let unavailable = |e: crate::directory::DirectoryError| {
         tracing::warn!(directory = %entry.name(), error = %e, "directory lookup failed");
         Problem::new(
@@ -345,7 +371,7 @@ async fn look_up_account(entry: &DirectoryEntry, email: &str, ctx: &mut TicketCo
             format!("The directory {} could not be read: {e}", entry.name()),
         )
     };
-    let mut accounts = match entry.directory.find_by_email(email).await {
+    let mut accounts = match found {
         Ok(accounts) => accounts,
         Err(e) => return ctx.problems.push(unavailable(e)),
     };
