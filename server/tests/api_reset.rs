@@ -156,26 +156,43 @@ async fn the_same_idempotency_key_never_resets_twice() {
     assert_eq!(app.demo.directory.resets().len(), 1);
     assert_eq!(app.notes(TicketKind::Service, 1001).len(), 1);
 
-    // Concurrent duplicates: exactly one reset.
+    // Duplicates that arrive while the first reset is still at the directory: exactly one reset,
+    // the others are told it is in progress; after it, the key replays the outcome.
     let p2 = good_password("Conc");
-    let (a, b, c) = tokio::join!(
-        app.reset(1002, &p2, "key-conc"),
-        app.reset(1002, &p2, "key-conc"),
-        app.reset(1002, &p2, "key-conc")
-    );
-    let statuses = [a.0, b.0, c.0];
-    assert!(
-        statuses
-            .iter()
-            .all(|s| *s == StatusCode::OK || *s == StatusCode::CONFLICT),
-        "{statuses:?}"
-    );
-    assert!(statuses.contains(&StatusCode::OK));
+    let directory = &app.demo.directory;
+    directory.hold_resets(true);
+    let (a, (b, c)) = tokio::join!(app.reset(1002, &p2, "key-conc"), async {
+        directory.resets_held(1).await;
+        // Bounded: a duplicate that waited for the directory would otherwise hang the test.
+        let later = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+            tokio::join!(
+                app.reset(1002, &p2, "key-conc"),
+                app.reset(1002, &p2, "key-conc")
+            )
+        })
+        .await;
+        directory.hold_resets(false);
+        later.expect("a duplicate waited for the first reset instead of answering at once")
+    });
+    assert_eq!(a.0, StatusCode::OK, "{}", a.1);
+    for (status, body) in [b, c] {
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (StatusCode::CONFLICT, Some("RESET_IN_PROGRESS")),
+            "{body}"
+        );
+    }
     assert_eq!(
         app.demo.directory.resets().len(),
         2,
         "a concurrent duplicate reset twice"
     );
+    let (status, replay) = app.reset(1002, &p2, "key-conc").await;
+    assert_eq!(
+        (status, &replay["replayed"]),
+        (StatusCode::OK, &json!(true))
+    );
+    assert_eq!(replay["audit_id"], a.1["audit_id"]);
 
     // Keys are scoped per technician: another technician's same key is a new request.
     let other =

@@ -52,6 +52,10 @@ pub struct SandboxDirectory {
     refuse_next: Mutex<Option<(String, String)>>,
     /// Contact points by account id (AD mobile / otherMobile / otherMailbox).
     contacts: Mutex<std::collections::HashMap<String, Vec<ContactPoint>>>,
+    /// While true, resets wait at their start (tests: a reset that is really in progress).
+    hold: tokio::sync::watch::Sender<bool>,
+    /// How many resets wait at the hold.
+    held: tokio::sync::watch::Sender<usize>,
 }
 
 impl std::fmt::Debug for SandboxDirectory {
@@ -102,6 +106,8 @@ impl SandboxDirectory {
             accounts: Mutex::new(Vec::new()),
             resets: Mutex::new(Vec::new()),
             unavailable: Mutex::new(false),
+            hold: tokio::sync::watch::Sender::new(false),
+            held: tokio::sync::watch::Sender::new(0),
             allow_privileged: false,
             enforce_history: std::sync::atomic::AtomicBool::new(true),
             refuse_next: Mutex::new(None),
@@ -212,6 +218,17 @@ impl SandboxDirectory {
         *self.unavailable.lock().unwrap() = down;
     }
 
+    /// Holds every reset at its start until `hold_resets(false)`.
+    pub fn hold_resets(&self, hold: bool) {
+        self.hold.send_replace(hold);
+    }
+
+    /// Waits until `n` resets wait at the hold.
+    pub async fn resets_held(&self, n: usize) {
+        let mut held = self.held.subscribe();
+        let _ = held.wait_for(|count| *count >= n).await;
+    }
+
     /// Every reset so far, oldest first.
     pub fn resets(&self) -> Vec<SandboxReset> {
         self.resets.lock().unwrap().clone()
@@ -297,6 +314,12 @@ impl Directory for SandboxDirectory {
         password: &str,
         temporary: bool,
     ) -> Result<(), DirectoryError> {
+        let mut hold = self.hold.subscribe();
+        if *hold.borrow_and_update() {
+            self.held.send_modify(|n| *n += 1);
+            let _ = hold.wait_for(|on| !*on).await;
+            self.held.send_modify(|n| *n -= 1);
+        }
         self.check_up()?;
         if let Some((code, message)) = self.refuse_next.lock().unwrap().take() {
             return Err(DirectoryError::PasswordRefused { code, message });
