@@ -201,7 +201,6 @@ async fn a_429_note_waits_for_retry_after() {
         }),
     )
     .await;
-    let started = Instant::now();
     let (status, body) = app.reset(1001, &good_password("Slow"), "k-429").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["note"], "queued");
@@ -213,10 +212,18 @@ async fn a_429_note_waits_for_retry_after() {
             == 1)
         .await
     );
-    let waited = started.elapsed();
+    // From the refused POST to the next one: Retry-After (1 s) was waited, and not much more.
+    let posts: Vec<Instant> = sandbox
+        .arrivals()
+        .into_iter()
+        .filter(|a| a.method == "POST" && a.path.ends_with("/service/tickets/1001/notes"))
+        .map(|a| a.at)
+        .collect();
+    assert_eq!(posts.len(), 2, "the 429'd post and the one after it");
+    let gap = posts[1] - posts[0];
     assert!(
-        waited >= Duration::from_millis(950),
-        "posted after {waited:?}, before Retry-After"
+        gap >= Duration::from_secs(1) && gap < Duration::from_secs(2),
+        "retried {gap:?} after the 429 (Retry-After: 1)"
     );
     // ConnectWise has the note a moment before PassDesk records it.
     let audit_id = body["audit_id"].as_i64().unwrap();

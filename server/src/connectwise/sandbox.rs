@@ -123,6 +123,19 @@ pub(crate) struct State {
     pub(crate) next_note_id: u64,
     /// Headers of the last request, `Authorization` left out.
     pub(crate) last_headers: Vec<(String, String)>,
+    /// Every request as it arrived: method, path and when (tests time retries from these).
+    pub(crate) arrivals: Vec<Arrival>,
+}
+
+/// One request the sandbox received, answered or refused.
+#[derive(Debug, Clone)]
+pub struct Arrival {
+    /// `GET`, `POST`, …
+    pub method: String,
+    /// The path below the API root, e.g. `/v4_6_release/apis/3.0/service/tickets/1001/notes`.
+    pub path: String,
+    /// When it arrived.
+    pub at: std::time::Instant,
 }
 
 /// Map key for a ticket kind (`TicketKind` has no order of its own).
@@ -147,6 +160,7 @@ impl Sandbox {
             requests: 0,
             next_note_id: 5001,
             last_headers: Vec::new(),
+            arrivals: Vec::new(),
         };
         Self {
             state: Arc::new(Mutex::new(state)),
@@ -224,6 +238,11 @@ impl Sandbox {
 
     /// Headers of the most recent request (names lower-case), without `Authorization`: lets tests
     /// check `clientId`, the pinned `Accept` and `Content-Type` without handling the secret.
+    /// Every request so far, oldest first.
+    pub fn arrivals(&self) -> Vec<Arrival> {
+        self.lock().arrivals.clone()
+    }
+
     pub fn last_headers(&self) -> Vec<(String, String)> {
         self.lock().last_headers.clone()
     }

@@ -160,6 +160,11 @@ async fn gate(State(sb): State<Sandbox>, req: Request, next: Next) -> Response {
     let refused = {
         let mut st = sb.lock();
         st.requests += 1;
+        st.arrivals.push(super::Arrival {
+            method: req.method().to_string(),
+            path: req.uri().path().to_string(),
+            at: std::time::Instant::now(),
+        });
         st.last_headers = req
             .headers()
             .iter()
