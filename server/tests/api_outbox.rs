@@ -26,6 +26,8 @@ use sqlx::Row as _;
 enum Trouble {
     Outage,
     Fault(Fault),
+    /// This fault on every one of the next `n` requests.
+    Faults(Fault, usize),
     /// The ticket is deleted in ConnectWise between the reset and its note.
     TicketDeleted,
 }
@@ -60,6 +62,7 @@ impl TicketSystem for TroubleOnFirstNote {
             match self.trouble {
                 Trouble::Outage => self.sandbox.set_down(true),
                 Trouble::Fault(f) => self.sandbox.fail_next(1, f),
+                Trouble::Faults(f, n) => self.sandbox.fail_next(n, f),
                 Trouble::TicketDeleted => self.sandbox.remove_ticket(kind, ticket_id),
             }
         }
@@ -68,16 +71,67 @@ impl TicketSystem for TroubleOnFirstNote {
 }
 
 async fn app_with_trouble(dir: &std::path::Path, sandbox: &Sandbox, trouble: Trouble) -> TestApp {
+    TestApp::start_in(
+        dir,
+        Some(sandbox.clone()),
+        Some(trouble_wrapper(sandbox, trouble)),
+    )
+    .await
+}
+
+fn trouble_wrapper(sandbox: &Sandbox, trouble: Trouble) -> passdesk_server::demo::TicketsWrapper {
     let sb = sandbox.clone();
-    let wrap = wrapper(move |inner| {
+    wrapper(move |inner| {
         Arc::new(TroubleOnFirstNote {
             inner,
             sandbox: sb.clone(),
             trouble,
             armed: AtomicBool::new(true),
         })
-    });
-    TestApp::start_in(dir, Some(sandbox.clone()), Some(wrap)).await
+    })
+}
+
+/// Bad keys or a role without Add on notes: every post is refused. After `max_refused_attempts`
+/// the note is given up, the audit says `failed`, and ConnectWise is asked no more.
+#[tokio::test]
+async fn a_note_refused_every_time_is_given_up_and_the_audit_says_failed() {
+    let sandbox = new_sandbox();
+    let app = TestApp::start_with(|o| {
+        o.notes.max_refused_attempts = 3;
+        o.sandbox = Some(sandbox.clone());
+        o.tickets_wrapper = Some(trouble_wrapper(
+            &sandbox,
+            Trouble::Faults(Fault::ClientError(403), 100),
+        ));
+    })
+    .await;
+    let (status, body) = app.reset(1001, &good_password("Deny"), "k-403").await;
+    assert_eq!(status, StatusCode::OK, "the reset itself succeeded: {body}");
+    let audit_id = body["audit_id"].as_i64().unwrap();
+    assert!(wait_until_async(|| async { audit_note(&app, audit_id).await == "failed" }).await);
+    let note_posts = || {
+        sandbox
+            .arrivals()
+            .iter()
+            .filter(|a| a.method == "POST" && a.path.ends_with("/notes"))
+            .count()
+    };
+    assert_eq!(note_posts(), 3, "given up after the third refusal");
+    let row = sqlx::query("SELECT failed_at, last_error FROM outbox")
+        .fetch_one(app.demo.services.store.pool())
+        .await
+        .unwrap();
+    assert!(
+        row.get::<Option<String>, _>("failed_at").is_some(),
+        "marked given up"
+    );
+    let last_error = row.get::<Option<String>, _>("last_error").unwrap();
+    assert!(last_error.contains("Forbidden"), "{last_error}");
+    // Well past the backoff of a fourth attempt (50 ms doubling, capped at 300 ms): none comes.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(note_posts(), 3);
+    assert!(sandbox.notes(TicketKind::Service, 1001).is_empty());
+    app.shutdown().await;
 }
 
 fn new_sandbox() -> Sandbox {

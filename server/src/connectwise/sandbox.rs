@@ -102,6 +102,9 @@ pub enum Fault {
     ServerError(u16),
     /// 503 Service Unavailable.
     Unavailable,
+    /// A refusal that no retry cures (401 bad keys, 403 a role without Add on notes, 400), with
+    /// ConnectWise's error body.
+    ClientError(u16),
 }
 
 /// An in-memory ConnectWise; clones share state.

@@ -21,6 +21,8 @@ pub struct NoteSettings {
     pub retry_base: Duration,
     /// Longest delay between attempts.
     pub retry_cap: Duration,
+    /// Refusals (4xx other than 404 / 429, bad keys) tolerated before a note is given up.
+    pub max_refused_attempts: i64,
 }
 
 /// Default first line of a note.
@@ -33,22 +35,24 @@ impl Default for NoteSettings {
             post_timeout: Duration::from_secs(3),
             retry_base: Duration::from_secs(2),
             retry_cap: Duration::from_secs(600),
+            max_refused_attempts: MAX_REFUSED_ATTEMPTS,
         }
     }
 }
 
 pub use crate::store::audit::NoteStatus;
 
-/// Refusals (4xx other than 404 / 429, bad keys) tolerated before a note is given up: with the
-/// backoff capped at `retry_cap` (10 min), about two hours for an admin to fix the keys.
+/// Default of [`NoteSettings::max_refused_attempts`]: with the backoff capped at `retry_cap`
+/// (10 min), about two hours for an admin to fix the keys.
 pub const MAX_REFUSED_ATTEMPTS: i64 = 20;
 
-/// Whether to stop trying after `attempts` failed attempts ending with `error`. A missing ticket
-/// will not come back; outages and 429s are always waited out.
-pub fn gives_up(attempts: i64, error: &TicketError) -> bool {
+/// Whether to stop trying after `attempts` failed attempts ending with `error`, `max_refused` of
+/// them tolerated for refusals. A missing ticket will not come back; outages and 429s are always
+/// waited out.
+pub fn gives_up(attempts: i64, error: &TicketError, max_refused: i64) -> bool {
     match error {
         TicketError::NotFound => true,
-        TicketError::Failed(_) => attempts >= MAX_REFUSED_ATTEMPTS,
+        TicketError::Failed(_) => attempts >= max_refused,
         TicketError::Retryable { .. } => false,
     }
 }
@@ -115,7 +119,7 @@ async fn attempt(services: &Services, note: &PendingNote) -> NoteStatus {
             );
             NoteStatus::Posted
         }
-        Err(e) if gives_up(note.attempts + 1, &e) => {
+        Err(e) if gives_up(note.attempts + 1, &e, services.notes.max_refused_attempts) => {
             tracing::error!(
                 outbox_id = note.id,
                 ticket = note.ticket_id,
@@ -333,11 +337,22 @@ mod tests {
 
     #[test]
     fn only_a_missing_ticket_or_a_long_run_of_refusals_gives_up() {
-        assert!(gives_up(1, &TicketError::NotFound));
+        assert!(gives_up(1, &TicketError::NotFound, MAX_REFUSED_ATTEMPTS));
         let refused = TicketError::Failed("400 bad request".into());
-        assert!(!gives_up(MAX_REFUSED_ATTEMPTS - 1, &refused));
-        assert!(gives_up(MAX_REFUSED_ATTEMPTS, &refused));
-        assert!(!gives_up(10_000, &down()), "outages are waited out");
+        assert!(!gives_up(
+            MAX_REFUSED_ATTEMPTS - 1,
+            &refused,
+            MAX_REFUSED_ATTEMPTS
+        ));
+        assert!(gives_up(
+            MAX_REFUSED_ATTEMPTS,
+            &refused,
+            MAX_REFUSED_ATTEMPTS
+        ));
+        assert!(
+            !gives_up(10_000, &down(), MAX_REFUSED_ATTEMPTS),
+            "outages are waited out"
+        );
     }
 
     #[test]

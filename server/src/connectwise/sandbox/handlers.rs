@@ -101,6 +101,20 @@ fn fault_response(f: Fault) -> Response {
             )
         }
         Fault::Unavailable => unavailable(),
+        Fault::ClientError(code) => {
+            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_REQUEST);
+            let (code, message) = match status {
+                StatusCode::UNAUTHORIZED => {
+                    ("Unauthorized", "The API member's keys are not valid.")
+                }
+                StatusCode::FORBIDDEN => (
+                    "Forbidden",
+                    "You do not have permission to perform this action.",
+                ),
+                _ => ("InvalidObject", "The request is not valid."),
+            };
+            cw_error(status, code, message, None)
+        }
     }
 }
 
