@@ -36,6 +36,27 @@ export function showResetSuccess(res, { onDone }) {
   $('result').dataset.note = res.note;
 }
 
+const CAUSE_KEYS = {
+  OTHER_DC_PROFILE: 'causeOtherDcProfile',
+  POLICY_UNCERTAIN: 'causePolicyUncertain',
+  RECENTLY_USED: 'causeRecentlyUsed',
+  DIRECTORY_FILTER: 'causeDirectoryFilter',
+};
+
+/** The likely causes of a DC's refusal in plain words; the other DC profile's rules follow its line. */
+export function refusalLines(err) {
+  const causes = Array.isArray(err?.likely_causes) ? err.likely_causes : [];
+  if (!causes.length) return [t('refusedNoRule')];
+  const lines = [];
+  for (const cause of causes) {
+    const key = CAUSE_KEYS[cause];
+    if (!key) continue;
+    lines.push(t(key));
+    if (cause === 'OTHER_DC_PROFILE') lines.push(...(err.likely_rules ?? []).map((r) => `– ${r.message}`));
+  }
+  return lines.length ? lines : [t('refusedNoRule')];
+}
+
 export function showResetError(err) {
   const box = $('result');
   box.dataset.outcome = 'error';
@@ -51,9 +72,7 @@ export function showResetError(err) {
   }[code] ?? err?.message ?? String(err);
   const items = [];
   if (code === 'DIRECTORY_REFUSED') {
-    const rules = err.likely_rules ?? [];
-    if (rules.length) items.push(...rules.map((r) => r.message));
-    else items.push(t('refusedNoRule'));
+    items.push(...refusalLines(err));
   } else if (code === 'POLICY_VIOLATION') {
     items.push(...(err.violations ?? []).map((v) => v.message));
   } else if (code === 'RESET_BLOCKED') {

@@ -220,6 +220,14 @@ fn bench(c: &mut Criterion) {
         b.iter(|| rt.block_on(async { search(&mut *p.ldap.lock().await).await }))
     });
     let resolved = rt.block_on(p.context());
+    let directory = resolved.entry.clone().unwrap().directory;
+    let account = resolved.account.clone().unwrap();
+    g.bench_function("directory_find_by_email", |b| {
+        b.iter(|| rt.block_on(directory.find_by_email(EMAIL)).unwrap())
+    });
+    g.bench_function("directory_effective_policy", |b| {
+        b.iter(|| rt.block_on(directory.effective_policy(&account)).unwrap())
+    });
     g.bench_function("ldap_token_groups_warm", |b| {
         b.iter(|| rt.block_on(async { token_groups(&mut *p.ldap.lock().await).await }))
     });
@@ -250,6 +258,11 @@ fn bench(c: &mut Criterion) {
     let search_t = median(SAMPLES, || {
         timed(|| rt.block_on(async { search(&mut *p.ldap.lock().await).await }))
     });
+    let lookup = median(SAMPLES, || {
+        timed(|| {
+            rt.block_on(directory.find_by_email(EMAIL)).unwrap();
+        })
+    });
     let groups = median(SAMPLES, || {
         timed(|| rt.block_on(async { token_groups(&mut *p.ldap.lock().await).await }))
     });
@@ -262,6 +275,9 @@ fn bench(c: &mut Criterion) {
         "\nsummary (medians of {SAMPLES}): context {ctx:?} vs ticket {ticket:?} + contact {contact:?} + \
          search {search_t:?} = {irreducible:?}: ratio {:.2}",
         ctx.as_secs_f64() / irreducible.as_secs_f64()
+    );
+    println!(
+        "summary: the directory's whole lookup by e-mail (search + its account read) {lookup:?}"
     );
     println!(
         "summary: + tokenGroups read {groups:?} (privileged check) = {:?}: ratio {:.2}",

@@ -13,6 +13,7 @@ pub mod directories;
 pub mod error;
 pub mod notes;
 pub mod password;
+pub mod refusal;
 pub mod tickets;
 pub mod unlock;
 

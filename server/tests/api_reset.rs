@@ -288,7 +288,14 @@ async fn a_directory_refusal_names_the_code_and_the_likely_cause() {
     let err = &body["error"];
     assert_eq!(err["code"], "DIRECTORY_REFUSED");
     assert_eq!(err["directory_code"], "LDAP 19 (0000052D)");
+    // Passes both DC profiles; the demo DC (Windows, enforce_history, a history of 24) checks the
+    // history on this reset; the age and DC filters PassDesk cannot see.
     assert_eq!(err["likely_rules"], json!([]));
+    assert_eq!(
+        err["likely_causes"],
+        json!(["RECENTLY_USED", "DIRECTORY_FILTER"]),
+        "{err}"
+    );
     assert!(
         err["message"].as_str().unwrap().contains("history"),
         "{err}"
@@ -305,6 +312,42 @@ async fn a_directory_refusal_names_the_code_and_the_likely_cause() {
     assert_eq!(again["replayed"], true);
     assert_eq!(app.audit("?account=jsmith").await.len(), 1);
     assert!(app.notes(TicketKind::Service, 1001).is_empty());
+    app.shutdown().await;
+}
+
+/// A password only the other DC software refuses: the refusal names its rules, so a `dc` setting
+/// that does not match the real DC shows up in the panel.
+#[tokio::test]
+async fn a_refusal_of_a_password_the_other_dc_profile_breaks_names_those_rules() {
+    let app = TestApp::start().await;
+    app.demo.directory.set_enforce_history(false);
+    app.demo
+        .directory
+        .refuse_next_reset("LDAP 19 (0000052D)", "Constraint violation");
+    // Windows (the demo's dc) counts ß and İ as letters; Samba counts them as its fifth kind, so
+    // this is two kinds there.
+    let (status, body) = app.reset(1001, "ßİ12345", "key-profile").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let err = &body["error"];
+    let rules: Vec<&str> = err["likely_rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["AD_COMPLEXITY"], "{err}");
+    assert_eq!(
+        err["likely_causes"],
+        json!(["OTHER_DC_PROFILE", "DIRECTORY_FILTER"]),
+        "without enforce_history the history is not a cause: {err}"
+    );
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("other DC software"),
+        "{err}"
+    );
     app.shutdown().await;
 }
 

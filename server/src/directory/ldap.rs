@@ -481,6 +481,11 @@ impl Directory for LdapDirectory {
         self.cfg.allow_privileged
     }
 
+    fn checks_history_on_reset(&self) -> bool {
+        // Samba ignores the control (README "enforce_history").
+        self.cfg.enforce_history && self.cfg.dc == DcKind::Windows
+    }
+
     async fn find_by_email(&self, email: &str) -> Result<Vec<DirectoryAccount>, DirectoryError> {
         if email.trim().is_empty() {
             return Ok(Vec::new());

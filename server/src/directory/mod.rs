@@ -141,6 +141,11 @@ pub trait Directory: Send + Sync {
     fn allow_privileged(&self) -> bool {
         false
     }
+    /// Whether a refused reset may mean a recently used password: the DC checks the history on an
+    /// admin reset (a Windows DC sent the policy-hints control). Explains refusals only.
+    fn checks_history_on_reset(&self) -> bool {
+        false
+    }
     /// Accounts whose mail, userPrincipalName or proxyAddresses (`smtp:` any case) equals `email`
     /// (case-insensitive).
     async fn find_by_email(&self, email: &str) -> Result<Vec<DirectoryAccount>, DirectoryError>;

@@ -270,6 +270,11 @@ impl Directory for SandboxDirectory {
         self.allow_privileged
     }
 
+    fn checks_history_on_reset(&self) -> bool {
+        self.enforce_history
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     async fn find_by_email(&self, email: &str) -> Result<Vec<DirectoryAccount>, DirectoryError> {
         self.check_up()?;
         let email = email.trim();

@@ -214,21 +214,21 @@ impl From<FlowError> for ApiError {
             FlowError::DirectoryRefused {
                 directory_code,
                 likely_rules,
+                likely_causes,
             } => {
-                let message = if likely_rules.is_empty() {
-                    format!(
-                        "The directory refused the password ({directory_code}). It passes the policy PassDesk \
-                         knows, so the likely cause is the password history (a recent password), the minimum \
-                         password age, or an extra password filter on the directory. Try a different password."
-                    )
-                } else {
-                    format!(
-                        "The directory refused the password ({directory_code}); it most likely broke the rules listed."
-                    )
-                };
+                let mut message = format!(
+                    "The directory refused the password ({directory_code}) although it passes the policy \
+                     PassDesk knows."
+                );
+                for cause in &likely_causes {
+                    message.push(' ');
+                    message.push_str(crate::reset::refusal::explain(*cause));
+                }
+                message.push_str(" Try a different password.");
                 Self::new(S::UNPROCESSABLE_ENTITY, C::DirectoryRefused, message)
                     .with("directory_code", directory_code)
                     .with("likely_rules", likely_rules)
+                    .with("likely_causes", likely_causes)
             }
             FlowError::DirectoryAccessDenied {
                 directory_code,
@@ -407,6 +407,7 @@ mod tests {
             FlowError::DirectoryRefused {
                 directory_code: "LDAP 19".into(),
                 likely_rules: vec![],
+                likely_causes: vec![],
             },
             FlowError::DirectoryAccessDenied {
                 directory_code: "LDAP 50".into(),

@@ -40,9 +40,12 @@ pub enum FlowError {
     DirectoryRefused {
         /// The directory's own code, e.g. `LDAP 19 (0000052D)`.
         directory_code: String,
-        /// The core's violations under the effective policy (empty: history / age / filter).
+        /// The rules the password breaks under the other DC profile (src/reset/refusal.rs).
         #[serde(default)]
         likely_rules: Vec<Violation>,
+        /// What most likely made the directory refuse it, most specific first.
+        #[serde(default)]
+        likely_causes: Vec<super::refusal::LikelyCause>,
     },
     /// PassDesk's directory account may not do this.
     DirectoryAccessDenied {
@@ -136,13 +139,14 @@ impl FlowError {
         }
     }
 
-    /// A directory failure during a reset or unlock. `likely_rules` are the core's violations
-    /// under the effective policy; an account that is gone blocks like a missing one.
-    pub fn from_directory(e: &DirectoryError, likely_rules: &[Violation]) -> Self {
+    /// A directory failure during a reset or unlock; `refusal` says what most likely made it
+    /// refuse a password. An account that is gone blocks like a missing one.
+    pub fn from_directory(e: &DirectoryError, refusal: &super::refusal::Diagnosis) -> Self {
         match e {
             DirectoryError::PasswordRefused { code, .. } => Self::DirectoryRefused {
                 directory_code: code.clone(),
-                likely_rules: likely_rules.to_vec(),
+                likely_rules: refusal.likely_rules.clone(),
+                likely_causes: refusal.likely_causes.clone(),
             },
             DirectoryError::AccessDenied { code, message } => Self::DirectoryAccessDenied {
                 directory_code: code.clone(),

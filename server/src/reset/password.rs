@@ -7,11 +7,11 @@ use super::{
     context,
     error::FlowError,
     notes::{self, NoteStatus},
-    Services,
+    refusal, Services,
 };
 use crate::{
     connectwise::TicketKind,
-    directory::DirectoryAccount,
+    directory::{DirectoryAccount, DirectoryError},
     store::{
         audit::{self, AuditAction, AuditResult},
         fingerprint::RequestFingerprint,
@@ -302,7 +302,19 @@ async fn run(
         ..reset_row
     };
     if let Err(e) = outcome {
-        let failure = FlowError::from_directory(&e, &verdict.violations);
+        let refusal = match &e {
+            DirectoryError::PasswordRefused { .. } => refusal::diagnose(
+                &refusal::Refused {
+                    policy,
+                    account: &account.core_account(),
+                    policy_uncertain: ctx.policy_uncertain.is_some(),
+                    history_checked: entry.directory.checks_history_on_reset(),
+                },
+                &request.password,
+            ),
+            _ => refusal::Diagnosis::default(),
+        };
+        let failure = FlowError::from_directory(&e, &refusal);
         entry_row.result = audit_result(&failure);
         entry_row.directory_code = failure.directory_code();
         entry_row.note = None;

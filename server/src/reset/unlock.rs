@@ -50,7 +50,7 @@ pub async fn unlock(
     let failure = outcome
         .as_ref()
         .err()
-        .map(|e| FlowError::from_directory(e, &[]));
+        .map(|e| FlowError::from_directory(e, &Default::default()));
     if let Some(f) = &failure {
         row.result = audit_result(f);
         row.directory_code = f.directory_code();

@@ -290,7 +290,7 @@ pub async fn start(
     }
     let methods = methods_for(services, entry, account, ctx.ticket.email.as_deref())
         .await
-        .map_err(|e| FlowError::from_directory(&e, &[]))?;
+        .map_err(|e| FlowError::from_directory(&e, &Default::default()))?;
     let method = methods
         .into_iter()
         .find(|m| m.id == request.method.trim())

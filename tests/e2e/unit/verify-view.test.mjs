@@ -2,23 +2,9 @@
 // _locales/en/messages.json (a missing key would show as the key itself), and when a verification
 // still counts for a reset.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import './i18n-stub.mjs';
 import { before, describe, it } from 'node:test';
 
-const MESSAGES = JSON.parse(readFileSync(new URL('../../../extension/_locales/en/messages.json', import.meta.url), 'utf8'));
-// chrome.i18n.getMessage as the browsers do it for our messages: $NAME$ placeholders -> $1.. substitutions.
-globalThis.chrome = {
-  i18n: {
-    getMessage(key, subs = []) {
-      const m = MESSAGES[key];
-      if (!m) return '';
-      return m.message.replace(/\$([A-Z0-9_]+)\$/gi, (_, name) => {
-        const content = m.placeholders?.[name.toLowerCase()]?.content ?? '';
-        return content.replace(/\$(\d)/g, (__, i) => subs[Number(i) - 1] ?? '');
-      });
-    },
-  },
-};
 let view;
 before(async () => {
   view = await import('../../../extension/panel/verify-view.js');
