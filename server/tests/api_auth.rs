@@ -335,6 +335,40 @@ async fn cors_answers_only_the_configured_extension_installs() {
             assert_eq!(allow.as_deref(), Some(origin.as_str()));
         }
     }
+    // Real answers carry it too, errors included: the page must be able to read a 401 or a 422.
+    let origin = format!("chrome-extension://{CHROMIUM_ID}");
+    let unauthenticated = app
+        .http
+        .get(app.url("/api/v1/me"))
+        .header("Origin", &origin)
+        .send()
+        .await
+        .unwrap();
+    let weak = app
+        .http
+        .post(app.url("/api/v1/tickets/1001/reset"))
+        .bearer_auth(app.token())
+        .header("Origin", &origin)
+        .json(
+            &json!({"password": "weak", "temporary": true, "idempotency_key": "k-cors",
+            "account_id": app.account_id(1001).await}),
+        )
+        .send()
+        .await
+        .unwrap();
+    for (r, status) in [
+        (unauthenticated, StatusCode::UNAUTHORIZED),
+        (weak, StatusCode::UNPROCESSABLE_ENTITY),
+    ] {
+        assert_eq!(r.status(), status);
+        assert_eq!(
+            r.headers()
+                .get("access-control-allow-origin")
+                .and_then(|v| v.to_str().ok()),
+            Some(origin.as_str()),
+            "{status}"
+        );
+    }
     app.shutdown().await;
 }
 

@@ -608,3 +608,70 @@ async fn a_company_that_took_over_the_identifier_is_not_mapped() {
     assert_eq!(ctx["can_reset"], true, "{ctx}");
     app.shutdown().await;
 }
+
+/// `since` / `until` compare with each row's time (inclusive, to the second; a plain date is the
+/// whole day), `limit` defaults to 100 and is capped at 1000 (docs/api.md).
+#[tokio::test]
+async fn audit_time_bounds_fall_between_rows_and_the_limit_has_a_default_and_a_cap() {
+    let app = TestApp::start().await;
+    assert_eq!(
+        app.reset(1001, &good_password("Bnd"), "k-bounds").await.0,
+        StatusCode::OK
+    );
+    let pool = app.demo.services.store.pool();
+    // The row at 2026-11-29T12:00:00Z, then 1199 more like it, one minute apart (ids in time order,
+    // as rows are written): the newest at 2026-11-30T07:59:00Z.
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1199) \
+         INSERT INTO audit (at, technician_id, technician, ticket_id, ticket_kind, company, account, \
+         action, temporary, result, directory_code, note) \
+         SELECT strftime('%Y-%m-%dT%H:%M:%SZ', '2026-11-29T12:00:00', '+' || i || ' minutes'), \
+         technician_id, technician, ticket_id, ticket_kind, company, account, action, temporary, result, \
+         directory_code, note FROM audit, n WHERE audit.id = (SELECT MIN(id) FROM audit)",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "UPDATE audit SET at = '2026-11-29T12:00:00Z' WHERE id = (SELECT MIN(id) FROM audit)",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    assert_eq!(app.audit("").await.len(), 100, "default limit");
+    assert_eq!(app.audit("?limit=5000").await.len(), 1000, "capped");
+    assert_eq!(app.audit("?limit=0").await.len(), 1, "at least one");
+    // Rows at 07:57, 07:58 and 07:59: bounds between them and on them.
+    let at = |entries: Vec<serde_json::Value>| -> Vec<String> {
+        entries
+            .iter()
+            .map(|e| e["at"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        at(app.audit("?since=2026-11-30T07:57:30Z").await),
+        ["2026-11-30T07:59:00Z", "2026-11-30T07:58:00Z"]
+    );
+    assert_eq!(
+        at(app
+            .audit("?since=2026-11-30T07:58:00Z&until=2026-11-30T07:58:59Z")
+            .await),
+        ["2026-11-30T07:58:00Z"],
+        "both bounds inclusive"
+    );
+    // The same instant in another offset.
+    assert_eq!(
+        at(app.audit("?since=2026-11-30T08:58:00%2B01:00").await),
+        ["2026-11-30T07:59:00Z", "2026-11-30T07:58:00Z"]
+    );
+    // A plain date is the whole day: until 2026-11-29 ends at 23:59:59 that day.
+    let day = app.audit("?until=2026-11-29&limit=1000").await;
+    assert_eq!(
+        day[0]["at"], "2026-11-29T23:59:00Z",
+        "newest row of that day"
+    );
+    assert!(day
+        .iter()
+        .all(|e| e["at"].as_str().unwrap() < "2026-11-30T00:00:00Z"));
+    app.shutdown().await;
+}
