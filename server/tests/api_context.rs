@@ -245,3 +245,59 @@ async fn a_synced_account_without_its_ad_is_on_premises_synced() {
     assert!(sim.with(|s| s.patches.is_empty()));
     app.shutdown().await;
 }
+
+/// The Graph connector through the whole API: the Entra policy in the context, a reset that
+/// PATCHes the user's passwordProfile, the audit and the note; an Entra administrator is refused.
+#[tokio::test]
+async fn an_entra_account_is_reset_through_graph_and_an_entra_admin_is_refused() {
+    let sim = GraphSim::start().await;
+    let mut admin = sim.user(support::graph_sim::ADMIN);
+    admin.id = "6f1c2d3e-0000-4000-8000-00000000000a".into();
+    admin.mail = Some("admin@contoso.example".into());
+    admin.upn = "admin@contoso.example".into();
+    sim.with(|s| s.users.push(admin));
+    let entra = entra_directory(&sim, &["Contoso"]);
+    let app = TestApp::start_with(|o| o.extra_directories = vec![entra]).await;
+    let (_, ctx) = app.get("/api/v1/tickets/1001/context").await;
+    assert_eq!(ctx["account"]["source"], "entra", "{ctx}");
+    assert_eq!(ctx["policy"]["kind"], "entra", "{ctx}");
+    assert_eq!(ctx["policy"]["tenant_name"], "Contoso");
+    assert_eq!(ctx["policy_source"], "Entra tenant Contoso");
+    let password = api_common::good_password("Ent");
+    let (status, body) = app.reset(1001, &password, "k-entra").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let patches = sim.with(|s| s.patches.clone());
+    assert_eq!(patches.len(), 1);
+    assert_eq!(patches[0].user, JOHN);
+    assert_eq!(
+        patches[0].body["passwordProfile"]["password"],
+        password.as_str()
+    );
+    assert_eq!(
+        patches[0].body["passwordProfile"]["forceChangePasswordNextSignIn"],
+        true
+    );
+    assert!(sim.user(JOHN).force_change, "must change at next sign-in");
+    let audit = app.audit("?ticket=1001").await;
+    assert_eq!(
+        (audit[0]["result"].as_str(), audit[0]["action"].as_str()),
+        (Some("success"), Some("reset"))
+    );
+    assert!(
+        app.demo.directory.resets().is_empty(),
+        "the AD was not asked"
+    );
+
+    let (_, ctx) = app.get("/api/v1/tickets/1006/context").await;
+    assert_eq!(codes(&ctx), ["PRIVILEGED_ACCOUNT"], "{ctx}");
+    let (status, body) = app
+        .reset(1006, &api_common::good_password("Adm"), "k-entra-admin")
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("RESET_BLOCKED")),
+        "{body}"
+    );
+    assert_eq!(sim.with(|s| s.patches.len()), 1, "no PATCH for the admin");
+    app.shutdown().await;
+}
