@@ -675,3 +675,42 @@ async fn audit_time_bounds_fall_between_rows_and_the_limit_has_a_default_and_a_c
         .all(|e| e["at"].as_str().unwrap() < "2026-11-30T00:00:00Z"));
     app.shutdown().await;
 }
+
+/// The reset reads the ticket again: a contact changed after the panel loaded moves the target, so
+/// the account the technician saw is not reset; a ticket moved to an unmapped company is blocked.
+#[tokio::test]
+async fn a_ticket_changed_after_the_panel_loaded_is_read_again_at_reset() {
+    use passdesk_server::connectwise::sandbox::SandboxTicket;
+    let app = TestApp::start().await;
+    let seen = app.account_id(1001).await;
+    let moved = |contact_id, company_id| SandboxTicket {
+        id: 1001,
+        kind: TicketKind::Service,
+        summary: "Locked out".into(),
+        company_id,
+        contact_id: Some(contact_id),
+        contact_email: None,
+    };
+    // Mary-Jane (contact 18) is now the ticket's contact.
+    app.sandbox().add_ticket(moved(18, 250));
+    let body = json!({"password": good_password("Moved"), "temporary": true,
+        "idempotency_key": "k-moved", "account_id": seen});
+    let (status, answer) = app.post("/api/v1/tickets/1001/reset", body.clone()).await;
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("TARGET_CHANGED")),
+        "{answer}"
+    );
+    // The ticket now belongs to a company no directory serves.
+    app.sandbox().add_company(998, "Elsewhere", "Elsewhere Ltd");
+    app.sandbox().add_ticket(moved(17, 998));
+    let (status, answer) = app.post("/api/v1/tickets/1001/reset", body).await;
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("RESET_BLOCKED")),
+        "{answer}"
+    );
+    assert_eq!(answer["error"]["problems"][0]["code"], "NO_DIRECTORY");
+    assert!(app.demo.directory.resets().is_empty(), "nobody was reset");
+    app.shutdown().await;
+}
