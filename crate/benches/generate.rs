@@ -3,6 +3,7 @@
 //!
 //! `os_rng` benches use the production entry points (OS CSPRNG); `seeded` ones inject ChaCha8 to
 //! show the cost of the generator itself apart from the OS calls.
+#![allow(clippy::unwrap_used)]
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use passdesk_core::{
     generate_passphrase, generate_passphrase_with_rng, generate_password,

@@ -4,6 +4,7 @@
 //!   (candidates drawn with the same options under a policy that accepts everything),
 //!
 //! over every printable ASCII separator, a sample of non-ASCII ones, and many policies.
+#![allow(clippy::unwrap_used)]
 use passdesk_core::generate::{wordlist, PASSPHRASE_DIGITS};
 use passdesk_core::{
     generate_passphrase_with_rng, generate_password_with_rng, Account, ActiveDirectoryPolicy,

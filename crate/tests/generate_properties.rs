@@ -1,5 +1,6 @@
 //! Seeded property tests: shape of every output, compliance with real policies (AD Windows and Samba
 //! for jsmith / John Smith, Entra, NIST), entropy figures and reproducibility.
+#![allow(clippy::unwrap_used)]
 use passdesk_core::generate::{wordlist, LOOKALIKES, PASSPHRASE_DIGITS, SYMBOLS};
 use passdesk_core::{
     generate_passphrase, generate_passphrase_with_rng, generate_password,

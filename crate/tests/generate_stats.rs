@@ -2,6 +2,7 @@
 //! digit value and digit position appears at its expected rate (Pearson chi-square against the
 //! p = 0.001 critical value), and whole-password rejection keeps class rates exactly where the
 //! uniform-over-compliant-set model puts them.
+#![allow(clippy::unwrap_used)]
 use std::collections::HashMap;
 
 use passdesk_core::generate::{wordlist, PASSPHRASE_DIGITS, SYMBOLS};

@@ -1,4 +1,5 @@
 //! Every test vector of policy.md §6 (data in `vectors.json`, shared with the JS tests).
+#![allow(clippy::unwrap_used)]
 use passdesk_core::{Account, Policy, Validator, Verdict};
 use serde_json::Value;
 
