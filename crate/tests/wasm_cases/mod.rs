@@ -1,6 +1,7 @@
 //! wasm-bindgen tests of the JS API, shared by `wasm_node.rs` (Node) and `wasm_browser.rs`
 //! (headless Chromium). They drive the exported functions with real JS values and compare what JS
 //! sees with the native crate's JSON, so they test the translation, not the rules.
+#![allow(clippy::unwrap_used)]
 use js_sys::{Array, Reflect, JSON};
 use passdesk_core::wasm::{
     self, JsAccount, JsPassphraseOptions, JsPasswordOptions, JsPolicy, JsValidator,
