@@ -9,12 +9,14 @@ include mk/setup.mk
 include mk/core.mk
 include mk/server.mk
 include mk/extension.mk
+include mk/lint.mk
 
 .PHONY: build test bench demo
 build: build-core build-server extension
 
-## The CI command: installs what is missing, builds, runs every test suite.
-test: setup test-core test-wasm test-server test-extension
+## The CI command: installs what is missing, checks format and lints (mk/lint.mk), builds, runs every
+## test suite.
+test: lint setup test-core test-wasm test-server test-extension
 
 bench: bench-core bench-wasm bench-server bench-agents
 

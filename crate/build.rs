@@ -15,7 +15,8 @@ fn main() {
         println!("cargo:rerun-if-changed={source}");
         let text = std::fs::read_to_string(&source).unwrap_or_else(|e| panic!("{source}: {e}"));
         let coded = front_code(&text).unwrap_or_else(|e| panic!("{source}: {e}"));
-        std::fs::write(Path::new(&out_dir).join(format!("{name}.fc")), coded).expect("write OUT_DIR");
+        std::fs::write(Path::new(&out_dir).join(format!("{name}.fc")), coded)
+            .expect("write OUT_DIR");
     }
 }
 
@@ -29,9 +30,15 @@ fn front_code(text: &str) -> Result<Vec<u8>, String> {
             continue;
         }
         if word.len() > 9 {
-            return Err(format!("{word:?} is longer than 9 letters (one-digit prefix lengths)"));
+            return Err(format!(
+                "{word:?} is longer than 9 letters (one-digit prefix lengths)"
+            ));
         }
-        let shared = previous.bytes().zip(word.bytes()).take_while(|(a, b)| a == b).count();
+        let shared = previous
+            .bytes()
+            .zip(word.bytes())
+            .take_while(|(a, b)| a == b)
+            .count();
         coded.push(b'0' + shared as u8);
         coded.extend_from_slice(&word.as_bytes()[shared..]);
         previous = word;

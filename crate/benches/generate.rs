@@ -3,10 +3,12 @@
 //!
 //! `os_rng` benches use the production entry points (OS CSPRNG); `seeded` ones inject ChaCha8 to
 //! show the cost of the generator itself apart from the OS calls.
+#![allow(clippy::unwrap_used)]
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use passdesk_core::{
-    generate_passphrase, generate_passphrase_with_rng, generate_password, generate_password_with_rng, Account,
-    ActiveDirectoryPolicy, EntraPolicy, PassphraseOptions, PasswordOptions, Policy, Validator, WordSize,
+    generate_passphrase, generate_passphrase_with_rng, generate_password,
+    generate_password_with_rng, Account, ActiveDirectoryPolicy, EntraPolicy, PassphraseOptions,
+    PasswordOptions, Policy, Validator, WordSize,
 };
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -22,7 +24,11 @@ fn account() -> Account {
 }
 
 fn benches(c: &mut Criterion) {
-    let ad = Validator::new(&Policy::ActiveDirectory(ActiveDirectoryPolicy::default()), &account()).unwrap();
+    let ad = Validator::new(
+        &Policy::ActiveDirectory(ActiveDirectoryPolicy::default()),
+        &account(),
+    )
+    .unwrap();
     let entra = Validator::new(
         &Policy::Entra(EntraPolicy {
             custom_terms: vec!["contoso".into()],
@@ -32,7 +38,12 @@ fn benches(c: &mut Criterion) {
         &account(),
     )
     .unwrap();
-    let complex = PasswordOptions { length: 16, numbers: true, symbols: true, lookalikes: true };
+    let complex = PasswordOptions {
+        length: 16,
+        numbers: true,
+        symbols: true,
+        lookalikes: true,
+    };
     let phrase = PassphraseOptions {
         words: 4,
         word_size: WordSize::Long,
@@ -43,9 +54,15 @@ fn benches(c: &mut Criterion) {
     // Build the word index outside the timed loops (it is built once per process).
     generate_passphrase(&phrase, &ad).unwrap();
 
-    c.bench_function("complex16_ad_os_rng", |b| b.iter(|| generate_password(black_box(&complex), &ad).unwrap()));
-    c.bench_function("passphrase4_ad_os_rng", |b| b.iter(|| generate_passphrase(black_box(&phrase), &ad).unwrap()));
-    c.bench_function("complex16_entra_os_rng", |b| b.iter(|| generate_password(black_box(&complex), &entra).unwrap()));
+    c.bench_function("complex16_ad_os_rng", |b| {
+        b.iter(|| generate_password(black_box(&complex), &ad).unwrap())
+    });
+    c.bench_function("passphrase4_ad_os_rng", |b| {
+        b.iter(|| generate_passphrase(black_box(&phrase), &ad).unwrap())
+    });
+    c.bench_function("complex16_entra_os_rng", |b| {
+        b.iter(|| generate_password(black_box(&complex), &entra).unwrap())
+    });
     c.bench_function("passphrase4_entra_os_rng", |b| {
         b.iter(|| generate_passphrase(black_box(&phrase), &entra).unwrap())
     });

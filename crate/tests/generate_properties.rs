@@ -1,10 +1,11 @@
 //! Seeded property tests: shape of every output, compliance with real policies (AD Windows and Samba
 //! for jsmith / John Smith, Entra, NIST), entropy figures and reproducibility.
+#![allow(clippy::unwrap_used)]
 use passdesk_core::generate::{wordlist, LOOKALIKES, PASSPHRASE_DIGITS, SYMBOLS};
 use passdesk_core::{
-    generate_passphrase, generate_passphrase_with_rng, generate_password, generate_password_with_rng, Account,
-    ActiveDirectoryPolicy, DcKind, EntraPolicy, GenerateError, NistPolicy, PassphraseOptions, PasswordOptions, Policy,
-    Validator, WordSize,
+    generate_passphrase, generate_passphrase_with_rng, generate_password,
+    generate_password_with_rng, Account, ActiveDirectoryPolicy, DcKind, EntraPolicy, GenerateError,
+    NistPolicy, PassphraseOptions, PasswordOptions, Policy, Validator, WordSize,
 };
 use proptest::prelude::*;
 use rand::SeedableRng;
@@ -23,22 +24,47 @@ fn john_smith() -> Account {
 /// The policies every output must pass, with the John Smith account.
 fn validators() -> Vec<(&'static str, Validator)> {
     let ad = |dc, min_length| {
-        Policy::ActiveDirectory(ActiveDirectoryPolicy { dc, min_length, complexity: true, history_length: 24 })
+        Policy::ActiveDirectory(ActiveDirectoryPolicy {
+            dc,
+            min_length,
+            complexity: true,
+            history_length: 24,
+        })
     };
     let entra = Policy::Entra(EntraPolicy {
         custom_terms: vec!["contoso".into(), "helpdesk".into()],
         global_list: true,
         tenant_name: Some("Contoso".into()),
     });
-    let nist = Policy::Nist(NistPolicy { min_length: 15, blocklist: vec!["correcthorsebatterystaple".into()] });
-    [("ad-windows", ad(DcKind::Windows, 7)), ("ad-samba", ad(DcKind::Samba, 12)), ("entra", entra), ("nist", nist)]
-        .into_iter()
-        .map(|(name, policy)| (name, Validator::new(&policy, &john_smith()).expect("valid policy")))
-        .collect()
+    let nist = Policy::Nist(NistPolicy {
+        min_length: 15,
+        blocklist: vec!["correcthorsebatterystaple".into()],
+    });
+    [
+        ("ad-windows", ad(DcKind::Windows, 7)),
+        ("ad-samba", ad(DcKind::Samba, 12)),
+        ("entra", entra),
+        ("nist", nist),
+    ]
+    .into_iter()
+    .map(|(name, policy)| {
+        (
+            name,
+            Validator::new(&policy, &john_smith()).expect("valid policy"),
+        )
+    })
+    .collect()
 }
 
 fn permissive() -> Validator {
-    Validator::new(&Policy::Nist(NistPolicy { min_length: 8, blocklist: vec![] }), &Account::default()).unwrap()
+    Validator::new(
+        &Policy::Nist(NistPolicy {
+            min_length: 8,
+            blocklist: vec![],
+        }),
+        &Account::default(),
+    )
+    .unwrap()
 }
 
 fn rng(seed: u64) -> ChaCha8Rng {
@@ -49,19 +75,34 @@ fn rng(seed: u64) -> ChaCha8Rng {
 fn complex_passwords_have_the_right_length_and_alphabet() {
     let mut rng = rng(1);
     let v = permissive();
-    for (numbers, symbols, lookalikes) in
-        [(true, true, true), (true, false, false), (false, true, false), (false, false, true), (true, true, false)]
-    {
+    for (numbers, symbols, lookalikes) in [
+        (true, true, true),
+        (true, false, false),
+        (false, true, false),
+        (false, false, true),
+        (true, true, false),
+    ] {
         for length in [8, 9, 16, 33, 256] {
-            let opts = PasswordOptions { length, numbers, symbols, lookalikes };
+            let opts = PasswordOptions {
+                length,
+                numbers,
+                symbols,
+                lookalikes,
+            };
             for _ in 0..20 {
-                let pw = generate_password_with_rng(&mut rng, &opts, &v).unwrap().password;
+                let pw = generate_password_with_rng(&mut rng, &opts, &v)
+                    .unwrap()
+                    .password;
                 assert_eq!(pw.chars().count(), length as usize);
                 for c in pw.chars() {
-                    let allowed =
-                        c.is_ascii_alphabetic() || (numbers && c.is_ascii_digit()) || (symbols && SYMBOLS.contains(c));
+                    let allowed = c.is_ascii_alphabetic()
+                        || (numbers && c.is_ascii_digit())
+                        || (symbols && SYMBOLS.contains(c));
                     assert!(allowed, "unexpected character class for {opts:?}");
-                    assert!(lookalikes || !LOOKALIKES.contains(c), "look-alike with lookalikes off");
+                    assert!(
+                        lookalikes || !LOOKALIKES.contains(c),
+                        "look-alike with lookalikes off"
+                    );
                 }
             }
         }
@@ -71,8 +112,14 @@ fn complex_passwords_have_the_right_length_and_alphabet() {
 #[test]
 fn symbols_are_paste_safe_and_allowed_by_every_policy() {
     for c in SYMBOLS.chars() {
-        assert!(c.is_ascii_punctuation(), "{c:?} must be in AD's special list");
-        assert!(!matches!(c, '"' | '\'' | '`' | '\\' | ' '), "{c:?} is not paste-safe");
+        assert!(
+            c.is_ascii_punctuation(),
+            "{c:?} must be in AD's special list"
+        );
+        assert!(
+            !matches!(c, '"' | '\'' | '`' | '\\' | ' '),
+            "{c:?} is not paste-safe"
+        );
     }
 }
 
@@ -82,9 +129,24 @@ fn every_password_passes_every_policy_for_john_smith() {
     for (name, v) in validators() {
         for opts in [
             PasswordOptions::default(),
-            PasswordOptions { length: 8, numbers: true, symbols: false, lookalikes: false },
-            PasswordOptions { length: 15, numbers: false, symbols: true, lookalikes: true },
-            PasswordOptions { length: 64, numbers: true, symbols: true, lookalikes: false },
+            PasswordOptions {
+                length: 8,
+                numbers: true,
+                symbols: false,
+                lookalikes: false,
+            },
+            PasswordOptions {
+                length: 15,
+                numbers: false,
+                symbols: true,
+                lookalikes: true,
+            },
+            PasswordOptions {
+                length: 64,
+                numbers: true,
+                symbols: true,
+                lookalikes: false,
+            },
         ] {
             let policy_min = match name {
                 "nist" => 15,
@@ -92,12 +154,18 @@ fn every_password_passes_every_policy_for_john_smith() {
                 _ => 8,
             };
             if opts.length < policy_min {
-                assert!(matches!(generate_password_with_rng(&mut rng, &opts, &v), Err(GenerateError::Infeasible(_))));
+                assert!(matches!(
+                    generate_password_with_rng(&mut rng, &opts, &v),
+                    Err(GenerateError::Infeasible(_))
+                ));
                 continue;
             }
             for _ in 0..300 {
                 let generated = generate_password_with_rng(&mut rng, &opts, &v).unwrap();
-                assert!(v.validate(&generated.password).ok, "{name}: a generated password failed");
+                assert!(
+                    v.validate(&generated.password).ok,
+                    "{name}: a generated password failed"
+                );
             }
         }
     }
@@ -115,9 +183,17 @@ fn passphrases_are_words_from_the_list_with_the_separator() {
     ] {
         let list = wordlist(size);
         for words in [3, 4, 7, 20] {
-            let opts = PassphraseOptions { words, word_size: size, separator: sep.into(), numbers: false, capitalize };
+            let opts = PassphraseOptions {
+                words,
+                word_size: size,
+                separator: sep.into(),
+                numbers: false,
+                capitalize,
+            };
             for _ in 0..50 {
-                let phrase = generate_passphrase_with_rng(&mut rng, &opts, &v).unwrap().password;
+                let phrase = generate_passphrase_with_rng(&mut rng, &opts, &v)
+                    .unwrap()
+                    .password;
                 let parts: Vec<&str> = phrase.split(sep).collect();
                 assert_eq!(parts.len(), words as usize, "separator count");
                 for part in parts {
@@ -146,17 +222,28 @@ fn numbers_insert_exactly_the_documented_digits_anywhere() {
     };
     let (mut inside_word, mut at_edge) = (0, 0);
     for _ in 0..2000 {
-        let phrase = generate_passphrase_with_rng(&mut rng, &opts, &v).unwrap().password;
-        assert_eq!(phrase.bytes().filter(u8::is_ascii_digit).count(), PASSPHRASE_DIGITS);
+        let phrase = generate_passphrase_with_rng(&mut rng, &opts, &v)
+            .unwrap()
+            .password;
+        assert_eq!(
+            phrase.bytes().filter(u8::is_ascii_digit).count(),
+            PASSPHRASE_DIGITS
+        );
         // Removing the digits gives back four list words.
         let base: String = phrase.chars().filter(|c| !c.is_ascii_digit()).collect();
         for part in base.split('_') {
-            assert!(list.words().any(|w| w == part.to_ascii_lowercase()), "digits must only be inserted");
+            assert!(
+                list.words().any(|w| w == part.to_ascii_lowercase()),
+                "digits must only be inserted"
+            );
         }
         let bytes = phrase.as_bytes();
         for (i, b) in bytes.iter().enumerate() {
             if b.is_ascii_digit() {
-                let letter = |j: Option<usize>| j.and_then(|j| bytes.get(j)).is_some_and(u8::is_ascii_alphabetic);
+                let letter = |j: Option<usize>| {
+                    j.and_then(|j| bytes.get(j))
+                        .is_some_and(u8::is_ascii_alphabetic)
+                };
                 if letter(i.checked_sub(1)) && letter(Some(i + 1)) {
                     inside_word += 1;
                 }
@@ -166,7 +253,10 @@ fn numbers_insert_exactly_the_documented_digits_anywhere() {
             }
         }
     }
-    assert!(inside_word > 1000, "digits land inside words too ({inside_word})");
+    assert!(
+        inside_word > 1000,
+        "digits land inside words too ({inside_word})"
+    );
     assert!(at_edge > 20, "digits land at the ends too ({at_edge})");
 }
 
@@ -206,7 +296,10 @@ fn every_passphrase_passes_every_policy_for_john_smith() {
         ] {
             for _ in 0..300 {
                 match generate_passphrase_with_rng(&mut rng, &opts, &v) {
-                    Ok(g) => assert!(v.validate(&g.password).ok, "{name}: a generated passphrase failed"),
+                    Ok(g) => assert!(
+                        v.validate(&g.password).ok,
+                        "{name}: a generated passphrase failed"
+                    ),
                     Err(e) => panic!("{name}: {e}"),
                 }
             }
@@ -220,7 +313,14 @@ fn generation_with_the_os_rng_works() {
     let a = generate_password(&PasswordOptions::default(), v).unwrap();
     let b = generate_password(&PasswordOptions::default(), v).unwrap();
     assert_ne!(a.password, b.password);
-    let p = generate_passphrase(&PassphraseOptions { capitalize: true, numbers: true, ..Default::default() }, v);
+    let p = generate_passphrase(
+        &PassphraseOptions {
+            capitalize: true,
+            numbers: true,
+            ..Default::default()
+        },
+        v,
+    );
     assert!(v.validate(&p.unwrap().password).ok);
 }
 
@@ -228,17 +328,26 @@ fn generation_with_the_os_rng_works() {
 fn same_seed_same_output_different_seed_different_output() {
     let v = permissive();
     let opts = PassphraseOptions::default();
-    let draw = |seed| generate_passphrase_with_rng(&mut rng(seed), &opts, &v).unwrap().password;
+    let draw = |seed| {
+        generate_passphrase_with_rng(&mut rng(seed), &opts, &v)
+            .unwrap()
+            .password
+    };
     assert_eq!(draw(7), draw(7));
     assert_ne!(draw(7), draw(8));
-    let pw = |seed| generate_password_with_rng(&mut rng(seed), &PasswordOptions::default(), &v).unwrap().password;
+    let pw = |seed| {
+        generate_password_with_rng(&mut rng(seed), &PasswordOptions::default(), &v)
+            .unwrap()
+            .password
+    };
     assert_eq!(pw(7), pw(7));
     assert_ne!(pw(7), pw(8));
 }
 
 #[test]
 fn debug_output_never_shows_the_password() {
-    let g = generate_password_with_rng(&mut rng(9), &PasswordOptions::default(), &permissive()).unwrap();
+    let g = generate_password_with_rng(&mut rng(9), &PasswordOptions::default(), &permissive())
+        .unwrap();
     let shown = format!("{g:?}");
     assert!(!shown.contains(&g.password), "{shown}");
     assert!(shown.contains("redacted"));
@@ -253,15 +362,35 @@ fn close(a: f64, b: f64) -> bool {
 #[test]
 fn password_entropy_without_a_kind_rule_is_length_times_log2_alphabet() {
     let v = permissive();
-    let bits = |opts: PasswordOptions| generate_password_with_rng(&mut rng(10), &opts, &v).unwrap().entropy_bits;
-    assert!(close(bits(PasswordOptions { length: 16, ..Default::default() }), 16.0 * 73f64.log2()));
+    let bits = |opts: PasswordOptions| {
+        generate_password_with_rng(&mut rng(10), &opts, &v)
+            .unwrap()
+            .entropy_bits
+    };
+    assert!(close(
+        bits(PasswordOptions {
+            length: 16,
+            ..Default::default()
+        }),
+        16.0 * 73f64.log2()
+    ));
     // Look-alikes off: 24 + 24 upper/lower, 8 digits (no 0/1), 11 symbols.
     assert!(close(
-        bits(PasswordOptions { length: 20, numbers: true, symbols: true, lookalikes: false }),
+        bits(PasswordOptions {
+            length: 20,
+            numbers: true,
+            symbols: true,
+            lookalikes: false
+        }),
         20.0 * 67f64.log2()
     ));
     assert!(close(
-        bits(PasswordOptions { length: 8, numbers: false, symbols: false, lookalikes: true }),
+        bits(PasswordOptions {
+            length: 8,
+            numbers: false,
+            symbols: false,
+            lookalikes: true
+        }),
         8.0 * 52f64.log2()
     ));
 }
@@ -270,25 +399,56 @@ fn password_entropy_without_a_kind_rule_is_length_times_log2_alphabet() {
 fn password_entropy_counts_only_strings_meeting_the_kind_rule() {
     // Entra (3 of 4) with upper, lower, digits: only strings with all three kinds pass.
     let v = Validator::new(&Policy::Entra(EntraPolicy::default()), &Account::default()).unwrap();
-    let opts = PasswordOptions { length: 8, numbers: true, symbols: false, lookalikes: true };
-    let bits = generate_password_with_rng(&mut rng(11), &opts, &v).unwrap().entropy_bits;
+    let opts = PasswordOptions {
+        length: 8,
+        numbers: true,
+        symbols: false,
+        lookalikes: true,
+    };
+    let bits = generate_password_with_rng(&mut rng(11), &opts, &v)
+        .unwrap()
+        .entropy_bits;
     // Inclusion–exclusion by hand: 62^8 − 36^8 − 36^8 − 52^8 + 26^8 + 26^8 + 10^8.
-    let count = 62f64.powi(8) - 2.0 * 36f64.powi(8) - 52f64.powi(8) + 2.0 * 26f64.powi(8) + 10f64.powi(8);
+    let count =
+        62f64.powi(8) - 2.0 * 36f64.powi(8) - 52f64.powi(8) + 2.0 * 26f64.powi(8) + 10f64.powi(8);
     assert!(close(bits, count.log2()), "{bits} vs {}", count.log2());
 }
 
 #[test]
 fn passphrase_entropy_is_words_times_log2_list_plus_digit_insertion() {
     let v = permissive();
-    let bits = |opts: &PassphraseOptions| generate_passphrase_with_rng(&mut rng(12), opts, &v).unwrap().entropy_bits;
-    let plain = PassphraseOptions { words: 4, word_size: WordSize::Long, ..Default::default() };
+    let bits = |opts: &PassphraseOptions| {
+        generate_passphrase_with_rng(&mut rng(12), opts, &v)
+            .unwrap()
+            .entropy_bits
+    };
+    let plain = PassphraseOptions {
+        words: 4,
+        word_size: WordSize::Long,
+        ..Default::default()
+    };
     assert!(close(bits(&plain), 4.0 * 7772f64.log2()));
-    let short = PassphraseOptions { words: 6, word_size: WordSize::Short, ..Default::default() };
+    let short = PassphraseOptions {
+        words: 6,
+        word_size: WordSize::Short,
+        ..Default::default()
+    };
     assert!(close(bits(&short), 6.0 * 1295f64.log2()));
     // Capitalisation is fixed: no extra bits.
-    assert!(close(bits(&PassphraseOptions { capitalize: true, ..plain.clone() }), bits(&plain)));
+    assert!(close(
+        bits(&PassphraseOptions {
+            capitalize: true,
+            ..plain.clone()
+        }),
+        bits(&plain)
+    ));
     // Digits: Σ over phrases of C(n+2, 2)·100, brute-forced over the word-length histogram.
-    let with_digits = PassphraseOptions { words: 3, word_size: WordSize::Short, numbers: true, ..Default::default() };
+    let with_digits = PassphraseOptions {
+        words: 3,
+        word_size: WordSize::Short,
+        numbers: true,
+        ..Default::default()
+    };
     let hist = wordlist(WordSize::Short).count_by_len();
     let mut outcomes = 0.0;
     for a in 0..hist.len() {
@@ -306,9 +466,19 @@ fn passphrase_entropy_is_words_times_log2_list_plus_digit_insertion() {
 #[test]
 fn passphrase_entropy_leaves_out_phrases_too_short_for_the_policy() {
     // NIST 15 with 3 short words and "-": only phrases with ≥ 13 letters pass.
-    let v =
-        Validator::new(&Policy::Nist(NistPolicy { min_length: 15, blocklist: vec![] }), &Account::default()).unwrap();
-    let opts = PassphraseOptions { words: 3, word_size: WordSize::Short, ..Default::default() };
+    let v = Validator::new(
+        &Policy::Nist(NistPolicy {
+            min_length: 15,
+            blocklist: vec![],
+        }),
+        &Account::default(),
+    )
+    .unwrap();
+    let opts = PassphraseOptions {
+        words: 3,
+        word_size: WordSize::Short,
+        ..Default::default()
+    };
     let mut rng = rng(13);
     let g = generate_passphrase_with_rng(&mut rng, &opts, &v).unwrap();
     let hist = wordlist(WordSize::Short).count_by_len();
@@ -325,7 +495,14 @@ fn passphrase_entropy_leaves_out_phrases_too_short_for_the_policy() {
     assert!(close(g.entropy_bits, compliant.log2()));
     assert!(g.entropy_bits < 3.0 * 1295f64.log2());
     for _ in 0..500 {
-        assert!(generate_passphrase_with_rng(&mut rng, &opts, &v).unwrap().password.chars().count() >= 15);
+        assert!(
+            generate_passphrase_with_rng(&mut rng, &opts, &v)
+                .unwrap()
+                .password
+                .chars()
+                .count()
+                >= 15
+        );
     }
 }
 
@@ -364,9 +541,19 @@ proptest! {
 fn an_account_that_rules_out_every_output_exhausts_the_attempts() {
     // A displayName made of every short word: every passphrase contains a display-name token, which
     // the shape checks cannot see, so the generator draws until its bound and then says so.
-    let every_word = wordlist(WordSize::Short).words().collect::<Vec<_>>().join(" ");
-    let account = Account { display_name: Some(every_word), ..Account::default() };
-    let v = Validator::new(&Policy::ActiveDirectory(ActiveDirectoryPolicy::default()), &account).unwrap();
+    let every_word = wordlist(WordSize::Short)
+        .words()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let account = Account {
+        display_name: Some(every_word),
+        ..Account::default()
+    };
+    let v = Validator::new(
+        &Policy::ActiveDirectory(ActiveDirectoryPolicy::default()),
+        &account,
+    )
+    .unwrap();
     let opts = PassphraseOptions {
         words: 3,
         word_size: WordSize::Short,
@@ -379,10 +566,16 @@ fn an_account_that_rules_out_every_output_exhausts_the_attempts() {
             assert_eq!(attempts, passdesk_core::generate::MAX_ATTEMPTS);
             assert!(hint.contains("names"), "{hint}");
         }
-        other => panic!("expected Exhausted, got {:?}", other.map(|g| g.entropy_bits)),
+        other => panic!(
+            "expected Exhausted, got {:?}",
+            other.map(|g| g.entropy_bits)
+        ),
     }
     // The same options without that account generate fine.
-    let plain =
-        Validator::new(&Policy::ActiveDirectory(ActiveDirectoryPolicy::default()), &Account::default()).unwrap();
+    let plain = Validator::new(
+        &Policy::ActiveDirectory(ActiveDirectoryPolicy::default()),
+        &Account::default(),
+    )
+    .unwrap();
     assert!(generate_passphrase_with_rng(&mut rng(15), &opts, &plain).is_ok());
 }

@@ -1,4 +1,5 @@
 //! Every test vector of policy.md §6 (data in `vectors.json`, shared with the JS tests).
+#![allow(clippy::unwrap_used)]
 use passdesk_core::{Account, Policy, Validator, Verdict};
 use serde_json::Value;
 
@@ -188,7 +189,11 @@ fn known_words(vector: &Value) -> std::collections::HashSet<String> {
     let mut words: Vec<String> = Vec::new();
     let strings = |v: &Value| -> Vec<String> {
         v.as_array()
-            .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default()
     };
     words.extend(strings(&doc["global_terms"]));
@@ -198,7 +203,13 @@ fn known_words(vector: &Value) -> std::collections::HashSet<String> {
     if let Some(t) = policy["tenant_name"].as_str() {
         words.push(t.to_string());
     }
-    for field in ["sam_account_name", "given_name", "surname", "upn", "display_name"] {
+    for field in [
+        "sam_account_name",
+        "given_name",
+        "surname",
+        "upn",
+        "display_name",
+    ] {
         if let Some(name) = vector["account"][field].as_str() {
             words.push(name.to_string());
             // The AD display-name delimiters (docs/policy.md).

@@ -1,5 +1,6 @@
 //! The rule table each profile shares between validator and generator (`crate/src/rules/`): length
 //! units, and Samba's own character kinds.
+#![allow(clippy::unwrap_used)]
 use passdesk_core::{
     generate_passphrase_with_rng, Account, ActiveDirectoryPolicy, DcKind, EntraPolicy,
     GenerateError, PassphraseOptions, Policy, RuleId, Validator,

@@ -1,5 +1,6 @@
 //! Property tests of the validator: no panic for any input, well-formed verdicts, and the indexed
 //! Entra banned-term check agrees with a naive reference implementation of model M1.
+#![allow(clippy::unwrap_used)]
 use passdesk_core::{
     Account, ActiveDirectoryPolicy, DcKind, EntraPolicy, NistPolicy, Policy, RuleId, Validator,
     Verdict,

@@ -8,7 +8,8 @@ export class BackendError extends Error {
     Object.assign(this, extra);
   }
   toJSON() {
-    const { stack, ...rest } = this; // eslint-disable-line no-unused-vars
+    const rest = { ...this };
+    delete rest.stack;
     return { ...rest, code: this.code, message: this.message };
   }
 }

@@ -36,7 +36,3 @@ export function localize(root = document) {
     }
   }
 }
-
-export function extensionUrl(path) {
-  return ext.runtime.getURL(path);
-}

@@ -31,13 +31,12 @@ $('form').addEventListener('submit', async (ev) => {
   // Request first, synchronously in the gesture; already-granted origins resolve without a prompt.
   const grant = ext.permissions.request({ origins }).catch(() => false);
   await saveSettings({ ...form, backendUrl: normalizeBaseUrl(form.backendUrl) });
-  const granted = await grant;
+  await grant;
   const missing = [];
   for (const o of origins) if (!(await ext.permissions.contains({ origins: [o] }))) missing.push(o);
   await callBackground(MSG.SYNC_HOSTS).catch(() => {});
   if (!missing.length) status(t('saved'), 'ok');
   else status(t('savedNoPermission', [missing.join(', ')]), 'err');
-  void granted;
   document.body.dataset.saved = 'true';
 });
 

@@ -4,6 +4,7 @@
 //! was still seen within two heartbeats after three heartbeat intervals.
 //!
 //! Run with `make bench-agents` (raises the open-file limit to the hard limit first; 10 000 agents need ~10 100). `AGENTS=N` changes the count.
+#![allow(clippy::unwrap_used)]
 use std::{
     path::Path,
     process::{Command, Stdio},

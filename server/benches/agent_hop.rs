@@ -2,6 +2,7 @@
 //! directory directly, and the same call through the backend's hub, a real WebSocket on loopback and
 //! the real agent run loop (`src/agent/site/run.rs`) answering from the same directory. The
 //! difference is the agent hop (framing, JSON, two task switches, the loopback round trip).
+#![allow(clippy::unwrap_used)]
 use std::{sync::Arc, time::Duration};
 
 use criterion::{criterion_group, criterion_main, Criterion};

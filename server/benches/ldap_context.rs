@@ -6,6 +6,7 @@
 //! Goal (README "Speed"): context median ≤ 1.2 × (ticket + contact + search), directory reset
 //! ≤ 1.2 × modify. Criterion measures each part; the summary at the end prints the medians and the
 //! two ratios from its own samples.
+#![allow(clippy::unwrap_used)]
 use std::{
     sync::Arc,
     time::{Duration, Instant},

@@ -367,11 +367,6 @@ pub fn build_directories(
     Ok(Directories::new(entries))
 }
 
-/// Default config path for `--config`.
-pub fn default_config_path() -> PathBuf {
-    PathBuf::from("passdesk.toml")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,4 +16,5 @@ pub mod listener;
 pub mod reset;
 pub mod retry_after;
 pub mod store;
+mod sync;
 pub mod verification;

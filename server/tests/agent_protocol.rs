@@ -2,6 +2,7 @@
 //! speaking the frames of src/agent/protocol.rs, answering from the demo directory with the agent's
 //! own `answer` function) drives what a real agent can't be made to do on cue — drop the connection
 //! while a reset is in flight, answer too late, or come with a wrong credential.
+#![allow(clippy::unwrap_used)]
 use std::{sync::Arc, time::Duration};
 
 use axum::Router;

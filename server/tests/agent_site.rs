@@ -5,6 +5,7 @@
 //! agent's outbound WebSocket. Then the faults an MSP meets: agent killed / restarted, link down,
 //! backend restarted, a certificate from another CA, an HTTP CONNECT proxy at the site (tinyproxy),
 //! revocation (a reset cut off mid-flight: tests/agent_protocol.rs). Needs root (namespaces, ports 389/636).
+#![allow(clippy::unwrap_used)]
 mod support;
 
 use std::{

@@ -1,4 +1,5 @@
 //! Authentication, CORS, body limit and error envelope of every route.
+#![allow(clippy::unwrap_used)]
 mod api_common;
 
 use api_common::{read, TestApp};

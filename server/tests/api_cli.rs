@@ -1,5 +1,6 @@
 //! `passdesk serve --config` and `passdesk token create|list|revoke` as real processes, plus the
 //! config file: the example parses, secrets stay out of `Debug`, bad mappings are refused.
+#![allow(clippy::unwrap_used)]
 use std::{path::Path, process::Stdio, time::Duration};
 
 use passdesk_server::{

@@ -1,4 +1,5 @@
 //! `GET /tickets/{id}/context` for every seeded ticket (docs/api.md seed table).
+#![allow(clippy::unwrap_used)]
 mod api_common;
 mod support;
 

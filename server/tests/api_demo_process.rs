@@ -3,6 +3,7 @@
 //! printed credentials), and Ctrl-C (SIGINT) stops it cleanly. With `--verification required
 //! --verification-config` it sends e-mail codes through a real SMTP server and refuses an
 //! unverified reset.
+#![allow(clippy::unwrap_used)]
 mod support;
 
 use std::{

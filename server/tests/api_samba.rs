@@ -4,6 +4,7 @@
 //!
 //! The backend is assembled like `passdesk serve` does it (tests/support/samba_backend.rs). Every test
 //! uses its own DC users, so the tests run in parallel on the one DC of this test binary.
+#![allow(clippy::unwrap_used)]
 mod support;
 
 use std::time::Duration;

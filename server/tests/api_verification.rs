@@ -2,6 +2,7 @@
 //! STARTTLS + AUTH): the test reads the delivered e-mail, types the code through the API, and
 //! checks enforcement (required → 403 without, bound to ticket + account + technician, unlock
 //! too), lockout after 5 wrong codes, expiry, the send rate limit, the audit and the notes.
+#![allow(clippy::unwrap_used)]
 mod api_common;
 mod support;
 

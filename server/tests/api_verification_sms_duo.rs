@@ -1,6 +1,7 @@
 //! Caller verification by SMS code (Twilio simulator: Basic auth, form fields, 429) and Duo push
 //! (Duo simulator: v5 request signatures checked as Duo does; allow, deny, waiting → allow,
 //! timeout, bypass), as `passdesk demo` wires them, through the API.
+#![allow(clippy::unwrap_used)]
 mod api_common;
 
 use std::time::Duration;

@@ -1,6 +1,7 @@
 //! `passdesk check` and `passdesk generate`, run as the real binary: exit codes, stdout JSON,
 //! stderr messages, and that the password never leaks into stderr. Generated secrets are checked
 //! again by `passdesk check`, so the two commands agree with each other.
+#![allow(clippy::unwrap_used)]
 use std::{
     io::Write,
     path::{Path, PathBuf},

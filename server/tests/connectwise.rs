@@ -1,5 +1,6 @@
 //! The real `ConnectWiseClient` against the ConnectWise sandbox served on 127.0.0.1:0 (mounted under
 //! `/v4_6_release/apis/3.0`, as on a real server).
+#![allow(clippy::unwrap_used)]
 use std::time::{Duration, Instant};
 
 use passdesk_server::connectwise::client::{

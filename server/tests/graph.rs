@@ -1,4 +1,5 @@
 //! The Graph connector against the local Graph simulator (tests/support/graph_sim.rs).
+#![allow(clippy::unwrap_used)]
 mod support;
 
 use std::time::{Duration, Instant};

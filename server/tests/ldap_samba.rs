@@ -1,5 +1,6 @@
 //! The LDAP connector against a real Samba AD DC (tests/support/samba.rs). Needs root (ports 389/636).
 //! Every test that writes uses its own fixture user, so the tests run in parallel on one DC.
+#![allow(clippy::unwrap_used)]
 #[path = "ldap_samba/generated.rs"]
 mod generated;
 #[path = "ldap_samba/samba_kinds.rs"]

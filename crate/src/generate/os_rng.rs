@@ -20,12 +20,17 @@ pub(crate) struct BlockOsRng {
 
 impl BlockOsRng {
     pub(crate) fn new() -> Self {
-        BlockOsRng { block: Zeroizing::new([0; BLOCK]), next: BLOCK }
+        BlockOsRng {
+            block: Zeroizing::new([0; BLOCK]),
+            next: BLOCK,
+        }
     }
 
     fn refill(&mut self) {
         // Without OS randomness there is nothing safe to fall back to.
-        OsRng.try_fill_bytes(&mut self.block[..]).expect("the operating system's random number generator failed");
+        OsRng
+            .try_fill_bytes(&mut self.block[..])
+            .expect("the operating system's random number generator failed");
         self.next = 0;
     }
 
@@ -78,7 +83,10 @@ mod tests {
         let before = rng.next;
         let a = rng.next_u64();
         assert_eq!(rng.next, before + 8);
-        assert!(rng.block[..rng.next].iter().all(|&b| b == 0), "consumed bytes are wiped");
+        assert!(
+            rng.block[..rng.next].iter().all(|&b| b == 0),
+            "consumed bytes are wiped"
+        );
         // Draw enough to force refills on the fixed-size paths too.
         let draws: Vec<u64> = (0..200).map(|_| rng.next_u64()).collect();
         assert!(draws.iter().all(|&d| d != a), "repeated 64-bit output");

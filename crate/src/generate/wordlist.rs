@@ -39,8 +39,14 @@ impl WordList {
         let mut count_by_len = [0u32; MAX_WORD_LEN + 1];
         let mut word = String::with_capacity(MAX_WORD_LEN);
         let mut finish = |word: &str| {
-            assert!(word.len() <= MAX_WORD_LEN, "embedded wordlist has an over-long word");
-            spans.push(WordSpan { start: text.len() as u32, len: word.len() as u8 });
+            assert!(
+                word.len() <= MAX_WORD_LEN,
+                "embedded wordlist has an over-long word"
+            );
+            spans.push(WordSpan {
+                start: text.len() as u32,
+                len: word.len() as u8,
+            });
             count_by_len[word.len()] += 1;
             text.push_str(word);
         };
@@ -57,7 +63,11 @@ impl WordList {
         if !coded.is_empty() {
             finish(&word);
         }
-        WordList { text, spans: spans.into_boxed_slice(), count_by_len }
+        WordList {
+            text,
+            spans: spans.into_boxed_slice(),
+            count_by_len,
+        }
     }
 
     /// Number of words.
@@ -116,10 +126,19 @@ mod tests {
     #[test]
     fn decoding_restores_the_text_files() {
         for (size, text) in [
-            (WordSize::Long, include_str!("../../wordlists/eff_large_wordlist.txt")),
-            (WordSize::Short, include_str!("../../wordlists/eff_short_wordlist_1.txt")),
+            (
+                WordSize::Long,
+                include_str!("../../wordlists/eff_large_wordlist.txt"),
+            ),
+            (
+                WordSize::Short,
+                include_str!("../../wordlists/eff_short_wordlist_1.txt"),
+            ),
         ] {
-            let expected: Vec<&str> = text.lines().filter(|w| !w.is_empty() && !w.contains('-')).collect();
+            let expected: Vec<&str> = text
+                .lines()
+                .filter(|w| !w.is_empty() && !w.contains('-'))
+                .collect();
             assert_eq!(wordlist(size).words().collect::<Vec<_>>(), expected);
         }
     }

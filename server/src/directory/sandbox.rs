@@ -14,6 +14,7 @@ use rand::RngCore as _;
 use sha2::{Digest, Sha256};
 
 use super::{AccountSource, Directory, DirectoryAccount, DirectoryError, EffectivePolicy};
+use crate::sync::lock;
 use crate::verification::contact::{ContactAttribute, ContactPoint};
 
 /// How many earlier passwords an account may not reuse (matches the policy's history_length).
@@ -175,7 +176,7 @@ impl SandboxDirectory {
     /// Replaces the contact points of the account with this sAMAccountName.
     pub fn set_contact_points(&self, sam: &str, points: Vec<ContactPoint>) {
         if let Some(a) = self.account_by_sam(sam) {
-            self.contacts.lock().unwrap().insert(a.id, points);
+            lock(&self.contacts).insert(a.id, points);
         }
     }
 
@@ -201,12 +202,12 @@ impl SandboxDirectory {
     /// Makes the next reset fail with `PasswordRefused { code, message }`, as a DC would (a stricter policy,
     /// a password filter, …), changing nothing. For tests of the refusal path.
     pub fn refuse_next_reset(&self, code: &str, message: &str) {
-        *self.refuse_next.lock().unwrap() = Some((code.to_string(), message.to_string()));
+        *lock(&self.refuse_next) = Some((code.to_string(), message.to_string()));
     }
 
     /// Adds an account (and extra proxy addresses it answers to).
     pub fn add(&self, account: DirectoryAccount, proxy_addresses: &[&str]) {
-        self.accounts.lock().unwrap().push(Stored {
+        lock(&self.accounts).push(Stored {
             account,
             proxy_addresses: proxy_addresses.iter().map(|s| s.to_string()).collect(),
             history: Vec::new(),
@@ -215,7 +216,7 @@ impl SandboxDirectory {
 
     /// Makes every call fail with `Unavailable` (tests of the DIRECTORY_UNAVAILABLE path).
     pub fn set_unavailable(&self, down: bool) {
-        *self.unavailable.lock().unwrap() = down;
+        *lock(&self.unavailable) = down;
     }
 
     /// Holds every reset at its start until `hold_resets(false)`.
@@ -231,12 +232,12 @@ impl SandboxDirectory {
 
     /// Every reset so far, oldest first.
     pub fn resets(&self) -> Vec<SandboxReset> {
-        self.resets.lock().unwrap().clone()
+        lock(&self.resets).clone()
     }
 
     /// The current state of an account by sAMAccountName.
     pub fn account_by_sam(&self, sam: &str) -> Option<DirectoryAccount> {
-        let accounts = self.accounts.lock().unwrap();
+        let accounts = lock(&self.accounts);
         accounts
             .iter()
             .find(|s| s.account.sam_account_name.as_deref() == Some(sam))
@@ -244,7 +245,7 @@ impl SandboxDirectory {
     }
 
     fn check_up(&self) -> Result<(), DirectoryError> {
-        if *self.unavailable.lock().unwrap() {
+        if *lock(&self.unavailable) {
             return Err(DirectoryError::Unavailable(
                 "the sandbox directory is switched off".into(),
             ));
@@ -278,7 +279,7 @@ impl Directory for SandboxDirectory {
     async fn find_by_email(&self, email: &str) -> Result<Vec<DirectoryAccount>, DirectoryError> {
         self.check_up()?;
         let email = email.trim();
-        let accounts = self.accounts.lock().unwrap();
+        let accounts = lock(&self.accounts);
         Ok(accounts
             .iter()
             .filter(|s| {
@@ -297,7 +298,7 @@ impl Directory for SandboxDirectory {
 
     async fn get_account(&self, id: &str) -> Result<DirectoryAccount, DirectoryError> {
         self.check_up()?;
-        let accounts = self.accounts.lock().unwrap();
+        let accounts = lock(&self.accounts);
         accounts
             .iter()
             .find(|s| s.account.id == id)
@@ -326,11 +327,11 @@ impl Directory for SandboxDirectory {
             self.held.send_modify(|n| *n -= 1);
         }
         self.check_up()?;
-        if let Some((code, message)) = self.refuse_next.lock().unwrap().take() {
+        if let Some((code, message)) = lock(&self.refuse_next).take() {
             return Err(DirectoryError::PasswordRefused { code, message });
         }
         let fingerprint = self.fingerprint(password);
-        let mut accounts = self.accounts.lock().unwrap();
+        let mut accounts = lock(&self.accounts);
         let stored = accounts
             .iter_mut()
             .find(|s| s.account.id == account.id)
@@ -354,7 +355,7 @@ impl Directory for SandboxDirectory {
         stored.account.must_change = temporary;
         stored.account.password_last_set = Some(now.clone());
         drop(accounts);
-        self.resets.lock().unwrap().push(SandboxReset {
+        lock(&self.resets).push(SandboxReset {
             account_id: account.id.clone(),
             temporary,
             at: now,
@@ -367,10 +368,7 @@ impl Directory for SandboxDirectory {
         account: &DirectoryAccount,
     ) -> Result<Vec<ContactPoint>, DirectoryError> {
         self.check_up()?;
-        Ok(self
-            .contacts
-            .lock()
-            .unwrap()
+        Ok(lock(&self.contacts)
             .get(&account.id)
             .cloned()
             .unwrap_or_default())
@@ -378,7 +376,7 @@ impl Directory for SandboxDirectory {
 
     async fn unlock(&self, account: &DirectoryAccount) -> Result<(), DirectoryError> {
         self.check_up()?;
-        let mut accounts = self.accounts.lock().unwrap();
+        let mut accounts = lock(&self.accounts);
         let stored = accounts
             .iter_mut()
             .find(|s| s.account.id == account.id)

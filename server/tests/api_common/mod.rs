@@ -1,7 +1,7 @@
 //! Shared harness of the `api_*` tests: the whole backend as `passdesk demo` builds it (SQLite file,
 //! the ConnectWise sandbox on the same 127.0.0.1:0 listener talked to by the real client, the
 //! sandbox directory), driven over real HTTP.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used)]
 use std::{
     path::{Path, PathBuf},
     sync::Arc,

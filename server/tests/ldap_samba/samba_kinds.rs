@@ -2,6 +2,7 @@
 //! BMP block with letters, passwords built from its letters; plus emoji, non-ASCII digits and the letters
 //! Unicode and Samba case differently (`ß`, `ǅ`, `İ`, ...). The fixture user `kinds` has a PSO with no minimum length, age or history
 //! (tests/samba/provision-dc.sh), so the DC's verdict on each admin reset is its complexity check alone.
+#![allow(clippy::unwrap_used)]
 use std::collections::HashSet;
 
 use ldap3::Mod;

@@ -10,6 +10,7 @@
 //! - 401 for a missing / unknown / expired bearer token, and queued 429s with `Retry-After`.
 //!
 //! Everything it receives is recorded for the tests to assert on.
+#![allow(clippy::unwrap_used)]
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

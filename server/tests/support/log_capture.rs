@@ -1,6 +1,7 @@
 //! Every tracing event of a test binary (TRACE, all crates, `log` records too, span open/close
 //! with their fields), and checks that a secret is in none of the bytes, also as UTF-16LE (the
 //! form `unicodePwd` carries on the LDAP wire).
+#![allow(clippy::unwrap_used)]
 use std::{
     io::Write,
     sync::{Arc, Mutex},

@@ -7,6 +7,7 @@
 //! - Lifetime: statics are never dropped, so the DC is started as `samba -i` with its stdin a pipe that
 //!   this process holds. When the test process exits for any reason (even a panic or SIGKILL) the kernel
 //!   closes the pipe and samba terminates itself ("EOF on stdin"): no prctl, no atexit, no stray DC.
+#![allow(clippy::unwrap_used)]
 use std::io::Write as _;
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};

@@ -3,6 +3,7 @@
 //! `config::build_directories`, ConnectWise as the real client talking to the sandbox mounted on the
 //! same 127.0.0.1:0 listener. Used by the API tests (tests/api_samba.rs) and the LDAP benchmark
 //! (benches/ldap_context.rs).
+#![allow(clippy::unwrap_used)]
 use std::{path::Path, sync::Arc, time::Duration};
 
 use axum::Router;

@@ -1,6 +1,7 @@
 //! A real SMTP server process on loopback (aiosmtpd, `smtp_server.py`): STARTTLS required, AUTH
 //! required, certificate from a test CA (CA + leaf: rustls refuses a CA as end-entity). Messages
 //! land in a Maildir the test reads. `Drop` stops the process.
+#![allow(clippy::unwrap_used)]
 use std::{
     io::{BufRead as _, BufReader},
     path::{Path, PathBuf},

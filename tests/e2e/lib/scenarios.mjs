@@ -556,7 +556,7 @@ export function endToEnd(browserName, driver) {
     });
 
     it('a site that is not ConnectWise gets nothing from a framed panel, even with a nonce', async () => {
-      const { real, nonce, src } = await attackerKit();
+      const { nonce, src } = await attackerKit();
       // Same demo server under another name: no content script runs there, so it is "some site".
       await page.goto(`${urls.classic(1001).split('/v4_6_release')[0].replace('127.0.0.1', ONPREM_HOST)}/demo/`);
       await page.evaluate(([u, n]) => {

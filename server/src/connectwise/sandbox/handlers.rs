@@ -28,21 +28,21 @@ pub(super) fn router(sb: Sandbox) -> Router {
         .route("/system/info", get(system_info))
         .route(
             "/service/tickets/{id}",
-            get(|s, p, q| ticket(s, p, q, Service)),
+            get(|s, p, q| async move { ticket(s, p, q, Service) }),
         )
         .route(
             "/project/tickets/{id}",
-            get(|s, p, q| ticket(s, p, q, Project)),
+            get(|s, p, q| async move { ticket(s, p, q, Project) }),
         )
         .route(
             "/service/tickets/{id}/notes",
-            get(|s, p, u, h, q| list_notes(s, p, u, h, q, Service))
-                .post(|s, p, h, b| post_note(s, p, h, b, Service)),
+            get(|s, p, u, h, q| async move { list_notes(s, p, u, h, q, Service) })
+                .post(|s, p, h, b| async move { post_note(s, p, h, b, Service) }),
         )
         .route(
             "/project/tickets/{id}/notes",
-            get(|s, p, u, h, q| list_notes(s, p, u, h, q, Project))
-                .post(|s, p, h, b| post_note(s, p, h, b, Project)),
+            get(|s, p, u, h, q| async move { list_notes(s, p, u, h, q, Project) })
+                .post(|s, p, h, b| async move { post_note(s, p, h, b, Project) }),
         )
         .route("/company/companies", get(companies))
         .route("/company/contacts/{id}", get(contact))
@@ -253,7 +253,7 @@ async fn system_info() -> Json<Value> {
     )
 }
 
-async fn ticket(
+fn ticket(
     State(sb): State<Sandbox>,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
@@ -353,7 +353,7 @@ async fn companies(
     Ok(paged(matched, &q, &uri, &headers))
 }
 
-async fn list_notes(
+fn list_notes(
     State(sb): State<Sandbox>,
     Path(id): Path<String>,
     OriginalUri(uri): OriginalUri,
@@ -446,7 +446,7 @@ fn invalid_note(code: &str, message: &str) -> Response {
     )
 }
 
-async fn post_note(
+fn post_note(
     State(sb): State<Sandbox>,
     Path(id): Path<String>,
     headers: HeaderMap,

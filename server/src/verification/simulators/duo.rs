@@ -20,6 +20,7 @@ use axum::{
 use base64::Engine as _;
 use serde_json::{json, Value};
 
+use crate::sync::lock;
 use crate::verification::providers::duo::signing;
 
 /// What the user does with a push.
@@ -74,22 +75,22 @@ impl DuoSim {
 
     /// Enrols `username` with what they will do with a push.
     pub fn set_user(&self, username: &str, script: DuoScript) {
-        self.0.lock().unwrap().users.insert(username.into(), script);
+        lock(&self.0).users.insert(username.into(), script);
     }
 
     /// The next `n` signed requests are answered 429 (42901).
     pub fn rate_limit_next(&self, n: u32) {
-        self.0.lock().unwrap().rate_limited = n;
+        lock(&self.0).rate_limited = n;
     }
 
     /// Requests refused for their signature so far.
     pub fn bad_signatures(&self) -> u32 {
-        self.0.lock().unwrap().bad_signatures
+        lock(&self.0).bad_signatures
     }
 
     /// The `auth` requests received (their parameters), oldest first.
     pub fn pushes(&self) -> Vec<Value> {
-        self.0.lock().unwrap().pushes.clone()
+        lock(&self.0).pushes.clone()
     }
 
     /// The routes (mount at the API root).
@@ -218,7 +219,7 @@ async fn signed(
             .into_owned()
             .collect();
     let body_text = String::from_utf8_lossy(&body).into_owned();
-    let mut st = sim.0.lock().unwrap();
+    let mut st = lock(&sim.0);
     if let Some(refused) = check_signature(&st, &method, uri.path(), &query, &headers, &body_text) {
         st.bad_signatures += 1;
         return refused;

@@ -14,6 +14,8 @@ use axum::{
 use base64::Engine as _;
 use serde_json::json;
 
+use crate::sync::lock;
+
 /// One accepted message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SimMessage {
@@ -59,17 +61,17 @@ impl TwilioSim {
 
     /// Every accepted message, oldest first.
     pub fn messages(&self) -> Vec<SimMessage> {
-        self.0.lock().unwrap().messages.clone()
+        lock(&self.0).messages.clone()
     }
 
     /// The next `n` requests are answered 429 (20429).
     pub fn rate_limit_next(&self, n: u32) {
-        self.0.lock().unwrap().rate_limited = n;
+        lock(&self.0).rate_limited = n;
     }
 
     /// Changes the token it accepts (a rotated token on Twilio's side).
     pub fn set_auth_token(&self, token: &str) {
-        self.0.lock().unwrap().auth_token = token.into();
+        lock(&self.0).auth_token = token.into();
     }
 }
 
@@ -108,7 +110,7 @@ async fn create_message(
     headers: HeaderMap,
     Form(form): Form<std::collections::HashMap<String, String>>,
 ) -> Response {
-    let mut st = sim.0.lock().unwrap();
+    let mut st = lock(&sim.0);
     let authorised = basic_auth(&headers)
         .is_some_and(|(user, pass)| user == st.account_sid && pass == st.auth_token);
     if !authorised {

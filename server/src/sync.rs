@@ -1,0 +1,9 @@
+//! Locking the in-memory state of the demo sandboxes and simulators.
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+/// Locks `m`, keeping on after a panic elsewhere left it poisoned: what it guards is plain data with
+/// no half-done invariant, so serving on beats failing every later request (as
+/// `server/src/connectwise/sandbox.rs` does).
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
