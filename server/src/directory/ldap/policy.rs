@@ -14,6 +14,7 @@ use passdesk_core::{ActiveDirectoryPolicy, DcKind, Policy};
 
 use super::errors::ldap_error;
 use crate::directory::{DirectoryError, EffectivePolicy};
+use crate::sync::lock;
 
 /// Constructed (base-scope reads only): the PSO that applies to an account, if any.
 pub(super) const RESULTANT_PSO: &str = "msDS-ResultantPSO";
@@ -85,10 +86,6 @@ impl Cache {
         );
         Ok(read)
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 fn fresh<T: Clone>(map: &HashMap<String, Fresh<T>>, key: &str) -> Option<T> {
