@@ -146,8 +146,17 @@ export function endToEnd(browserName, driver) {
       await options.click('#save');
       await waitFor(options, () => document.body.dataset.saved, undefined, { what: 'saved' });
       assert.equal(await text(options, '#status'), 'Saved.');
-      // The token is kept out of the host page: only the background worker reads it.
+      // The token stays in this profile's storage.local: nothing is synced.
+      const synced = await options.evaluate(async () => JSON.stringify(await (globalThis.browser ?? globalThis.chrome).storage.sync.get(null)));
+      assert.equal(synced, '{}', 'storage.sync is empty');
       await options.close();
+      // Nor does the host page ever see it: not in its DOM, cookies or web storage.
+      await page.goto(urls.classic(1001));
+      assert.equal(await waitPanelReady(await panelFrame(page, 1001)), 'true');
+      const probe = await page.evaluate((tok) => window.passdeskProbe(tok), demo.token);
+      assert.equal(probe.foundInDom, false, 'token in the host page');
+      const stores = await page.evaluate(() => [document.cookie, JSON.stringify({ ...localStorage }), JSON.stringify({ ...sessionStorage })]);
+      for (const s of stores) assert.ok(!s.includes(demo.token), 'token in the host page storage');
     });
 
     it('classic ticket page: the right ticket, company, contact, email and account', async () => {
@@ -161,8 +170,7 @@ export function endToEnd(browserName, driver) {
       assert.match(await text(frame, '#account'), /John Smith \(jsmith\)/);
       assert.match(await text(frame, '#account-status'), /enabled/);
       assert.equal(await frame.evaluate(() => document.querySelectorAll('#problems li').length), 0);
-      const panels = await waitFor(page, () => Boolean(document.querySelector('[data-passdesk-panel][data-state="ready"]')));
-      assert.ok(panels);
+      await waitFor(page, () => Boolean(document.querySelector('[data-passdesk-panel][data-state="ready"]')), undefined, { what: 'host element ready' });
       const [p] = await hostPanels(page);
       assert.deepEqual([p.ticket, p.kind, p.state], ['1001', 'service', 'ready']);
       figures['DOM ready -> interactive panel (classic #1001, first load incl. wasm)'] = `${p.readyMs.toFixed(0)} ms`;
@@ -449,6 +457,22 @@ export function endToEnd(browserName, driver) {
       assert.equal(await text(frame, '#contact'), 'John Smith');
       assert.match(await text(frame, '#account'), /\(jsmith\)/);
       assert.equal((await hostPanels(page))[0].kind, 'project');
+      // Temporary unticked: a permanent password, said so in the project ticket's note.
+      const before = await demo.notes(2001, 'project');
+      await openResetSection(frame);
+      await frame.click('#temporary');
+      assert.equal(await frame.evaluate(() => document.getElementById('temporary').checked), false);
+      await typePassword(frame, 'Lantern8!Marsh');
+      await waitFor(frame, () => !document.getElementById('reset').disabled, undefined, { what: 'reset enabled' });
+      await frame.click('#reset');
+      await waitFor(frame, () => document.getElementById('result').dataset.outcome, undefined, { what: 'reset outcome', timeout: 30_000 });
+      assert.equal(await frame.evaluate(() => document.getElementById('result').dataset.outcome), 'success', await text(frame, '#result'));
+      const notes = await poll(async () => { const n = await demo.notes(2001, 'project'); return n.length > before.length && n; }, 'project note');
+      const added = notes.slice(before.length).map((n) => n.text).join('\n');
+      assert.match(added, /permanent password/);
+      assert.doesNotMatch(added, /must change/);
+      await waitFor(frame, () => !/must change/.test(document.getElementById('account-status').textContent), undefined, { what: 'no must-change after a permanent reset' });
+      await frame.click('#dismiss');
     });
 
     it('ticket #1003 without a contact says so and offers no reset', async () => {
@@ -575,8 +599,13 @@ export function endToEnd(browserName, driver) {
       : 'headless Chromium shows the optional-permission prompt and automation cannot answer it (Firefox runs this test)';
     it('an on-premise ConnectWise host added in the options gets the panel (runtime content script)', { skip: noPrompt }, async () => {
       const onprem = urls.classic(1001).replace('//127.0.0.1:', `//${ONPREM_HOST}:`);
+      // Positive control: how long a panel takes to appear where it must; then wait well beyond it.
+      const started = Date.now();
+      await page.goto(urls.classic(1001));
+      await panelFrame(page, 1001);
+      const appears = Date.now() - started;
       await page.goto(onprem);
-      await sleep(1500);
+      await sleep(Math.max(1500, 3 * appears));
       assert.equal((await hostPanels(page)).length, 0, 'no panel before the host is added');
       await page.goto(urls.classic(1001));
       const frame = await panelFrame(page, 1001);
@@ -587,6 +616,19 @@ export function endToEnd(browserName, driver) {
       await options.click('#save');
       await waitFor(options, () => document.body.dataset.saved, undefined, { what: 'saved' });
       assert.equal(await text(options, '#status'), 'Saved.');
+      // Exactly the backend and the on-premise host were granted: never the optional wildcards.
+      const { granted, declared } = await options.evaluate(async () => {
+        const ext = globalThis.browser ?? globalThis.chrome;
+        const m = ext.runtime.getManifest();
+        return {
+          granted: (await ext.permissions.getAll()).origins,
+          declared: [...(m.host_permissions ?? []), ...(m.content_scripts ?? []).flatMap((c) => c.matches)],
+        };
+      });
+      const onpremPattern = `http://${ONPREM_HOST}/*`;
+      assert.ok(granted.includes(onpremPattern), JSON.stringify(granted));
+      const extra = granted.filter((o) => o !== onpremPattern && !declared.includes(o));
+      assert.deepEqual(extra, [], `granted beyond the manifest and the host: ${JSON.stringify(granted)}`);
       await options.close();
       await page.goto(onprem);
       const onpremFrame = await panelFrame(page, 1001);
@@ -604,6 +646,7 @@ export function endToEnd(browserName, driver) {
       await typePassword(frame, COMPLIANT);
       await waitFor(frame, () => document.querySelectorAll('#warnings li').length === 0 && !document.getElementById('reset').disabled, undefined, { what: 'compliant under CSP' });
       const probe = await page.evaluate((pw) => window.passdeskProbe(pw), COMPLIANT);
+      assert.equal(probe.frame, true, 'the probe found the panel frame');
       assert.equal(probe.foundInDom, false);
       assert.notEqual(probe.contentDocument, 'READABLE');
     });
