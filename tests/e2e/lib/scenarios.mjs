@@ -625,9 +625,9 @@ export function endToEnd(browserName, driver) {
           declared: [...(m.host_permissions ?? []), ...(m.content_scripts ?? []).flatMap((c) => c.matches)],
         };
       });
-      const onpremPattern = `http://${ONPREM_HOST}/*`;
-      assert.ok(granted.includes(onpremPattern), JSON.stringify(granted));
-      const extra = granted.filter((o) => o !== onpremPattern && !declared.includes(o));
+      const requested = [`http://${ONPREM_HOST}/*`, `${new URL(demo.api).origin}/*`];
+      for (const o of requested) assert.ok(granted.includes(o), `${o} not in ${JSON.stringify(granted)}`);
+      const extra = granted.filter((o) => !requested.includes(o) && !declared.includes(o));
       assert.deepEqual(extra, [], `granted beyond the manifest and the host: ${JSON.stringify(granted)}`);
       await options.close();
       await page.goto(onprem);
