@@ -169,6 +169,8 @@ pub struct DemoInfo {
     pub connectwise_client_id: String,
     /// Demo ticket pages.
     pub pages: String,
+    /// The built-in Twilio simulator's Messages list and its authorization, when SMS goes there.
+    pub twilio: Option<(String, String)>,
 }
 
 impl DemoInfo {
@@ -183,6 +185,9 @@ impl DemoInfo {
                 "client_id": self.connectwise_client_id,
             },
             "pages": self.pages,
+            "twilio": self.twilio.as_ref().map(|(messages, authorization)| json!({
+                "messages": messages, "authorization": authorization,
+            })),
         })
     }
 }
@@ -263,6 +268,7 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<RunningDemo> {
         Some(cfg) => cfg.build(&opts.data_dir)?,
         None => Verification::default(),
     };
+    let sms_simulated = opts.simulated_providers && verification.sms.is_none();
     let (twilio, duo) = if opts.simulated_providers {
         simulated_providers(&api, &mut verification)?
     } else {
@@ -287,6 +293,12 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<RunningDemo> {
     })
     .await?;
     let services = running.services.clone();
+    let twilio_info = sms_simulated.then(|| {
+        (
+            format!("{api}{TWILIO_MOUNT}{}", twilio.messages_path()),
+            twilio.authorization(),
+        )
+    });
     let info = DemoInfo {
         pages: format!("{api}/demo/"),
         api,
@@ -294,6 +306,7 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<RunningDemo> {
         connectwise_base,
         connectwise_authorization: creds.authorization(),
         connectwise_client_id: creds.client_id,
+        twilio: twilio_info,
     };
     Ok(RunningDemo {
         info,

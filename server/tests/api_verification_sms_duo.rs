@@ -72,6 +72,28 @@ async fn an_sms_code_through_twilio_verifies_the_caller() {
     assert_eq!(sent[0].to, "+15550100123", "E.164 from the AD free text");
     assert_eq!(sent[0].from, "+15005550006");
     let code = code_in(&sent[0].body);
+    // The demo prints where its Twilio simulator lists what it sent (Twilio's Messages list, the
+    // account's Basic auth), which is how the browser tests read the code; without auth, nothing.
+    let (messages, authorization) = app
+        .demo
+        .info
+        .twilio
+        .clone()
+        .expect("SMS goes to the simulator");
+    let listed: Value = app
+        .http
+        .get(&messages)
+        .header("Authorization", &authorization)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["messages"][0]["to"], "+15550100123");
+    assert_eq!(listed["messages"][0]["body"], sent[0].body.as_str());
+    let refused = app.http.get(&messages).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
     let vid = started["id"].as_str().unwrap();
     let (status, body) = app
         .post(

@@ -44,6 +44,13 @@ export async function startDemo({ timeoutMs = 60_000, args = [] } = {}) {
       if (!res.ok) throw new Error(`sandbox notes: HTTP ${res.status}`);
       return res.json();
     },
+    /** What the demo's Twilio simulator sent, newest first (Twilio's Messages list). */
+    async smsMessages() {
+      if (!info.twilio) throw new Error('this demo sends SMS elsewhere');
+      const res = await fetch(info.twilio.messages, { headers: { Authorization: info.twilio.authorization } });
+      if (!res.ok) throw new Error(`twilio simulator: HTTP ${res.status}`);
+      return (await res.json()).messages;
+    },
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));

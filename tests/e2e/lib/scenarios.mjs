@@ -661,15 +661,15 @@ export function endToEnd(browserName, driver) {
       let vurls;
       const wrongOf = (code) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
       /** Resets `ticket` with a compliant password once Reset is enabled; the ticket's notes and the reset's. */
-      async function verifiedReset(frame, ticket, sam) {
+      async function verifiedReset(frame, ticket, sam, { kind = 'service', password = COMPLIANT } = {}) {
         await openResetSection(frame);
-        await typePassword(frame, COMPLIANT);
+        await typePassword(frame, password);
         await waitFor(frame, () => !document.getElementById('reset').disabled, undefined, { what: 'reset enabled once verified' });
         await frame.click('#reset');
         await waitFor(frame, () => document.getElementById('result').dataset.outcome, undefined, { what: 'reset outcome', timeout: 30_000 });
         assert.equal(await text(frame, '#reset-success'), `Password of ${sam} reset.`, await text(frame, '#result'));
         const isReset = (n) => /PassDesk password reset/.test(n.text);
-        const notes = await poll(async () => { const n = await vdemo.notes(ticket); return n.some(isReset) && n; }, 'reset note');
+        const notes = await poll(async () => { const n = await vdemo.notes(ticket, kind); return n.some(isReset) && n; }, 'reset note');
         return { notes, resetNote: notes.find(isReset).text };
       }
       const mailsFor = (n) => poll(() => smtp.messages().length >= n && smtp.messages(), `mail #${n} delivered`, 20_000);
@@ -763,6 +763,27 @@ export function endToEnd(browserName, driver) {
         await sleep(6000);
         assert.equal(await approvals(2001), 0, 'nobody asked about the push after the panel went away');
         assert.equal(await approvals(1001), 1, 'the push polled on #1001 was audited (the check can see one)');
+      });
+
+      it('an SMS code, read from what the Twilio simulator sent, verifies the caller on a project ticket; the reset carries it', async () => {
+        await page.goto(vurls.project(2001));
+        const frame = await panelFrame(page, 2001);
+        assert.equal(await waitPanelReady(frame), 'true');
+        assert.equal((await verifyState(frame)).done, null, 'not verified on this ticket yet');
+        const before = (await vdemo.smsMessages()).length;
+        await frame.click('#verify-methods label[data-kind="sms"] input');
+        assert.equal(await text(frame, '#verify-send'), 'Send code');
+        await frame.click('#verify-send');
+        await waitFor(frame, () => !document.getElementById('verify-code-row').hidden && document.getElementById('verify-status').dataset.state === 'sent', undefined, { what: 'SMS sent' });
+        const [sms] = await poll(async () => { const m = await vdemo.smsMessages(); return m.length > before && m; }, 'SMS delivered');
+        assert.equal(sms.to, '+15550100123');
+        const code = sms.body.match(/\b(\d{6})\b/)[1];
+        const ok = await checkCode(frame, code);
+        assert.equal(ok.state, 'verified', JSON.stringify(ok));
+        assert.equal(ok.done, 'Caller verified by SMS code to +1 ***-***-0123.');
+        const { resetNote } = await verifiedReset(frame, 2001, 'jsmith', { kind: 'project', password: 'Meadow4!Crane' });
+        assert.match(resetNote, /Caller verified by SMS code to \+1 \*\*\*-\*\*\*-0123/);
+        assert.ok(!resetNote.includes(code) && !resetNote.includes('5550100123'), resetNote);
       });
 
       it('an e-mailed code: wrong codes count down and lock, a new code verifies; then unlock and reset carry it', async () => {

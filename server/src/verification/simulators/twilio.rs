@@ -54,9 +54,27 @@ impl TwilioSim {
         Router::new()
             .route(
                 "/2010-04-01/Accounts/{sid}/Messages.json",
-                post(create_message),
+                post(create_message).get(list_messages),
             )
             .with_state(self.clone())
+    }
+
+    /// Basic authorization for this simulator's account (the demo prints it for the e2e tests).
+    pub fn authorization(&self) -> String {
+        let st = lock(&self.0);
+        let raw = format!("{}:{}", st.account_sid, st.auth_token);
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(raw)
+        )
+    }
+
+    /// The account's Messages list resource, below the simulator's mount.
+    pub fn messages_path(&self) -> String {
+        format!(
+            "/2010-04-01/Accounts/{}/Messages.json",
+            lock(&self.0).account_sid
+        )
     }
 
     /// Every accepted message, oldest first.
@@ -102,6 +120,43 @@ fn is_e164(s: &str) -> bool {
     s.strip_prefix('+').is_some_and(|d| {
         (8..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()) && !d.starts_with('0')
     })
+}
+
+/// `GET …/Messages.json`: Twilio's list of the account's messages, newest first, with the same
+/// Basic auth as sending (so a test reads what a phone would have received).
+async fn list_messages(
+    State(sim): State<TwilioSim>,
+    Path(sid): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let st = lock(&sim.0);
+    let authorised = basic_auth(&headers)
+        .is_some_and(|(user, pass)| user == st.account_sid && pass == st.auth_token);
+    if !authorised {
+        return error(StatusCode::UNAUTHORIZED, 20003, "Authenticate");
+    }
+    if sid != st.account_sid {
+        return error(
+            StatusCode::NOT_FOUND,
+            20404,
+            "The requested resource was not found",
+        );
+    }
+    let messages: Vec<serde_json::Value> = st
+        .messages
+        .iter()
+        .rev()
+        .map(|m| {
+            json!({"account_sid": st.account_sid, "to": m.to, "from": m.from, "body": m.body,
+            "status": "delivered", "direction": "outbound-api"})
+        })
+        .collect();
+    let uri = format!("/2010-04-01/Accounts/{sid}/Messages.json");
+    Json(
+        json!({"messages": messages, "page": 0, "page_size": 50, "uri": uri,
+        "first_page_uri": uri, "next_page_uri": null, "previous_page_uri": null}),
+    )
+    .into_response()
 }
 
 async fn create_message(
