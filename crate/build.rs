@@ -1,8 +1,8 @@
 //! Front-codes the EFF wordlists embedded by `src/generate/wordlist.rs`: the lists are sorted, so
 //! each word is stored as the number of leading letters it shares with the previous word (one
 //! digit) followed by its remaining letters. Roughly halves the lists and a third of their gzip size,
-//! which matters for the wasm size budget (issue #2). Hyphenated entries are dropped here (see
-//! `wordlists/NOTICE`); `wordlist.rs` decodes the result once per process.
+//! which matters for the wasm size budget (docs/toolchain.md §2). Hyphenated entries are dropped
+//! here (see `wordlists/NOTICE`); `wordlist.rs` decodes the result once per process.
 use std::path::Path;
 
 const LISTS: [&str; 2] = ["eff_large_wordlist", "eff_short_wordlist_1"];

@@ -11,7 +11,7 @@
   const PANEL_URL = ext.runtime.getURL('panel/panel.html');
   const PANEL_ORIGIN = new URL(PANEL_URL).origin;
 
-  // connectwise.md §1.3: URL forms that carry the ticket id.
+  // docs/connectwise.md §1.1: URL forms that carry the ticket id.
   const URL_FORMS = [
     { re: /\/fv_sr100_request\.rails\?(?:.*&)?service_recid=(\d+)/i, kind: 'service' },
     { re: /\/openrecord\.rails\?(?=.*recordType=ServiceFv)(?:.*&)?recid=(\d+)/i, kind: 'service' },

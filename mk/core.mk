@@ -6,9 +6,9 @@ WASM_RAW       := target/$(WASM_TARGET)/wasm-release/passdesk_core.wasm
 WASM_PKG       := target/wasm-pkg
 WASM_BG        := $(WASM_PKG)/passdesk_core_bg.wasm
 # npm binaryen's wasm-opt (runs under node). Never Debian's /usr/bin/wasm-opt: its output breaks
-# the wasm-bindgen glue at load time (toolchain.md G2).
+# the wasm-bindgen glue at load time (docs/toolchain.md §5, trap 3).
 WASM_OPT       := tests/node_modules/.bin/wasm-opt
-# Budget from issue #2: the optimised .wasm, gzip -9, with both EFF wordlists inside.
+# Size budget (docs/toolchain.md §2): the optimised .wasm, gzip -9, with both EFF wordlists inside.
 WASM_GZ_LIMIT  := 122880
 CHROMEDRIVER   ?= /usr/bin/chromedriver
 
@@ -35,7 +35,8 @@ wasm: setup-rust setup-node
 	@echo "wasm: raw $$(stat -c %s $(WASM_RAW)) B, optimised $$(stat -c %s $(WASM_BG)) B, gzip -9 $$(gzip -9c $(WASM_BG) | wc -c) B"
 
 ## wasm-bindgen-tests in Node and headless Chromium, the built package under node:test, the size budget.
-## Never pass -q to these cargo test runs: cargo forwards it to the runner, which rejects it (G3).
+## Never pass -q to these cargo test runs: cargo forwards it to the runner, which rejects it
+## (docs/toolchain.md §5, trap 4).
 test-wasm: test-wasm-node test-wasm-browser test-wasm-pkg wasm-size
 
 test-wasm-node: setup-rust

@@ -1,5 +1,5 @@
-# Checks that keep the code as it is (issue #12): formatting first (fails fast), then clippy with the
-# workspace lints of Cargo.toml denied, the wasm build's clippy (library and wasm-bindgen tests), and
+# Checks that keep the code as it is (README "The two commands"): formatting first (fails fast), then clippy
+# with the workspace lints of Cargo.toml denied, the wasm build's clippy (library and wasm-bindgen tests), and
 # ESLint over extension/ and tests/.
 .PHONY: lint lint-fmt lint-clippy lint-clippy-wasm eslint
 lint: lint-fmt lint-clippy lint-clippy-wasm eslint

@@ -18,7 +18,7 @@ setup-rust-components:
 
 setup-rust: setup-rust-components
 	@rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
-	@# Not --locked: the CLI's lockfile pins a yanked webpki-roots (toolchain.md G1).
+	@# Not --locked: the CLI's lockfile pins a yanked webpki-roots (docs/toolchain.md §5, trap 1).
 	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 
 ## npm ci from the committed tests/package-lock.json (npm install only without one); the stamp is npm's

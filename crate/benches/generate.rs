@@ -1,5 +1,6 @@
-//! Generation speed (issue #2 target: ≤ 5 µs each for a complex 16-character password and a 4-word
-//! passphrase), under AD Windows with complexity and names, the policy of the demo ticket.
+//! Generation speed (target of docs/toolchain.md §2: ≤ 5 µs each for a complex 16-character
+//! password and a 4-word passphrase), under AD Windows with complexity and names, the policy of the
+//! demo ticket.
 //!
 //! `os_rng` benches use the production entry points (OS CSPRNG); `seeded` ones inject ChaCha8 to
 //! show the cost of the generator itself apart from the OS calls.

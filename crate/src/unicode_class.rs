@@ -2,10 +2,10 @@
 //! `rules/kinds.rs` and the doubts in `validator/windows_doubt.rs`). Samba does not use them: it
 //! decides by its own case tables (`rules/samba_case.rs`).
 //!
-//! Why not a general-category table: a full one costs ~40 KB of wasm (issue #2 size budget), while
-//! std already links the Uppercase / Lowercase / Alphabetic property tables (for case folding).
-//! Letters are therefore approximated from those properties; policy.md marks every non-ASCII row
-//! [I] (inferred) anyway:
+//! Why not a general-category table: a full one costs ~40 KB of wasm (the size budget of
+//! docs/toolchain.md §2), while std already links the Uppercase / Lowercase / Alphabetic property
+//! tables (for case folding). Letters are therefore approximated from those properties; verdicts on
+//! characters Microsoft does not document are marked uncertain anyway (docs/policy.md §1.2):
 //! * Lu ≈ Uppercase, Ll ≈ Lowercase. The properties also hold for a few non-letters (circled
 //!   letters Ⓐ ⓐ, Roman numerals Ⅰ ⅰ) and some modifier letters (ʰ, ª), which a password would
 //!   only contain next to ordinary cased letters;

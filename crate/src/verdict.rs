@@ -3,7 +3,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-/// Stable rule identifiers (policy.md). Serialized as e.g. `"AD_MIN_LEN"`.
+/// Stable rule identifiers (docs/policy.md). Serialized as e.g. `"AD_MIN_LEN"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[allow(missing_docs)]
@@ -74,6 +74,6 @@ pub struct Verdict {
     pub violations: Vec<Violation>,
     /// Every rule of the policy that is met.
     pub satisfied: Vec<Satisfied>,
-    /// Why the vendor's real behaviour may differ from this verdict (policy.md "uncertain"), or null.
+    /// Why the vendor's real behaviour may differ from this verdict (docs/policy.md §7), or null.
     pub uncertain: Option<String>,
 }

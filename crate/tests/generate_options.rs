@@ -190,7 +190,7 @@ fn ad_lowercase_words_and_letter_separator_is_infeasible() {
 
 #[test]
 fn ad_space_separator_does_not_count_as_a_kind() {
-    // policy.md §1.1: space is not in AD's special list.
+    // docs/policy.md §1.1 rule 5: space is not in AD's special list.
     let why = infeasible_message(generate_passphrase(
         &phrase(4, WordSize::Long, " ", false, true),
         &ad(DcKind::Windows, 7, true),

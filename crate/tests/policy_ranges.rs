@@ -1,4 +1,4 @@
-//! Policy range checks at their boundaries (docs/policy.md): each refusal is the exact error.
+//! Policy range checks at their boundaries (docs/policy.md §5): each refusal is the exact error.
 use passdesk_core::{Account, Policy, PolicyError, Validator};
 use serde_json::{json, Value};
 

@@ -1,4 +1,4 @@
-//! Every test vector of policy.md §6 (data in `vectors.json`, shared with the JS tests).
+//! Every test vector of docs/policy.md §8 (data in `vectors.json`, shared with the JS tests).
 #![allow(clippy::unwrap_used)]
 use passdesk_core::{Account, Policy, Validator, Verdict};
 use serde_json::Value;
@@ -212,7 +212,7 @@ fn known_words(vector: &Value) -> std::collections::HashSet<String> {
     ] {
         if let Some(name) = vector["account"][field].as_str() {
             words.push(name.to_string());
-            // The AD display-name delimiters (docs/policy.md).
+            // The AD display-name delimiters (docs/policy.md §1.1 rule 4).
             words.extend(
                 name.split(|c: char| ",.-_# \t".contains(c))
                     .filter(|t| !t.is_empty())

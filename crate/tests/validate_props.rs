@@ -1,5 +1,6 @@
 //! Property tests of the validator: no panic for any input, well-formed verdicts, and the indexed
-//! Entra banned-term check agrees with a naive reference implementation of model M1.
+//! Entra banned-term check agrees with a naive reference implementation of the banned-password
+//! model (docs/policy.md §3.3).
 #![allow(clippy::unwrap_used)]
 use passdesk_core::{
     Account, ActiveDirectoryPolicy, DcKind, EntraPolicy, NistPolicy, Policy, RuleId, Validator,
@@ -223,7 +224,7 @@ fn out_of_range_policies_are_refused() {
     assert!(Validator::new(&nist, &Account::default()).is_err());
 }
 
-// ---- Reference model M1, written the slow and obvious way -------------------------------------
+// ---- Reference model (docs/policy.md §3.3), written the slow and obvious way ----------------
 
 fn normalize(s: &str) -> Vec<char> {
     s.chars()

@@ -18,7 +18,6 @@ use crate::{
         agent::{AgentDirectory, AgentDirectoryConfig},
         graph::{GraphDirectory, GraphDirectoryConfig},
         ldap::{LdapDirectory, LdapDirectoryConfig},
-        sandbox::SandboxDirectory,
     },
     reset::{
         directories::{Directories, DirectoryEntry, DirectoryKind},
@@ -171,7 +170,15 @@ impl TryFrom<RawDirectoryConfig> for DirectoryConfig {
             DirectoryKind::Ldap => ConnectorConfig::Ldap(keys.try_into().map_err(strict)?),
             DirectoryKind::Graph => ConnectorConfig::Graph(keys.try_into().map_err(strict)?),
             DirectoryKind::Agent => ConnectorConfig::Agent(keys.try_into().map_err(strict)?),
-            DirectoryKind::Sandbox => ConnectorConfig::Sandbox(keys.try_into().map_err(strict)?),
+            // The in-memory directory resets nothing real and lets anyone with a token "reset" its
+            // demo accounts: `passdesk demo` and the tests build it themselves, a config cannot.
+            DirectoryKind::Sandbox => {
+                return Err(format!(
+                    "[[directories]] {name}: kind = \"sandbox\" is the in-memory demo directory of \
+                     `passdesk demo` and the tests, not for `passdesk serve`; use kind = \"ldap\", \
+                     \"graph\" or \"agent\""
+                ))
+            }
         };
         Ok(Self {
             companies: raw.companies,
@@ -192,26 +199,6 @@ pub enum ConnectorConfig {
     Graph(GraphDirectoryConfig),
     /// A customer's AD reached through its site agent.
     Agent(AgentDirectoryConfig),
-    /// The in-memory demo directory (seeded with the Contoso accounts).
-    Sandbox(SandboxDirectoryConfig),
-}
-
-/// `kind = "sandbox"`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SandboxDirectoryConfig {
-    /// Directory name.
-    pub name: String,
-    /// Allow resetting privileged accounts.
-    #[serde(default)]
-    pub allow_privileged: bool,
-    /// Refuse a reused password on reset, like the LDAP connector's `enforce_history` on a Windows DC.
-    #[serde(default = "default_true")]
-    pub enforce_history: bool,
-}
-
-fn default_true() -> bool {
-    true
 }
 
 impl Config {
@@ -310,7 +297,6 @@ impl DirectoryConfig {
             ConnectorConfig::Ldap(_) => DirectoryKind::Ldap,
             ConnectorConfig::Graph(_) => DirectoryKind::Graph,
             ConnectorConfig::Agent(_) => DirectoryKind::Agent,
-            ConnectorConfig::Sandbox(_) => DirectoryKind::Sandbox,
         }
     }
 
@@ -320,7 +306,6 @@ impl DirectoryConfig {
             ConnectorConfig::Ldap(c) => &c.name,
             ConnectorConfig::Graph(c) => &c.name,
             ConnectorConfig::Agent(c) => &c.name,
-            ConnectorConfig::Sandbox(c) => &c.name,
         }
     }
 }
@@ -346,14 +331,6 @@ pub fn build_directories(
                 ConnectorConfig::Agent(c) => (
                     DirectoryKind::Agent,
                     Arc::new(AgentDirectory::new(c.clone(), agents.clone())),
-                ),
-                ConnectorConfig::Sandbox(c) => (
-                    DirectoryKind::Sandbox,
-                    Arc::new(
-                        SandboxDirectory::seeded_demo(&c.name)
-                            .allowing_privileged(c.allow_privileged)
-                            .enforcing_history(c.enforce_history),
-                    ),
                 ),
             };
         entries.push(DirectoryEntry {
@@ -387,10 +364,27 @@ mod tests {
                 ConnectorConfig::Ldap(_) => "ldap",
                 ConnectorConfig::Graph(_) => "graph",
                 ConnectorConfig::Agent(_) => "agent",
-                ConnectorConfig::Sandbox(_) => "sandbox",
             })
             .collect();
-        assert_eq!(kinds, ["ldap", "graph", "sandbox", "agent"]);
+        assert_eq!(kinds, ["ldap", "graph", "agent"]);
+    }
+
+    /// The demo directory is refused in a config, naming the directory and what to use instead.
+    #[test]
+    fn a_sandbox_directory_is_refused() {
+        let at = EXAMPLE.find("kind = \"agent\"").unwrap();
+        let mut text = EXAMPLE.to_string();
+        text.insert_str(
+            at,
+            "kind = \"sandbox\"\nname = \"demo-directory\"\ncompanies = [\"DemoCo\"]\n\n[[directories]]\n",
+        );
+        let err = parse(&text).expect_err("sandbox refused");
+        assert!(
+            err.contains("demo-directory")
+                && err.contains("kind = \"sandbox\" is the in-memory demo directory")
+                && err.contains("not for `passdesk serve`"),
+            "{err}"
+        );
     }
 
     /// One typo per section: the error names the key (and the directory), nothing is ignored.
@@ -428,14 +422,12 @@ mod tests {
             assert!(err.contains(key), "{key}: {err}");
             assert!(err.contains(place), "{key} should name {place}: {err}");
         }
-        // Every connector is strict, including the ones without secrets.
-        for kind in ["sandbox", "agent"] {
-            let at = EXAMPLE.find(&format!("kind = \"{kind}\"")).unwrap();
-            let mut text = EXAMPLE.to_string();
-            text.insert_str(at, "allow_privilegd = true\n");
-            let err = parse(&text).expect_err(kind);
-            assert!(err.contains("allow_privilegd"), "{kind}: {err}");
-        }
+        // Every connector is strict, including the one without secrets.
+        let at = EXAMPLE.find("kind = \"agent\"").unwrap();
+        let mut text = EXAMPLE.to_string();
+        text.insert_str(at, "allow_privilegd = true\n");
+        let err = parse(&text).expect_err("agent");
+        assert!(err.contains("allow_privilegd"), "agent: {err}");
         let err = parse(&EXAMPLE.replacen("kind = \"graph\"", "kind = \"kerberos\"", 1))
             .expect_err("unknown kind");
         assert!(err.contains("kerberos"), "{err}");

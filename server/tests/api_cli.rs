@@ -1,6 +1,9 @@
 //! `passdesk serve --config` and `passdesk token create|list|revoke` as real processes, plus the
-//! config file: the example parses, secrets stay out of `Debug`, bad mappings are refused.
+//! config file: the example parses, secrets stay out of `Debug`, bad mappings and the demo directory
+//! are refused.
 #![allow(clippy::unwrap_used)]
+mod support;
+
 use std::{path::Path, process::Stdio, time::Duration};
 
 use passdesk_server::{
@@ -11,6 +14,7 @@ use passdesk_server::{
     },
 };
 use serde_json::{json, Value};
+use support::graph_sim::{self, GraphSim};
 
 const BIN: &str = env!("CARGO_BIN_EXE_passdesk");
 
@@ -26,15 +30,7 @@ fn the_example_config_parses_with_every_key() {
     );
     assert_eq!(config.note_text, "PassDesk password reset - success");
     let kinds: Vec<&str> = config.directories.iter().map(|d| d.name()).collect();
-    assert_eq!(
-        kinds,
-        [
-            "contoso-ad",
-            "fabrikam-m365",
-            "demo-directory",
-            "northwind-site"
-        ]
-    );
+    assert_eq!(kinds, ["contoso-ad", "fabrikam-m365", "northwind-site"]);
     assert_eq!(config.agents.heartbeat_secs, 20);
 }
 
@@ -206,13 +202,18 @@ company_id = "c"
 public_key = "p"
 client_id = "i"
 [[directories]]
-kind = "sandbox"
+kind = "ldap"
 name = "a"
 companies = ["Contoso"]
+url = "ldaps://dc1.example"
+bind_dn = "CN=svc"
+bind_password = "x"
+base_dn = "DC=example"
 [[directories]]
-kind = "sandbox"
+kind = "agent"
 name = "b"
 companies = ["contoso"]
+agent = "site-b"
 "#,
     );
     let err = format!("{:#}", Config::load(&twice).unwrap_err());
@@ -220,6 +221,26 @@ companies = ["contoso"]
         err.contains("company contoso is mapped to two on-premises directories, a and b"),
         "{err}"
     );
+    // The in-memory demo directory is for `passdesk demo` and the tests: `passdesk serve` refuses a
+    // config that names it, before it opens anything.
+    let text = std::fs::read_to_string(&twice).unwrap();
+    let header = &text[..text.find("[[directories]]").unwrap()];
+    let sandbox = write(
+        dir.path(),
+        "sandbox.toml",
+        &format!("{header}[[directories]]\nkind = \"sandbox\"\nname = \"demo-directory\"\ncompanies = [\"Contoso\"]\n"),
+    );
+    let err = format!("{:#}", Config::load(&sandbox).unwrap_err());
+    let expected = r#"demo-directory: kind = "sandbox" is the in-memory demo directory"#;
+    assert!(
+        err.contains(expected) && err.contains("not for `passdesk serve`"),
+        "{err}"
+    );
+    let out = passdesk(&["serve", "--config", sandbox.to_str().unwrap()], &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains(expected), "{stderr}");
+    assert!(!dir.path().join("pd.db").exists(), "nothing opened");
     let unknown = write(dir.path(), "unknown.toml", "database_url = \"x\"\nlisten_port = 1\n[connectwise]\nbase_url=\"\"\ncompany_id=\"\"\npublic_key=\"\"\nclient_id=\"\"\n");
     let err = format!("{:#}", Config::load(&unknown).unwrap_err());
     assert!(err.contains("unknown field `listen_port`"), "{err}");
@@ -243,6 +264,8 @@ async fn serve_and_token_commands_work_together() {
     let cw_addr = cw_listener.local_addr().unwrap();
     let router = axum::Router::new().nest("/cw/v4_6_release/apis/3.0", sandbox.router());
     tokio::spawn(async move { axum::serve(cw_listener, router).await });
+    // The directory: the Entra tenant of the Graph simulator, as a real tenant would be.
+    let graph = GraphSim::start().await;
 
     let dir = tempfile::tempdir().unwrap();
     let config = write(
@@ -260,11 +283,24 @@ public_key = "{}"
 private_key_env = "PD_TEST_CW_KEY"
 client_id = "{}"
 [[directories]]
-kind = "sandbox"
-name = "contoso-sandbox"
+kind = "graph"
+name = "contoso-m365"
 companies = ["Contoso"]
+tenant_id = "{}"
+client_id = "{}"
+client_secret = "{}"
+authority_url = "{}"
+graph_url = "{}"
+tenant_name = "Contoso"
 "#,
-            creds.company_id, creds.public_key, creds.client_id
+            creds.company_id,
+            creds.public_key,
+            creds.client_id,
+            graph_sim::TENANT,
+            graph_sim::CLIENT_ID,
+            graph_sim::CLIENT_SECRET,
+            graph.base,
+            graph.base,
         ),
     );
     std::fs::create_dir_all(dir.path().join("data")).unwrap();
@@ -352,7 +388,7 @@ companies = ["Contoso"]
     let r = http
         .post(format!("{api}/api/v1/tickets/1001/reset"))
         .bearer_auth(&token)
-        .json(&json!({"password": "Cli#Reset-77q", "temporary": false, "idempotency_key": "cli-1", "account_id": "CN=John Smith,OU=Staff,DC=contoso,DC=example"}))
+        .json(&json!({"password": "Cli#Reset-77q", "temporary": false, "idempotency_key": "cli-1", "account_id": graph_sim::JOHN}))
         .send()
         .await
         .unwrap();
@@ -367,6 +403,12 @@ companies = ["Contoso"]
             && text.contains("Jane Tech")
             && text.contains("permanent password"),
         "{text}"
+    );
+    let patched: Vec<String> = graph.with(|s| s.patches.iter().map(|p| p.user.clone()).collect());
+    assert_eq!(
+        patched,
+        [graph_sim::JOHN],
+        "the tenant got exactly one reset"
     );
     assert!(dir.path().join("data/passdesk.db").exists());
 

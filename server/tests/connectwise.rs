@@ -59,8 +59,8 @@ async fn demo() -> (Sandbox, ConnectWiseClient, String) {
 #[tokio::test]
 async fn auth_headers_are_checked() {
     let (sb, client, base) = demo().await;
-    let info = client.system_info().await.unwrap();
-    assert!(info.get("version").is_some(), "{info}");
+    let t = client.ticket(TicketKind::Service, 1001).await.unwrap();
+    assert_eq!(t.id, 1001);
     let headers = sb.last_headers();
     let h = |name: &str| {
         headers
@@ -83,7 +83,7 @@ async fn auth_headers_are_checked() {
     wrong.private_key = Some("wrong-private".into());
     let e = ConnectWiseClient::new(&wrong)
         .unwrap()
-        .system_info()
+        .ticket(TicketKind::Service, 1001)
         .await
         .unwrap_err();
     assert!(matches!(e, CwError::Unauthorized(_)), "{e:?}");
@@ -103,7 +103,7 @@ async fn auth_headers_are_checked() {
     bad_client_id.client_id = "not-registered".into();
     let e = ConnectWiseClient::new(&bad_client_id)
         .unwrap()
-        .system_info()
+        .ticket(TicketKind::Service, 1001)
         .await
         .unwrap_err();
     match &e {
@@ -116,7 +116,7 @@ async fn auth_headers_are_checked() {
     // Raw requests: the documented error body shape for missing auth and a missing clientId.
     let http = reqwest::Client::new();
     let r = http
-        .get(format!("{base}/system/info"))
+        .get(format!("{base}/service/tickets/1001"))
         .header("clientId", creds().client_id)
         .send()
         .await
@@ -128,7 +128,7 @@ async fn auth_headers_are_checked() {
         "{body}"
     );
     let r = http
-        .get(format!("{base}/system/info"))
+        .get(format!("{base}/service/tickets/1001"))
         .header("Authorization", creds().authorization())
         .send()
         .await
@@ -138,7 +138,7 @@ async fn auth_headers_are_checked() {
     assert_eq!(body["code"], "InvalidClientId");
     assert!(body["message"].as_str().unwrap().contains("clientId"));
     let r = http
-        .get(format!("{base}/system/info"))
+        .get(format!("{base}/service/tickets/1001"))
         .header("Authorization", creds().authorization())
         .header("clientId", creds().client_id)
         .send()
@@ -195,7 +195,7 @@ async fn missing_records_are_not_found() {
         Err(CwError::NotFound)
     ));
     assert!(matches!(
-        client.contact_email(424242).await,
+        client.contact_emails(424242).await,
         Err(CwError::NotFound)
     ));
     assert!(matches!(
@@ -207,21 +207,22 @@ async fn missing_records_are_not_found() {
 }
 
 #[tokio::test]
-async fn contact_email_fallback() {
+async fn contact_emails_put_the_default_first() {
     let (sb, client, _) = demo().await;
     // Ticket 1002 has no email of its own: the contact's default Email item is used.
     let t = client.ticket(TicketKind::Service, 1002).await.unwrap();
     assert_eq!(t.contact_email, None);
-    let email = client.contact_email(t.contact.unwrap().id).await.unwrap();
-    assert_eq!(email.as_deref(), Some("mary-jane.oneil@contoso.example"));
-    // John Smith: a phone (default) and a non-default email come first; the default Email item wins.
+    let emails = client.contact_emails(t.contact.unwrap().id).await.unwrap();
+    assert_eq!(emails, ["mary-jane.oneil@contoso.example"]);
+    // John Smith: a phone (default) and a non-default email come first; the default Email item
+    // leads, the other Email item follows, the phone is left out.
     assert_eq!(
-        client.contact_email(17).await.unwrap().as_deref(),
-        Some("john.smith@contoso.example")
+        client.contact_emails(17).await.unwrap(),
+        ["john.smith@contoso.example", "j.smith@old.contoso.example"]
     );
 
     sb.add_contact(SandboxContact::new(90, "Phone", "Only", 250).phone("+1 555 0199", true));
-    assert_eq!(client.contact_email(90).await.unwrap(), None);
+    assert!(client.contact_emails(90).await.unwrap().is_empty());
     sb.add_contact(
         SandboxContact::new(91, "No", "Default", 250)
             .phone("1", true)
@@ -229,8 +230,8 @@ async fn contact_email_fallback() {
             .email("second@c.example", false),
     );
     assert_eq!(
-        client.contact_email(91).await.unwrap().as_deref(),
-        Some("first@c.example")
+        client.contact_emails(91).await.unwrap(),
+        ["first@c.example", "second@c.example"]
     );
 }
 
@@ -284,12 +285,12 @@ async fn server_errors_are_retried_twice() {
     let (sb, client, _) = demo().await;
     sb.fail_next(2, Fault::ServerError(502));
     let before = sb.request_count();
-    assert!(client.contact_email(17).await.is_ok());
+    assert!(client.contact_emails(17).await.is_ok());
     assert_eq!(sb.request_count() - before, 3);
 
     sb.fail_next(3, Fault::ServerError(500));
     let before = sb.request_count();
-    let e = client.system_info().await.unwrap_err();
+    let e = client.ticket(TicketKind::Service, 1001).await.unwrap_err();
     assert!(matches!(e, CwError::Server { status: 500, .. }), "{e:?}");
     assert_eq!(sb.request_count() - before, 3, "two retries, then give up");
 
@@ -316,7 +317,7 @@ async fn unreachable_and_slow_servers_are_unavailable() {
         fast(),
     )
     .unwrap();
-    let e = client.system_info().await.unwrap_err();
+    let e = client.ticket(TicketKind::Service, 1001).await.unwrap_err();
     assert!(
         matches!(e, CwError::Unavailable(_)) && e.is_retryable(),
         "{e:?}"
@@ -469,80 +470,35 @@ async fn fields_are_honoured() {
 }
 
 #[tokio::test]
-async fn contact_search_follows_pages() {
+async fn company_lookup_by_identifier() {
     let sb = Sandbox::new(creds());
     sb.add_company(7, "Acme", "Acme Inc");
-    // 7 contacts share the address (one with different case); others must not match.
-    for id in 1..=7 {
-        let addr = if id == 4 {
-            "Shared+Box@Acme.example"
-        } else {
-            "shared+box@acme.example"
-        };
-        sb.add_contact(
-            SandboxContact::new(id, "User", &id.to_string(), 7).email(addr, id % 2 == 0),
+    sb.add_company(8, "AcmeLabs", "Acme Labs");
+    sb.add_company(9, "Other", "Acme");
+    let base = serve(&sb).await;
+    let client = ConnectWiseClient::with_options(&config(&base), fast()).unwrap();
+
+    // The identifier matches whole and case-insensitively; neither a prefix nor the name does.
+    assert_eq!(client.company_id("Acme").await.unwrap(), Some(7));
+    assert_eq!(client.company_id(" acme ").await.unwrap(), Some(7));
+    assert_eq!(client.company_id("Acm").await.unwrap(), None);
+    assert_eq!(client.company_id("Acme Inc").await.unwrap(), None);
+    // `"`, `*` and `\` could widen the match: refused before any request.
+    let before = sb.request_count();
+    for bad in ["x\"y", "Acme*", "a\\b", "  "] {
+        assert!(
+            matches!(client.company_id(bad).await, Err(CwError::Config(_))),
+            "{bad}"
         );
     }
-    sb.add_contact(SandboxContact::new(8, "Other", "Mail", 7).email("other@acme.example", true));
-    sb.add_contact(
-        SandboxContact::new(9, "Phone", "Match", 7).phone("shared+box@acme.example", true),
-    );
-    sb.add_contact(
-        SandboxContact::new(10, "Near", "Miss", 7).email("shared box@acme.example", true),
-    );
-    let base = serve(&sb).await;
-    let client = ConnectWiseClient::with_options(
-        &config(&base),
-        ClientOptions {
-            page_size: 3,
-            ..fast()
-        },
-    )
-    .unwrap();
+    assert_eq!(sb.request_count(), before);
+    // Apostrophes and ampersands survive the URL.
+    sb.add_company(10, "O'Neil&Co", "O'Neil and Co");
+    assert_eq!(client.company_id("O'Neil&Co").await.unwrap(), Some(10));
 
-    let before = sb.request_count();
-    let found = client
-        .contacts_by_email("shared+box@acme.example")
-        .await
-        .unwrap();
-    let ids: Vec<u64> = found.iter().map(|c| c.id).collect();
-    assert_eq!(ids, vec![1, 2, 3, 4, 5, 6, 7]);
-    assert_eq!(sb.request_count() - before, 3, "3 + 3 + 1 items");
-    assert_eq!(found[3].email().as_deref(), Some("Shared+Box@Acme.example"));
-
-    // Exactly one full page and no more: the Link header says there is no next page.
-    let client6 = ConnectWiseClient::with_options(
-        &config(&base),
-        ClientOptions {
-            page_size: 7,
-            ..fast()
-        },
-    )
-    .unwrap();
-    let before = sb.request_count();
-    assert_eq!(
-        client6
-            .contacts_by_email("shared+box@acme.example")
-            .await
-            .unwrap()
-            .len(),
-        7
-    );
-    assert_eq!(sb.request_count() - before, 1);
-
-    assert!(client
-        .contacts_by_email("nobody@acme.example")
-        .await
-        .unwrap()
-        .is_empty());
-    assert!(matches!(
-        client.contacts_by_email("x\"@acme.example").await,
-        Err(CwError::Config(_))
-    ));
-
-    // The sandbox sends RFC 8288 links a client can follow.
+    // The sandbox's list answers are paged with RFC 8288 links, like ConnectWise's.
     let r = reqwest::Client::new()
-        .get(format!("{base}/company/contacts?pageSize=2&page=1"))
+        .get(format!("{base}/company/companies?pageSize=2&page=1"))
         .header("Authorization", creds().authorization())
         .header("clientId", creds().client_id)
         .send()
@@ -576,9 +532,9 @@ async fn private_key_never_leaks() {
             retry_after_secs: 60,
         },
     );
-    errors.push(client.system_info().await.unwrap_err());
+    errors.push(client.ticket(TicketKind::Service, 1001).await.unwrap_err());
     sb.fail_next(3, Fault::ServerError(500));
-    errors.push(client.system_info().await.unwrap_err());
+    errors.push(client.ticket(TicketKind::Service, 1001).await.unwrap_err());
     errors.push(
         client
             .post_internal_note(TicketKind::Service, 1001, "")
@@ -591,7 +547,7 @@ async fn private_key_never_leaks() {
     errors.push(
         ConnectWiseClient::new(&bad)
             .unwrap()
-            .system_info()
+            .ticket(TicketKind::Service, 1001)
             .await
             .unwrap_err(),
     );
@@ -614,7 +570,7 @@ async fn private_key_from_environment() {
     cfg.private_key = None;
     cfg.private_key_env = Some(var.into());
     let client = ConnectWiseClient::new(&cfg).unwrap();
-    assert!(client.system_info().await.is_ok());
+    assert!(client.ticket(TicketKind::Service, 1001).await.is_ok());
     cfg.private_key_env = Some("PASSDESK_TEST_CW_UNSET_VAR".into());
     assert!(matches!(
         ConnectWiseClient::new(&cfg),
@@ -662,44 +618,11 @@ async fn generated_sandbox_credentials_work_and_differ() {
 }
 
 #[tokio::test]
-async fn contact_search_on_demo_data() {
-    let (sb, client, _) = demo().await;
-    let found = client
-        .contacts_by_email("JOHN.SMITH@contoso.example")
-        .await
-        .unwrap();
-    assert_eq!(found.iter().map(|c| c.id).collect::<Vec<_>>(), vec![17]);
-    assert_eq!(found[0].name(), "John Smith");
-    assert_eq!(
-        found[0]
-            .company
-            .as_ref()
-            .and_then(|c| c.identifier.as_deref()),
-        Some("Contoso")
-    );
-    // The non-default address of the same contact matches too; a prefix does not.
-    assert_eq!(
-        client
-            .contacts_by_email("j.smith@old.contoso.example")
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
-    assert!(client
-        .contacts_by_email("john.smith@contoso")
-        .await
-        .unwrap()
-        .is_empty());
-    // Apostrophes and ampersands survive the URL.
-    sb.add_contact(
-        SandboxContact::new(77, "Sean", "O'Neil", 250).email("o'neil&co@contoso.example", true),
-    );
-    let found = client
-        .contacts_by_email("o'neil&co@contoso.example")
-        .await
-        .unwrap();
-    assert_eq!(found.iter().map(|c| c.id).collect::<Vec<_>>(), vec![77]);
+async fn company_lookup_on_demo_data() {
+    let (_sb, client, _) = demo().await;
+    assert_eq!(client.company_id("Contoso").await.unwrap(), Some(250));
+    assert_eq!(client.company_id("CONTOSO").await.unwrap(), Some(250));
+    assert_eq!(client.company_id("Contoso Ltd").await.unwrap(), None);
 }
 
 #[tokio::test]
@@ -713,7 +636,7 @@ async fn rate_limit_that_persists_is_returned_after_retries() {
         },
     );
     let before = sb.request_count();
-    let e = client.contact_email(17).await.unwrap_err();
+    let e = client.contact_emails(17).await.unwrap_err();
     assert!(
         matches!(e, CwError::RateLimited { retry_after: Some(d) } if d.is_zero()),
         "{e:?}"
@@ -757,7 +680,7 @@ async fn sandbox_error_bodies_have_the_documented_shape() {
             .unwrap(),
     )
     .await;
-    let url = format!("{base}/company/contacts?conditions=id%20%3D%20%22open");
+    let url = format!("{base}/company/companies?conditions=id%20%3D%20%22open");
     check(400, "InvalidCondition")(send(http.get(url)).await.unwrap()).await;
     let form = http
         .post(format!("{base}/service/tickets/1001/notes"))

@@ -141,7 +141,7 @@ async fn reads_the_domain_policy_and_a_group_pso() {
 
 #[tokio::test]
 async fn unreadable_pso_gives_the_assumed_policy_marked_uncertain() {
-    // svc-limited sees msDS-ResultantPSO but gets the PSO entry with no attributes (samba-dc.md §4).
+    // svc-limited sees msDS-ResultantPSO but gets the PSO entry with no attributes (docs/samba.md §4).
     let mut cfg = config("TEST\\svc-limited");
     cfg.assumed_policy = Some(ActiveDirectoryPolicy {
         dc: DcKind::Windows,

@@ -1,5 +1,5 @@
 // End-to-end in real headless Debian Chromium, driven by playwright-core, with dist/chrome loaded
-// unpacked (flags from toolchain.md §3: no sandbox as root, no background networking offline).
+// unpacked (flags from docs/toolchain.md §4: no sandbox as root, no background networking offline).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 // End-to-end in real headless Firefox ESR, driven by puppeteer-core@24 over WebDriver BiDi, with
-// dist/firefox installed as a temporary add-on (toolchain.md §4.2).
+// dist/firefox installed as a temporary add-on (docs/toolchain.md §4).
 import puppeteer from 'puppeteer-core';
 import { join } from 'node:path';
 import { DIST } from './lib/demo.mjs';

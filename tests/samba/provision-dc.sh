@@ -3,7 +3,7 @@
 # DC_DIR (deleted first), listening only on IP (default 127.0.0.2, so 127.0.0.1 stays free for others), with a
 # test CA + server certificate (SAN IP:$IP, IP:127.0.0.1, DNS:localhost) so TLS verification stays ON, and the
 # fixture accounts the tests expect. It does not start samba: `start-dc.sh` (humans) or the Rust test harness
-# (server/tests/support/samba.rs) does. Writes nothing outside DC_DIR. Recipe: shared/reference/samba-dc.md.
+# (server/tests/support/samba.rs) does. Writes nothing outside DC_DIR. Recipe and reasons: docs/samba.md.
 set -euo pipefail
 DC_DIR=${1:?usage: provision-dc.sh DC_DIR [IP]}; IP=${2:-127.0.0.2}
 ADMINPW='Passw0rd!Admin'; USERPW='Init1al!Pass'; SVCPW='Svc!Reset2024'
@@ -33,7 +33,7 @@ openssl x509 -req -in "$T/server.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcrea
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/other-ca.key" -out "$T/other-ca.pem" -days 30 \
   -subj "/CN=Some Other CA" 2>/dev/null
 chmod 600 "$T"/*.key
-# provision drops these --option values, so they are added to [global] by hand (samba-dc.md §2.1, §3, §5).
+# provision drops these --option values, so they are added to [global] by hand (docs/samba.md §2).
 # ldb:nosync (as Samba's own selftest): no fsync per write, a disposable DC sets passwords several times faster.
 sed -i "s#^\[global\]\$#[global]\n\told password allowed period = 0\n\tldb:nosync = true\n\ttls enabled = yes\n\ttls keyfile = $T/server.key\n\ttls certfile = $T/server.pem\n\ttls cafile = $T/ca.pem#" "$DC_DIR/etc/smb.conf"
 
@@ -132,7 +132,7 @@ add: proxyAddresses
 proxyAddresses: SMTP:dana@shared.test.lan
 LDIF
 
-# 4. Delegation (samba-dc.md §5.2): svc-reset may reset passwords and write pwdLastSet / lockoutTime on users
+# 4. Delegation (docs/samba.md §5): svc-reset may reset passwords and write pwdLastSet / lockoutTime on users
 # in OU=Staff, and read PSO bodies. svc-limited gets nothing (access-denied and unreadable-PSO tests).
 SID=$(ldbsearch -H "$DC_DIR/private/sam.ldb" '(sAMAccountName=svc-reset)' objectSid | awk '/^objectSid:/{print $2}')
 U=bf967aba-0de6-11d0-a285-00aa003049e2

@@ -1,6 +1,6 @@
 // node:test suite for the BUILT package (target/wasm-pkg after `make wasm`, wasm-opt included), used
 // exactly as the extension uses it: the ES-module glue, `initSync`, the exported class and functions.
-// Every policy.md vector in crate/tests/vectors.json runs through it.
+// Every test vector of docs/policy.md §8 in crate/tests/vectors.json runs through it.
 //   node --test tests/wasm/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,8 +20,8 @@ function vectorPassword(v) {
   return v.password + (v.repeat ? v.repeat.text.repeat(v.repeat.times) : '');
 }
 
-// The vectors' Entra expectations use policy.md's short global list, which the JS API does not
-// take; those tenants get the same terms as custom terms instead (the built-in list is larger).
+// The vectors' Entra expectations use the short test global list of docs/policy.md §8, which the JS API does
+// not take; those tenants get the same terms as custom terms instead (the built-in list is larger).
 function vectorPolicy(v) {
   const p = structuredClone(doc.policies[v.policy]);
   if (p.kind === 'entra' && p.global_list) {
@@ -42,7 +42,7 @@ test('the package exports the documented API', () => {
   }
 });
 
-test('every policy.md vector gives the expected verdict through the wasm build', () => {
+test('every test vector gives the expected verdict through the wasm build', () => {
   const failures = [];
   for (const v of doc.vectors) {
     const policy = vectorPolicy(v);

@@ -94,7 +94,8 @@ fn byte_offset_of_char(s: &str, n: usize) -> usize {
 
 /// `format!("{:.1e}", x)` for 0 ≤ x < 1 (e.g. `2.5e-7`), except that a value within rounding error
 /// of a tie (9.45e-4) may round the other way, which does not matter for a hint. Hand-rolled
-/// because `{:e}` pulled core's exponent formatting into the wasm build (issue #2).
+/// because `{:e}` pulled core's exponent formatting into the wasm build (size budget,
+/// docs/toolchain.md §2).
 fn one_decimal_exp(x: f64) -> String {
     if x.is_nan() || x <= 0.0 {
         return "0.0e0".to_string();

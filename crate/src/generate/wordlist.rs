@@ -1,8 +1,8 @@
 //! The embedded EFF wordlists (see `crate/wordlists/NOTICE`), indexed once per process.
 //!
-//! The lists are embedded front-coded by `build.rs` (smaller wasm, issue #2) and decoded lazily on
-//! first use into one text of all words plus an offset table, so a generation call never allocates
-//! for the list.
+//! The lists are embedded front-coded by `build.rs` (smaller wasm: the size budget of
+//! docs/toolchain.md §2) and decoded lazily on first use into one text of all words plus an offset
+//! table, so a generation call never allocates for the list.
 use std::sync::OnceLock;
 
 use super::WordSize;

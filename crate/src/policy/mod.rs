@@ -8,13 +8,13 @@ use serde::{Deserialize, Serialize};
 pub enum Policy {
     /// Active Directory domain policy or resultant PSO.
     ActiveDirectory(ActiveDirectoryPolicy),
-    /// Entra ID cloud policy plus Password Protection (model M1).
+    /// Entra ID cloud policy plus Password Protection (PassDesk's model, docs/policy.md §3.3).
     Entra(EntraPolicy),
     /// NIST SP 800-63B-4.
     Nist(NistPolicy),
 }
 
-/// Which DC software enforces the AD policy (they differ: policy.md §2).
+/// Which DC software enforces the AD policy (they differ: docs/policy.md §2).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DcKind {

@@ -1,4 +1,4 @@
-//! Active Directory profiles: a Windows DC (policy.md §1) and a Samba AD DC (§2).
+//! Active Directory profiles: a Windows DC (docs/policy.md §1) and a Samba AD DC (§2).
 use std::sync::Arc;
 
 use super::checklist::Checklist;
@@ -73,7 +73,8 @@ impl AdRules {
         }
     }
 
-    /// Windows checks names only with complexity on [D policy.md §1.2]; Samba never does (§2).
+    /// Windows checks names only with complexity on (a PassDesk decision, docs/policy.md §1.3);
+    /// Samba never does (§2).
     fn checks_names(&self) -> bool {
         self.dc == DcKind::Windows && self.table.complexity.is_some()
     }

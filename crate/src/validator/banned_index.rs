@@ -1,4 +1,4 @@
-//! An index of normalised banned terms for model M1 (policy.md §3.3):
+//! An index of normalised banned terms for the banned-password model (docs/policy.md §3.3):
 //! * whole-password edit distance ≤ 1: if the password is one edit away from a term of length m,
 //!   its first ⌊m/2⌋ or its last ⌈m/2⌉ code points equal the term's (the edit is in the other
 //!   half). Terms are keyed by (length, half); a call does ≤ 7 lookups, then verifies candidates;
@@ -6,7 +6,8 @@
 //!   with at most one mismatch matches one half exactly. Halves are found by sliding a window of
 //!   each distinct half length over the password and looking it up in a hash map (terms are short,
 //!   so there are only a few lengths). This replaced an Aho-Corasick automaton, whose crate added
-//!   ~70 KB to the wasm build (issue #2 size budget) for no measurable gain on 16-character input.
+//!   ~70 KB to the wasm build (the size budget of docs/toolchain.md §2) for no measurable gain on
+//!   16-character input.
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -15,7 +16,8 @@ use zeroize::Zeroize;
 use super::normalize::normalize_term;
 
 /// Fuzzy matching (edit distance / one mismatch) applies only to terms this long; shorter terms must
-/// match exactly (one mismatch in a 3-letter word would match almost anything) [D].
+/// match exactly (one mismatch in a 3-letter word would match almost anything; a PassDesk decision,
+/// docs/policy.md §3.3 step 3).
 pub(crate) const FUZZY_MIN_LEN: usize = 4;
 
 /// Where a term comes from (for the message a technician sees).

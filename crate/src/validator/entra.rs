@@ -1,4 +1,4 @@
-//! Entra ID cloud policy (policy.md §3.1) plus Password Protection model M1 (§3.3).
+//! Entra ID cloud policy (docs/policy.md §3.1) plus PassDesk's model of Password Protection (§3.3).
 use std::sync::Arc;
 
 use super::banned_index::{BannedIndex, Occurrence, TermSource};
@@ -25,8 +25,8 @@ struct EntraName {
 /// A compiled Entra policy for one account.
 #[derive(Debug, Clone)]
 pub(crate) struct EntraRules {
-    /// One index of every term M1 scores: the global list (with `global_list: true`), the custom
-    /// terms and the account's names. One index, so a keystroke slides over the password once.
+    /// One index of every term the model scores (the global list with `global_list: true`, the
+    /// custom terms, the account's names), so a keystroke slides over the password once.
     terms: BannedIndex,
     names: Vec<EntraName>,
     table: RuleTable,
@@ -308,9 +308,9 @@ fn check_complexity(rule: Complexity, password: &str, met: &Arc<str>, list: &mut
     }
 }
 
-/// M1 score: the minimum over non-overlapping sets of occurrences of (#occurrences + uncovered
-/// code points), by DP over positions. `occurrences` must be sorted by start. With `path`, also
-/// collects one optimal set of occurrences, in password order.
+/// The score of docs/policy.md §3.3 step 4: the minimum over non-overlapping sets of occurrences of
+/// (#occurrences + uncovered code points), by DP over positions. `occurrences` must be sorted by
+/// start. With `path`, also collects one optimal set of occurrences, in password order.
 pub(crate) fn min_score(
     len: usize,
     occurrences: &[Occurrence],

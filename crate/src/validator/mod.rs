@@ -64,7 +64,8 @@ impl Validator {
     }
 
     /// Like [`Validator::new`], but an Entra policy with `global_list: true` uses `terms` instead of
-    /// the built-in list of common weak terms (tests use policy.md's list; an MSP may know more).
+    /// the built-in list of common weak terms (tests use the test list of docs/policy.md §8; an MSP
+    /// may know more).
     pub fn with_global_terms<I, S>(
         policy: &Policy,
         account: &Account,

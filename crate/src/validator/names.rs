@@ -1,10 +1,13 @@
-//! AD name checks (policy.md §1.1 rules 3–4): the whole sAMAccountName and the displayName tokens.
+//! AD name checks (docs/policy.md §1.1 rules 3–4): the whole sAMAccountName and the displayName
+//! tokens.
 use super::folded::fold_str;
 
-/// Shorter names and tokens are not checked (S1/S2: "more than two characters").
+/// Shorter names and tokens are not checked (docs/policy.md §1.1: MS-SAMR's "more than two
+/// characters").
 const MIN_NAME_CHARS: usize = 3;
 
-/// displayName delimiters (S1/S2). The apostrophe is deliberately not one: "O'Neil" is one token.
+/// displayName delimiters (docs/policy.md §1.1 rule 4). The apostrophe is deliberately not one:
+/// "O'Neil" is one token.
 const DISPLAY_NAME_DELIMITERS: [char; 7] = [' ', ',', '.', '\t', '-', '_', '#'];
 
 /// A name to look for, folded, plus how to show it to a technician.

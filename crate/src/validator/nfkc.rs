@@ -1,7 +1,8 @@
 //! Unicode NFKC (compatibility composition), which NIST asks for before comparing a password with
-//! the blocklist (policy.md §4: "lower-case and NFKC"). Natively from `unicode-normalization`; in
-//! the browser build from the JS engine's `String.prototype.normalize`, the same Unicode algorithm
-//! without shipping its tables in the wasm (issue #2 size budget).
+//! the blocklist (docs/policy.md §4: both sides in NFKC and lower case). Natively from
+//! `unicode-normalization`; in the browser build from the JS engine's `String.prototype.normalize`,
+//! the same Unicode algorithm without shipping its tables in the wasm (the size budget of
+//! docs/toolchain.md §2).
 use zeroize::Zeroizing;
 
 /// `s` in NFKC; ASCII (most passwords) is its own NFKC form and is only copied.

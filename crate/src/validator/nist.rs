@@ -1,4 +1,4 @@
-//! NIST SP 800-63B-4 profile (policy.md §4): length in code points, whole-string blocklist.
+//! NIST SP 800-63B-4 profile (docs/policy.md §4): length in code points, whole-string blocklist.
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -65,8 +65,8 @@ impl NistRules {
     }
 }
 
-/// How the password and the entries are compared: NFKC, then lower case [D policy.md §4]
-/// (full-width, ligature and other compatibility forms match their plain letters).
+/// How the password and the entries are compared: NFKC, then lower case, so full-width, ligature and
+/// other compatibility forms match their plain letters (a PassDesk decision, docs/policy.md §4).
 fn comparable(s: &str) -> Zeroizing<String> {
     Zeroizing::new(nfkc(s).to_lowercase())
 }

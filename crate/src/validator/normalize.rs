@@ -1,4 +1,4 @@
-//! Entra Password Protection normalisation (policy.md §3.2, model M1 step 5): lower case, then
+//! Entra Password Protection normalisation (docs/policy.md §3.3 step 1): lower case, then
 //! `0→o 1→l 2→z $→s @→a`. One byte per code point so positions stay code-point positions.
 use zeroize::Zeroizing;
 

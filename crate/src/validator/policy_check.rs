@@ -1,4 +1,4 @@
-//! Range checks of a policy, done once in `Validator::new` (policy.md §1.3–1.4, §3.2, §4).
+//! Range checks of a policy, done once in `Validator::new` (the ranges of docs/policy.md §5).
 use crate::{Policy, PolicyError};
 
 /// PSO `msDS-MinimumPasswordLength` schema range (the GPO UI stops at 14, relaxed limits at 128).

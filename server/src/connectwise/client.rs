@@ -13,9 +13,7 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use rand::Rng as _;
-use reqwest::header::{
-    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LINK,
-};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -107,8 +105,6 @@ pub struct ClientOptions {
     pub base_delay: Duration,
     /// Longest wait between read attempts; a longer `Retry-After` is returned as `RateLimited`.
     pub max_delay: Duration,
-    /// `pageSize` for paged reads (clamped to 1..=1000).
-    pub page_size: u32,
 }
 
 impl Default for ClientOptions {
@@ -119,7 +115,6 @@ impl Default for ClientOptions {
             read_retries: 2,
             base_delay: Duration::from_millis(100),
             max_delay: Duration::from_secs(2),
-            page_size: 100,
         }
     }
 }
@@ -349,52 +344,6 @@ impl ConnectWiseClient {
         Self::decode(resp).await
     }
 
-    /// Every item of a list endpoint: `page` / `pageSize`, following `Link: rel="next"` when the server
-    /// sends it, otherwise stopping on a short page.
-    pub async fn get_paged<T: DeserializeOwned>(
-        &self,
-        path: &str,
-        query: &[(&str, String)],
-        page_size: u32,
-    ) -> Result<Vec<T>, CwError> {
-        let page_size = page_size.clamp(1, paging::MAX_PAGE_SIZE);
-        let mut all = Vec::new();
-        let mut url = None::<String>;
-        for page in 1..=paging::MAX_PAGES as u32 {
-            let this_url = url.take().unwrap_or_else(|| {
-                let mut q = query.to_vec();
-                q.push(("page", page.to_string()));
-                q.push(("pageSize", page_size.to_string()));
-                self.url(path, &q)
-            });
-            let resp = self.get_with_retry(&this_url).await?;
-            let link = resp
-                .headers()
-                .get(LINK)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string);
-            let items: Vec<T> = Self::decode(resp).await?;
-            let n = items.len();
-            all.extend(items);
-            match link {
-                Some(l) => match paging::next_link(&l) {
-                    // Only follow links under our own API root: the auth header must not go elsewhere.
-                    Some(next) if next.starts_with(&format!("{}/", self.inner.base)) => {
-                        url = Some(next)
-                    }
-                    Some(_) if n as u32 >= page_size => {}
-                    _ => return Ok(all),
-                },
-                None if n as u32 >= page_size => {}
-                None => return Ok(all),
-            }
-        }
-        Err(CwError::Decode(format!(
-            "more than {} pages from {path}",
-            paging::MAX_PAGES
-        )))
-    }
-
     /// Reads a service or project ticket.
     pub async fn ticket(&self, kind: TicketKind, id: u64) -> Result<Ticket, CwError> {
         let path = format!("{}/{id}", tickets_path(kind));
@@ -417,11 +366,6 @@ impl ConnectWiseClient {
             &[("fields", CONTACT_FIELDS.to_string())],
         )
         .await
-    }
-
-    /// The contact's default Email communication item, else its first Email item.
-    pub async fn contact_email(&self, contact_id: u64) -> Result<Option<String>, CwError> {
-        Ok(self.contact(contact_id).await?.email())
     }
 
     /// The record id of the company whose identifier is `identifier` (ConnectWise keeps identifiers
@@ -451,27 +395,6 @@ impl ConnectWiseClient {
         Ok(self.contact(contact_id).await?.emails())
     }
 
-    /// Contacts with an Email communication item equal (case-insensitively) to `email`, all pages.
-    pub async fn contacts_by_email(&self, email: &str) -> Result<Vec<ContactModel>, CwError> {
-        let email = email.trim();
-        // `"` would end the string literal and `*` is a wildcard: either could widen the match.
-        if email.is_empty() || email.contains(['"', '*', '\\']) {
-            return Err(CwError::Config(
-                "email is empty or contains \", * or \\".into(),
-            ));
-        }
-        let child = format!(
-            r#"communicationItems/value like "{email}" AND communicationItems/communicationType="Email""#
-        );
-        let query = [
-            ("childConditions", child),
-            ("fields", CONTACT_FIELDS.to_string()),
-            ("orderBy", "id asc".to_string()),
-        ];
-        self.get_paged("/company/contacts", &query, self.inner.opts.page_size)
-            .await
-    }
-
     /// Posts an internal-only note (Internal flag on, Discussion / Resolution off, no notifications) and
     /// returns its id. Not retried: see the module doc.
     pub async fn post_internal_note(
@@ -486,11 +409,6 @@ impl ConnectWiseClient {
         let resp = self.send_once(Method::POST, &url, Some(&body)).await?;
         let note: CreatedNote = Self::decode(resp).await?;
         Ok(note.id)
-    }
-
-    /// `GET /system/info`: a cheap call that proves URL, keys, clientId and role.
-    pub async fn system_info(&self) -> Result<serde_json::Value, CwError> {
-        self.get_json("/system/info", &[]).await
     }
 }
 

@@ -2,9 +2,9 @@
 //!
 //! Used by `passdesk demo` (mounted under `/cw/v4_6_release/apis/3.0`) and as the simulator in tests, so
 //! the real `ConnectWiseClient` is what talks to it. Like ConnectWise it checks Basic auth and the
-//! `clientId` header, answers the documented error bodies, honours `fields=`, `conditions` /
-//! `childConditions`, `page` / `pageSize` with `Link` headers, and can be told to throttle (429 +
-//! `Retry-After`), fail (5xx) or go down, to exercise retries and the note outbox.
+//! `clientId` header, answers the documented error bodies, honours `fields=`, the `conditions`
+//! PassDesk sends (`identifier="…"`), `page` / `pageSize` with `Link` headers, and can be told to
+//! throttle (429 + `Retry-After`), fail (5xx) or go down, to exercise retries and the note outbox.
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -249,7 +249,7 @@ impl Sandbox {
         self.lock().last_headers.clone()
     }
 
-    /// The API routes, relative to the API root (`/system/info`, `/service/tickets/{id}`, …).
+    /// The API routes, relative to the API root (`/service/tickets/{id}`, `/company/companies`, …).
     pub fn router(&self) -> axum::Router {
         handlers::router(self.clone())
     }

@@ -1,5 +1,5 @@
 //! Entra ID (Microsoft 365) over Microsoft Graph with `reqwest`: app-only client-credentials token, user
-//! lookup by mail / UPN / proxyAddresses, `PATCH /users/{id}` with `passwordProfile` (policy.md §5).
+//! lookup by mail / UPN / proxyAddresses, `PATCH /users/{id}` with `passwordProfile` (docs/policy.md §6.3).
 mod errors;
 mod token;
 mod user;

@@ -47,7 +47,6 @@ pub struct SandboxDirectory {
     accounts: Mutex<Vec<Stored>>,
     resets: Mutex<Vec<SandboxReset>>,
     unavailable: Mutex<bool>,
-    allow_privileged: bool,
     enforce_history: std::sync::atomic::AtomicBool,
     /// An injected refusal for the next reset: (code, message).
     refuse_next: Mutex<Option<(String, String)>>,
@@ -109,7 +108,6 @@ impl SandboxDirectory {
             unavailable: Mutex::new(false),
             hold: tokio::sync::watch::Sender::new(false),
             held: tokio::sync::watch::Sender::new(0),
-            allow_privileged: false,
             enforce_history: std::sync::atomic::AtomicBool::new(true),
             refuse_next: Mutex::new(None),
             contacts: Mutex::new(std::collections::HashMap::new()),
@@ -180,20 +178,8 @@ impl SandboxDirectory {
         }
     }
 
-    /// Allows resetting privileged accounts (config `allow_privileged`).
-    pub fn allowing_privileged(mut self, allow: bool) -> Self {
-        self.allow_privileged = allow;
-        self
-    }
-
-    /// Whether resets apply the password history (config `enforce_history`, default true like the LDAP
-    /// connector's).
-    pub fn enforcing_history(self, enforce: bool) -> Self {
-        self.set_enforce_history(enforce);
-        self
-    }
-
-    /// `enforcing_history` on a running directory (tests).
+    /// Whether resets apply the password history (default true, like the LDAP connector's
+    /// `enforce_history`); tests turn it off.
     pub fn set_enforce_history(&self, enforce: bool) {
         self.enforce_history
             .store(enforce, std::sync::atomic::Ordering::Relaxed);
@@ -265,10 +251,6 @@ impl SandboxDirectory {
 impl Directory for SandboxDirectory {
     fn name(&self) -> &str {
         &self.name
-    }
-
-    fn allow_privileged(&self) -> bool {
-        self.allow_privileged
     }
 
     fn checks_history_on_reset(&self) -> bool {
@@ -416,7 +398,6 @@ mod tests {
         assert!(!dir.account_by_sam("pgone").unwrap().enabled);
         assert!(dir.account_by_sam("admin").unwrap().privileged);
         assert!(!dir.allow_privileged());
-        assert!(dir.allowing_privileged(true).allow_privileged());
     }
 
     #[tokio::test]
@@ -443,7 +424,8 @@ mod tests {
         );
         assert!(!format!("{resets:?}").contains("Pass"));
         // Without enforce_history an admin reset skips the history, like the DC without the control.
-        let lax = SandboxDirectory::seeded_demo("t").enforcing_history(false);
+        let lax = SandboxDirectory::seeded_demo("t");
+        lax.set_enforce_history(false);
         let jsmith = lax.account_by_sam("jsmith").unwrap();
         for _ in 0..2 {
             lax.reset_password(&jsmith, "First#Pass1", false)

@@ -15,7 +15,7 @@ pub enum DirectoryKind {
     Graph,
     /// A customer's AD through its site agent.
     Agent,
-    /// The in-memory demo directory.
+    /// The in-memory demo directory of `passdesk demo` and the tests (a config cannot name it).
     Sandbox,
 }
 

@@ -658,7 +658,7 @@ async fn role_eligibility(
     )
 }
 
-/// Entra's cloud rule (policy.md §3.1): 8–256 characters and 3 of 4 character classes.
+/// Entra's cloud rule (docs/policy.md §3.1): 8–256 characters and 3 of 4 character classes.
 fn complex_enough(pw: &str) -> bool {
     let n = pw.chars().count();
     let classes = [

@@ -123,7 +123,7 @@ fn remove_old_goldens(root: &Path, keep: &Path) {
     }
 }
 
-/// Rewrites the absolute paths in smb.conf after a copy or move (samba-dc.md §2.3).
+/// Rewrites the absolute paths in smb.conf after a copy or move (docs/samba.md §1).
 pub fn relocate(dir: &Path, from: &Path) -> Result<(), String> {
     let conf = dir.join("etc/smb.conf");
     let text = std::fs::read_to_string(&conf).map_err(|e| format!("{}: {e}", conf.display()))?;

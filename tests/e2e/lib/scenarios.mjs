@@ -511,8 +511,9 @@ export function endToEnd(browserName, driver) {
       return { real, nonce, src };
     }
 
-    // §1: the panel answers only the frame our content script made. The attacker is given the real
-    // panel's URL (as the host DOM shows it) and even its nonce; the framer never hears from the panel.
+    // Binding step 1 (README "How a panel is bound to its frame"): the panel answers only the frame our
+    // content script made. The attacker is given the real panel's URL (as the host DOM shows it) and even its
+    // nonce; the framer never hears from the panel.
     it('a popup and a top-level tab of the panel get no ticket data and no reset', async () => {
       await page.goto(urls.classic(1001));
       const real = await panelFrame(page, 1001);
@@ -651,9 +652,9 @@ export function endToEnd(browserName, driver) {
       assert.notEqual(probe.contentDocument, 'READABLE');
     });
 
-    // Caller verification (issue #10) against a second demo whose directory requires it, e-mail codes
-    // going through a real SMTP server process (server/tests/support/smtp_server.py); SMS and Duo
-    // through the demo's built-in simulators (server/src/demo.rs). Last: the extension is pointed at
+    // Caller verification (docs/api.md "Caller verification") against a second demo whose directory requires
+    // it, e-mail codes going through a real SMTP server process (server/tests/support/smtp_server.py); SMS
+    // and Duo through the demo's built-in simulators (server/src/demo.rs). Last: the extension is pointed at
     // that demo from here on.
     describe('caller verification required, codes e-mailed through a real SMTP server', () => {
       let smtp;

@@ -139,20 +139,6 @@ pub struct ContactModel {
 pub const CONTACT_FIELDS: &str = "id,firstName,lastName,company,inactiveFlag,communicationItems";
 
 impl ContactModel {
-    /// The default Email item, else the first Email item with a value (a contact has no top-level email).
-    pub fn email(&self) -> Option<String> {
-        let emails = || {
-            self.communication_items
-                .iter()
-                .filter(|i| i.is_email())
-                .filter_map(|i| non_empty(i.value.clone()).map(|v| (i.default_flag, v)))
-        };
-        emails()
-            .find(|(d, _)| *d)
-            .or_else(|| emails().next())
-            .map(|(_, v)| v)
-    }
-
     /// Every Email item's value, the default one first (duplicates dropped, case-insensitively).
     pub fn emails(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
@@ -168,18 +154,6 @@ impl ContactModel {
             }
         }
         out
-    }
-
-    /// "First Last".
-    pub fn name(&self) -> String {
-        let parts = [self.first_name.as_deref(), self.last_name.as_deref()];
-        parts
-            .iter()
-            .flatten()
-            .map(|s| s.trim())
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ")
     }
 }
 
@@ -224,7 +198,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn contact_email_prefers_default_email_item() {
+    fn contact_emails_put_the_default_email_item_first() {
         let c: ContactModel = serde_json::from_value(serde_json::json!({
             "id": 1, "unknownField": [1, 2],
             "communicationItems": [
@@ -234,7 +208,6 @@ mod tests {
             ]
         }))
         .unwrap();
-        assert_eq!(c.email().as_deref(), Some("main@x.example"));
         assert_eq!(
             c.emails(),
             ["main@x.example", "other@x.example"],
@@ -248,7 +221,7 @@ mod tests {
             ]
         }))
         .unwrap();
-        assert_eq!(c.email().as_deref(), Some("first@x.example"));
+        assert_eq!(c.emails(), ["first@x.example"], "a blank item is skipped");
     }
 
     #[test]

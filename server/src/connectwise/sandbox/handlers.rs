@@ -25,7 +25,6 @@ type Reply = Result<Response, Response>;
 pub(super) fn router(sb: Sandbox) -> Router {
     use TicketKind::{Project, Service};
     Router::new()
-        .route("/system/info", get(system_info))
         .route(
             "/service/tickets/{id}",
             get(|s, p, q| async move { ticket(s, p, q, Service) }),
@@ -46,7 +45,6 @@ pub(super) fn router(sb: Sandbox) -> Router {
         )
         .route("/company/companies", get(companies))
         .route("/company/contacts/{id}", get(contact))
-        .route("/company/contacts", get(contacts))
         .fallback(|| async {
             cw_error(
                 StatusCode::NOT_FOUND,
@@ -246,13 +244,6 @@ fn with_fields(v: Value, q: &[(String, String)]) -> Value {
     }
 }
 
-async fn system_info() -> Json<Value> {
-    Json(
-        json!({"version": "v2025.8.0.0", "isCloud": true, "serverTimeZone": "Eastern Standard Time",
-                "cloudRegion": "NA"}),
-    )
-}
-
 fn ticket(
     State(sb): State<Sandbox>,
     Path(id): Path<String>,
@@ -306,33 +297,6 @@ fn condition_param(
         .map(conditions::parse)
         .transpose()
         .map_err(bad_condition)
-}
-
-async fn contacts(
-    State(sb): State<Sandbox>,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
-) -> Reply {
-    let q = parse_query(raw);
-    let cond = condition_param(&q, "conditions")?;
-    let child = condition_param(&q, "childConditions")?;
-    let all: Vec<Value> = {
-        let st = sb.lock();
-        st.contacts
-            .values()
-            .map(|c| contact_json(c, st.companies.get(&c.company_id)))
-            .collect()
-    };
-    let mut matched: Vec<Value> = all
-        .into_iter()
-        .filter(|v| cond.as_ref().is_none_or(|e| conditions::eval(e, v)))
-        .filter(|v| child.as_ref().is_none_or(|e| conditions::eval_child(e, v)))
-        .collect();
-    if param(&q, "orderBy").is_some_and(|o| o.to_ascii_lowercase().ends_with("desc")) {
-        matched.reverse();
-    }
-    Ok(paged(matched, &q, &uri, &headers))
 }
 
 async fn companies(

@@ -82,7 +82,7 @@ pub(super) fn filetime_to_rfc3339(ft: i64) -> Option<String> {
 /// may add transitive membership (see `in_chain_filter`).
 pub(super) fn to_account(e: &SearchEntry, privileged_groups: &[String]) -> DirectoryAccount {
     let uac = number(e, "userAccountControl").unwrap_or(0) as u64;
-    // Lockout is only visible in the computed attribute (userAccountControl keeps 512, samba-dc.md §6);
+    // Lockout is only visible in the computed attribute (userAccountControl keeps 512, docs/samba.md §4);
     // lockoutTime alone stays set after the lockout expired, so it is the fallback only.
     let locked = match number(e, "msDS-User-Account-Control-Computed") {
         Some(computed) => computed as u64 & UF_LOCKOUT != 0,

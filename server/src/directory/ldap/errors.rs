@@ -41,7 +41,7 @@ pub(super) fn result_error(rc: u32, text: &str) -> DirectoryError {
     let refused_password = text.contains("0000052D") || text.contains("0000052d");
     match rc {
         // 19 constraintViolation (Samba 4.17, and Windows on a user change) and 53 unwillingToPerform with
-        // 0000052D (Windows admin reset, newer Samba): the password policy said no (policy.md §1.6).
+        // 0000052D (Windows admin reset, newer Samba): the password policy said no (docs/policy.md §6.2).
         19 => DirectoryError::PasswordRefused { code, message },
         53 if refused_password => DirectoryError::PasswordRefused { code, message },
         50 => DirectoryError::AccessDenied { code, message },

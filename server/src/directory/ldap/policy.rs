@@ -1,4 +1,4 @@
-//! The policy in force for one account: the resultant PSO if any (docs/policy.md), else the domain
+//! The policy in force for one account: the resultant PSO if any (docs/policy.md §5), else the domain
 //! attributes on the base DN, as the core's `Policy::ActiveDirectory`.
 //!
 //! Policy objects change rarely and every context needs them, so what was read is kept for
@@ -116,7 +116,7 @@ pub(super) fn from_domain(e: &SearchEntry, dc: DcKind) -> Option<ActiveDirectory
     })
 }
 
-/// PSO attributes → policy. A non-admin often gets the PSO entry back with no attributes (samba-dc.md §4):
+/// PSO attributes → policy. A non-admin often gets the PSO entry back with no attributes (docs/samba.md §4):
 /// that is `None`, not a policy of zeros.
 pub(super) fn from_pso(e: &SearchEntry, dc: DcKind) -> Option<ActiveDirectoryPolicy> {
     let complexity = e

@@ -34,7 +34,7 @@ impl std::fmt::Debug for Value {
     }
 }
 
-/// The `unicodePwd` value: UTF-16LE of the password in double quotes (policy.md §1.5).
+/// The `unicodePwd` value: UTF-16LE of the password in double quotes (docs/policy.md §6.1).
 fn unicode_pwd(password: &str) -> Value {
     let mut v = Zeroizing::new(Vec::with_capacity((password.len() + 2) * 2));
     for unit in std::iter::once(u16::from(b'"'))
