@@ -39,9 +39,13 @@ extension-lint:
 
 ## Unit tests of the extension's pure modules (node), then end-to-end in real headless Chromium
 ## (playwright-core) and Firefox ESR (puppeteer-core over BiDi) against the real backend:
-## `passdesk demo` started by the tests themselves, the demo flavour of the extension loaded.
+## `passdesk demo` started by the tests themselves, the demo flavour of the extension loaded;
+## then both browsers again under an MSP's managed policy (root: it writes /etc and the Firefox install).
 test-extension: extension setup-apt
 	node --test --test-reporter=spec tests/e2e/unit/*.test.mjs
 	cargo build -p passdesk-server --bin passdesk
 	PASSDESK_BIN=$(CURDIR)/$(PASSDESK_DEBUG_BIN) PASSDESK_DIST=$(CURDIR)/dist/demo \
 	  node --test --test-concurrency=1 --test-reporter=spec tests/e2e/chromium.test.mjs tests/e2e/firefox.test.mjs
+	@# Own run: it writes machine-wide policy files (tests/e2e/lib/policy.mjs), present only meanwhile.
+	PASSDESK_BIN=$(CURDIR)/$(PASSDESK_DEBUG_BIN) PASSDESK_DIST=$(CURDIR)/dist/demo \
+	  node --test --test-concurrency=1 --test-reporter=spec tests/e2e/managed.test.mjs
