@@ -45,7 +45,7 @@ test-extension: extension setup-apt
 	node --test --test-reporter=spec tests/e2e/unit/*.test.mjs
 	cargo build -p passdesk-server --bin passdesk
 	PASSDESK_BIN=$(CURDIR)/$(PASSDESK_DEBUG_BIN) PASSDESK_DIST=$(CURDIR)/dist/demo \
-	  node --test --test-concurrency=1 --test-reporter=spec tests/e2e/chromium.test.mjs tests/e2e/firefox.test.mjs
+	  node --test --test-concurrency=1 --test-reporter=spec tests/e2e/chromium.test.mjs tests/e2e/firefox.test.mjs tests/e2e/demo-browser.test.mjs
 	@# Own run: it writes machine-wide policy files (tests/e2e/lib/policy.mjs), present only meanwhile.
 	PASSDESK_BIN=$(CURDIR)/$(PASSDESK_DEBUG_BIN) PASSDESK_DIST=$(CURDIR)/dist/demo \
 	  node --test --test-concurrency=1 --test-reporter=spec tests/e2e/managed.test.mjs

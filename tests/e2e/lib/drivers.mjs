@@ -19,7 +19,8 @@ export const FIREFOX = process.env.FIREFOX ?? '/usr/bin/firefox-esr';
 /** Where this Firefox reads policies.json: the distribution folder of its installation. */
 export const firefoxDistribution = () => join(dirname(realpathSync(FIREFOX)), 'distribution');
 
-export function chromiumDriver() {
+/** `headless: false` for a person to use it (tests/e2e/tools/demo-browser.mjs). */
+export function chromiumDriver({ headless = true } = {}) {
   const ext = join(DIST, 'chrome');
   let ctx;
   let extensionId;
@@ -34,7 +35,7 @@ export function chromiumDriver() {
       profile = mkdtempSync(join(tmpdir(), 'passdesk-chromium-'));
       ctx = await chromium.launchPersistentContext(profile, {
         executablePath: CHROMIUM,
-        headless: true,
+        headless,
         args: [`--disable-extensions-except=${ext}`, `--load-extension=${ext}`, '--no-sandbox', '--disable-gpu', '--disable-quic',
           '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
           `--host-resolver-rules=MAP ${ONPREM_HOST} 127.0.0.1`],
@@ -72,6 +73,9 @@ export function chromiumDriver() {
       const [p] = await Promise.all([ctx.waitForEvent('page'), trigger()]);
       return p;
     },
+    waitClosed() {
+      return ctx.waitForEvent('close', { timeout: 0 });
+    },
     async close() {
       await ctx?.close();
       if (profile) rmSync(profile, { recursive: true, force: true });
@@ -79,20 +83,21 @@ export function chromiumDriver() {
   };
 }
 
-export function firefoxDriver() {
+/** `answerPrompts: false` leaves the permission prompts to a person (tests/e2e/tools/demo-browser.mjs). */
+export function firefoxDriver({ headless = true, answerPrompts = true } = {}) {
   let browser;
   return {
     keyboardActivatesButtons: false,
-    answersPermissionPrompts: true,
+    answersPermissionPrompts: answerPrompts,
     async launch() {
       browser = await puppeteer.launch({
         browser: 'firefox',
         executablePath: FIREFOX,
-        headless: true,
+        headless,
         // Answers the optional-host-permission prompt of the options page with "Allow", as a
         // technician would (headless Firefox cannot show the doorhanger).
         // network.dns.localDomains resolves the stand-in on-premise host name to loopback.
-        extraPrefsFirefox: { 'extensions.webextOptionalPermissionPrompts': false, 'network.dns.localDomains': ONPREM_HOST },
+        extraPrefsFirefox: { 'extensions.webextOptionalPermissionPrompts': !answerPrompts, 'network.dns.localDomains': ONPREM_HOST },
       });
       await browser.installExtension(join(DIST, 'firefox'));
     },
@@ -121,6 +126,9 @@ export function firefoxDriver() {
       const p = await t.page();
       await p.waitForSelector('#backend-url');
       return p;
+    },
+    waitClosed() {
+      return new Promise((r) => (browser.connected ? browser.once('disconnected', r) : r()));
     },
     async close() {
       await browser?.close();
