@@ -1,5 +1,6 @@
 //! `passdesk extension-policy`, run as the real binary: the documents it prints name the ids of the
 //! repository's manifest (the ones README lists), a refused URL exits 2 naming the argument.
+#![allow(clippy::unwrap_used)]
 use std::process::{Command, Output};
 
 use passdesk_server::extension_policy::ExtensionIds;
