@@ -20,5 +20,6 @@ test: lint setup test-core test-wasm test-server test-extension
 
 bench: bench-core bench-wasm bench-server bench-agents
 
-demo: build-server
+## The demo backend, and the extension built for it (the command to try it in a browser is printed).
+demo: build-server extension
 	cargo run --release -p passdesk-server --bin passdesk -- demo

@@ -198,3 +198,7 @@ ext.runtime.onStartup?.addListener(() => void syncOnpremContentScripts());
 ext.runtime.onInstalled?.addListener(() => void syncOnpremContentScripts());
 ext.permissions?.onAdded?.addListener(() => void syncOnpremContentScripts());
 ext.permissions?.onRemoved?.addListener(() => void syncOnpremContentScripts());
+// A policy change (storage.managed) or a saved options form may change the on-premise hosts.
+ext.storage.onChanged?.addListener((_changes, area) => {
+  if (area === 'managed') void syncOnpremContentScripts();
+});

@@ -27,12 +27,12 @@ export default [
   },
   {
     // The browser e2e drivers also hand functions to page.evaluate, which run in the page.
-    files: ["tests/e2e/*.test.mjs", "tests/e2e/lib/*.mjs"],
+    files: ["tests/e2e/*.test.mjs", "tests/e2e/lib/*.mjs", "tests/e2e/tools/demo-browser.mjs"],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
   {
     // ... and in Chromium's extensions page, which has chrome.developerPrivate.
-    files: ["tests/e2e/chromium.test.mjs"],
+    files: ["tests/e2e/lib/drivers.mjs"],
     languageOptions: { globals: { ...globals.node, ...globals.browser, ...globals.webextensions } },
   },
 ];

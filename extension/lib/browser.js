@@ -1,17 +1,32 @@
 // The only module that touches the WebExtension namespace: Firefox exposes promise-based `browser`,
 // Chrome `chrome` (promise-based in MV3 too). Everything else imports from here.
+import { MANAGED_KEYS, effectiveSettings, settingsToSave } from './settings.js';
+
 export const ext = globalThis.browser ?? globalThis.chrome;
 
-/** Settings live in storage.local only (never sync: the token must not leave this browser profile). */
-export const SETTINGS_KEYS = ['backendUrl', 'token', 'onpremHosts'];
+/**
+ * The technician's settings live in storage.local only (never sync: the token must not leave this
+ * browser profile); an MSP's policy in storage.managed (lib/settings.js decides which applies).
+ */
+export const SETTINGS_KEYS = ['backendUrl', 'token', 'onpremHosts', 'overrides'];
 
-export async function loadSettings() {
-  const s = await ext.storage.local.get(SETTINGS_KEYS);
-  return { backendUrl: s.backendUrl ?? '', token: s.token ?? '', onpremHosts: s.onpremHosts ?? [] };
+/** The policy's values; {} without one (Firefox rejects the read when no policy names us). */
+export async function loadManaged() {
+  try {
+    return (await ext.storage.managed?.get(MANAGED_KEYS.concat('locked'))) ?? {};
+  } catch {
+    return {};
+  }
 }
 
-export function saveSettings(settings) {
-  return ext.storage.local.set(settings);
+export async function loadSettings() {
+  const [local, managed] = await Promise.all([ext.storage.local.get(SETTINGS_KEYS), loadManaged()]);
+  return effectiveSettings(local, managed);
+}
+
+/** Stores a saved options form: the token, and of a managed field only a permitted override. */
+export async function saveSettings(form) {
+  await ext.storage.local.set(settingsToSave(form, await loadManaged()));
 }
 
 /** Sends a typed message to the background worker; rejects with the backend's error object. */

@@ -1,5 +1,6 @@
 // Options: backend URL, technician token (storage.local only), on-premise ConnectWise hosts.
 // Host permissions are optional and requested here, inside the click (a user gesture is required).
+// An MSP's policy may set the backend URL and hosts (lib/settings.js); the token is always typed here.
 import { callBackground, ext, loadSettings, localize, saveSettings, t } from '../lib/browser.js';
 import { MSG } from '../lib/messages.js';
 import { hostToPattern } from '../lib/onprem.js';
@@ -29,6 +30,8 @@ $('form').addEventListener('submit', async (ev) => {
     return;
   }
   // Request first, synchronously in the gesture; already-granted origins resolve without a prompt.
+  // A policy's backend URL needs its grant too: browsers let no policy grant an optional host
+  // permission, so the technician's one Save (for the token) asks for it (README "Deploy").
   const grant = ext.permissions.request({ origins }).catch(() => false);
   await saveSettings({ ...form, backendUrl: normalizeBaseUrl(form.backendUrl) });
   await grant;
@@ -50,9 +53,22 @@ $('test').addEventListener('click', async () => {
   }
 });
 
+/** Marks a field the policy sets: read-only when locked, else says that saving overrides it. */
+function showPolicy(s, key, field, note) {
+  if (!(key in s.managed)) return;
+  const shown = Array.isArray(s.managed[key]) ? s.managed[key].join(', ') : s.managed[key];
+  field.readOnly = s.locked;
+  field.dataset.source = s.source[key];
+  note.hidden = false;
+  note.textContent = s.locked ? t('policyLocked') : s.source[key] === 'policy' ? t('policyDefault') : t('policyOverridden', [shown]);
+}
+
 localize();
 loadSettings().then((s) => {
   $('backend-url').value = s.backendUrl;
   $('token').value = s.token;
   $('onprem').value = s.onpremHosts.join('\n');
+  showPolicy(s, 'backendUrl', $('backend-url'), $('backend-url-policy'));
+  showPolicy(s, 'onpremHosts', $('onprem'), $('onprem-policy'));
+  document.body.dataset.loaded = 'true';
 });

@@ -11,6 +11,7 @@ pub mod connectwise;
 pub mod demo;
 pub mod demo_pages;
 pub mod directory;
+pub mod extension_policy;
 pub mod http;
 pub mod listener;
 pub mod reset;

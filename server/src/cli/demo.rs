@@ -114,6 +114,14 @@ async fn demo_main(args: DemoArgs) -> anyhow::Result<()> {
         );
         println!("  API:               {}", info.api);
         println!("  technician token:  {}", info.token);
+        // The extension set up for this API in a throwaway browser profile; the token is pasted by
+        // the person, never passed on a command line (tests/e2e/tools/demo-browser.mjs).
+        println!(
+            "  try the extension: node tests/e2e/tools/demo-browser.mjs chromium {}",
+            info.api
+        );
+        println!("                     (or firefox; from the repository, after `make extension`: it opens the");
+        println!("                     options page with this API filled in: paste the token, Test connection, Save)");
         println!("  demo ticket pages: {}", info.pages);
         println!("  ConnectWise sandbox: {}", info.connectwise_base);
         println!("    Authorization: {}", info.connectwise_authorization);

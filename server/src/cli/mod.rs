@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 pub mod agent;
 pub mod check;
 pub mod demo;
+pub mod extension_policy;
 pub mod generate;
 pub mod serve;
 pub mod token;
@@ -37,6 +38,8 @@ pub enum Command {
     /// Site agents: enrol / list / revoke on the backend; join / run at the customer site.
     #[command(subcommand)]
     Agent(agent::AgentCommand),
+    /// Print the managed policy (Chrome/Edge and Firefox) that points technicians' extensions at a backend.
+    ExtensionPolicy(extension_policy::ExtensionPolicyArgs),
 }
 
 /// Runs the parsed command and returns the process exit code.
@@ -48,5 +51,6 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Token(c) => token::run(c),
         Command::Demo(a) => demo::run(a),
         Command::Agent(c) => agent::run(c),
+        Command::ExtensionPolicy(a) => extension_policy::run(a),
     }
 }

@@ -9,9 +9,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { codeIn, recipientOf, startSmtp } from './smtp.mjs';
 import { sleep, poll, hostPanels, openGenerateSection, openResetSection, panelState, panelFrame, panelFrames, refusedPanel, rules, sendAsPanel, stolenNonce, text, typePassword, waitFor, waitPanelReady } from './panel.mjs';
+import { ONPREM_HOST } from './drivers.mjs';
 
-/** A name the browsers resolve to 127.0.0.1 (see the drivers), standing in for an on-premise server. */
-export const ONPREM_HOST = 'cw.onprem.test';
 const COMPLIANT = 'Harbor7!Quill'; // no name token of John Smith / jsmith, 3+ categories, 13 chars
 const REFUSED = /only works on ConnectWise ticket pages, in the panel it shows there/;
 
