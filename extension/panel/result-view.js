@@ -17,9 +17,14 @@ export function accountName(account) {
   return null;
 }
 
+/** What happened to the ticket note, as the reset answer says (`posted`, `queued`, `failed`). */
+export function noteText(note) {
+  return { posted: t('notePosted'), failed: t('noteFailed') }[note] ?? t('noteQueued');
+}
+
 /** Success, with the new password kept in the box above (Show / Copy) until the technician presses Done. */
 export function showResetSuccess(res, { onDone }) {
-  const note = { posted: t('notePosted'), failed: t('noteFailed') }[res.note] ?? t('noteQueued');
+  const note = noteText(res.note);
   const temp = res.temporary ? t('mustChangeNextLogon') : '';
   const name = accountName(res.account);
   const done = el('button', { type: 'button', id: 'dismiss' }, t('doneWithPassword'));

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import './i18n-stub.mjs';
-import { accountName, refusalLines } from '../../../extension/panel/result-view.js';
+import { accountName, noteText, refusalLines } from '../../../extension/panel/result-view.js';
 
 it('names the account from a string or an account object, else nothing', () => {
   assert.equal(accountName('jsmith'), 'jsmith');
@@ -27,4 +27,12 @@ it("a DC refusal lists its likely causes in our words, the other profile's rules
   // An answer without causes (an older backend) still says something useful; unknown causes are skipped.
   assert.match(refusalLines({ likely_rules: [] })[0], /meets every rule PassDesk can check/);
   assert.match(refusalLines({ likely_causes: ['SOMETHING_NEW'] })[0], /meets every rule PassDesk can check/);
+});
+
+it('the note line says posted, queued or failed in our words; anything else counts as queued', () => {
+  assert.match(noteText('posted'), /^Note posted/);
+  assert.match(noteText('failed'), /could not be posted.*add it to the ticket by hand/);
+  assert.match(noteText('queued'), /queued/i);
+  assert.equal(noteText(undefined), noteText('queued'));
+  for (const s of ['posted', 'failed', 'queued']) assert.ok(!/^note[A-Z]/.test(noteText(s)), s);
 });
