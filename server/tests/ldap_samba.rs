@@ -606,7 +606,10 @@ async fn a_server_that_never_answers_times_out() {
     let t = std::time::Instant::now();
     match dir.find_by_email("a@b").await {
         Err(DirectoryError::Unavailable(msg)) => assert!(
-            msg.contains("timeout") || msg.contains("did not answer in time"),
+            // The connect timeout and the operation's (both 1 s here) race; either says so.
+            msg.contains("timeout")
+                || msg.contains("did not answer in time")
+                || msg.contains("no answer within 1 s"),
             "{msg}"
         ),
         other => panic!("expected Unavailable, got {other:?}"),
