@@ -39,11 +39,23 @@ export function renderContext(ctx) {
   $('context').hidden = false;
 }
 
+/** The locale key of our own words for each problem code of a context (docs/api.md). */
+export const PROBLEM_KEYS = {
+  NO_CONTACT: 'problemNoContact',
+  NO_EMAIL: 'problemNoEmail',
+  EMAIL_MISMATCH: 'problemEmailMismatch',
+  NO_DIRECTORY: 'problemNoDirectory',
+  NO_ACCOUNT: 'problemNoAccount',
+  MULTIPLE_ACCOUNTS: 'problemMultipleAccounts',
+  ACCOUNT_DISABLED: 'problemDisabled',
+  PRIVILEGED_ACCOUNT: 'problemPrivileged',
+  DIRECTORY_UNAVAILABLE: 'problemDirectoryUnavailable',
+  ON_PREMISES_SYNCED: 'problemOnPremisesSynced',
+};
+
 /** Our own wording per code where we have one, else the backend's plain-words message. */
 export function problemText(p) {
-  const key = { NO_CONTACT: 'problemNoContact', NO_EMAIL: 'problemNoEmail', EMAIL_MISMATCH: 'problemEmailMismatch', NO_DIRECTORY: 'problemNoDirectory',
-    NO_ACCOUNT: 'problemNoAccount', MULTIPLE_ACCOUNTS: 'problemMultipleAccounts', ACCOUNT_DISABLED: 'problemDisabled',
-    PRIVILEGED_ACCOUNT: 'problemPrivileged', DIRECTORY_UNAVAILABLE: 'problemDirectoryUnavailable' }[p.code];
+  const key = Object.hasOwn(PROBLEM_KEYS, p.code) ? PROBLEM_KEYS[p.code] : null;
   const text = key ? t(key) : '';
   return text && text !== key ? text : p.message ?? p.code;
 }

@@ -9,7 +9,7 @@ import { loadCore, makeChecker, generate } from './core.js';
 import { renderContext } from './context-view.js';
 import { setupPasswordBox } from './password-view.js';
 import { setupGenerator } from './generator-view.js';
-import { showResetError, showResetSuccess } from './result-view.js';
+import { errorText, showResetError, showResetSuccess } from './result-view.js';
 import { setupVerification } from './verify-view.js';
 
 const $ = (id) => document.getElementById(id);
@@ -208,7 +208,7 @@ $('refresh').addEventListener('click', () => {
 });
 
 function showLoadError(err) {
-  setStatus(err?.message ?? String(err), true);
+  setStatus(errorText(err), true);
   if (err?.code === 'NOT_CONFIGURED' || err?.code === 'UNAUTHORIZED') {
     const open = Object.assign(document.createElement('button'), { type: 'button', textContent: t('openOptions') });
     open.addEventListener('click', () => call(MSG.OPEN_OPTIONS).catch(() => {}));

@@ -41,7 +41,8 @@ export function showResetSuccess(res, { onDone }) {
   $('result').dataset.note = res.note;
 }
 
-const CAUSE_KEYS = {
+/** The locale key of each likely cause of a DC's refusal (`likely_causes`, docs/api.md). */
+export const CAUSE_KEYS = {
   OTHER_DC_PROFILE: 'causeOtherDcProfile',
   POLICY_UNCERTAIN: 'causePolicyUncertain',
   RECENTLY_USED: 'causeRecentlyUsed',
@@ -54,7 +55,7 @@ export function refusalLines(err) {
   if (!causes.length) return [t('refusedNoRule')];
   const lines = [];
   for (const cause of causes) {
-    const key = CAUSE_KEYS[cause];
+    const key = Object.hasOwn(CAUSE_KEYS, cause) ? CAUSE_KEYS[cause] : null;
     if (!key) continue;
     lines.push(t(key));
     if (cause === 'OTHER_DC_PROFILE') lines.push(...(err.likely_rules ?? []).map((r) => `– ${r.message}`));
@@ -62,19 +63,45 @@ export function refusalLines(err) {
   return lines.length ? lines : [t('refusedNoRule')];
 }
 
+/**
+ * The locale key of our own words for each error code the backend may answer the panel (docs/api.md);
+ * the words of DIRECTORY_REFUSED and DIRECTORY_ERROR name the answer's directory_code. The verification
+ * codes have their words in verify-view.js. The site agents' codes (/agent/v1/*) never reach a panel.
+ */
+export const ERROR_KEYS = {
+  UNAUTHORIZED: 'errUnauthorized',
+  BAD_REQUEST: 'errBadRequest',
+  PAYLOAD_TOO_LARGE: 'errPayloadTooLarge',
+  NOT_FOUND: 'errNotFound',
+  INTERNAL: 'errInternal',
+  TICKET_NOT_FOUND: 'errTicketNotFound',
+  CONNECTWISE_UNAVAILABLE: 'errConnectwiseUnavailable',
+  RESET_BLOCKED: 'errResetBlocked',
+  POLICY_VIOLATION: 'errPolicyViolation',
+  DIRECTORY_REFUSED: 'errDirectoryRefused',
+  DIRECTORY_ACCESS_DENIED: 'errDirectoryAccessDenied',
+  DIRECTORY_UNAVAILABLE: 'errDirectoryUnavailable',
+  DIRECTORY_ERROR: 'errDirectoryError',
+  RESET_IN_PROGRESS: 'errResetInProgress',
+  RESET_INTERRUPTED: 'errResetInterrupted',
+  IDEMPOTENCY_KEY_REUSED: 'errIdempotencyKeyReused',
+  TARGET_CHANGED: 'errTargetChanged',
+  VERIFICATION_REQUIRED: 'errVerificationRequired',
+};
+
+/** Plain words of ours for a backend error, else its own message (a code this panel does not know yet). */
+export function errorText(err) {
+  const code = err?.code;
+  if (!Object.hasOwn(ERROR_KEYS, code)) return err?.message ?? String(err);
+  const withCode = code === 'DIRECTORY_REFUSED' || code === 'DIRECTORY_ERROR';
+  return t(ERROR_KEYS[code], withCode ? [err.directory_code ?? '?'] : undefined);
+}
+
 export function showResetError(err) {
   const box = $('result');
   box.dataset.outcome = 'error';
   const code = err?.code ?? 'INTERNAL';
-  const head = {
-    DIRECTORY_REFUSED: t('errDirectoryRefused', [err.directory_code ?? '?']),
-    POLICY_VIOLATION: t('errPolicyViolation'),
-    RESET_BLOCKED: t('errResetBlocked'),
-    TARGET_CHANGED: t('errTargetChanged'),
-    DIRECTORY_UNAVAILABLE: t('errDirectoryUnavailable'),
-    DIRECTORY_ACCESS_DENIED: t('errDirectoryAccessDenied'),
-    VERIFICATION_REQUIRED: t('errVerificationRequired'),
-  }[code] ?? err?.message ?? String(err);
+  const head = errorText(err);
   const items = [];
   if (code === 'DIRECTORY_REFUSED') {
     items.push(...refusalLines(err));

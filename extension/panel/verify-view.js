@@ -4,6 +4,7 @@
 // checked, never logged. The successful verification's id goes with the reset and the unlock.
 import { t } from '../lib/browser.js';
 import { MSG } from '../lib/messages.js';
+import { errorText } from './result-view.js';
 
 const $ = (id) => document.getElementById(id);
 const POLL_MS = 2000;
@@ -24,23 +25,25 @@ export function isFresh(v, now = Date.now()) {
   return Boolean(v && SUCCESS.has(v.status) && v.verified_until && Date.parse(v.verified_until) > now);
 }
 
-const ERROR_KEYS = {
+/** The locale key of our own words for each verification error code (and the worker's BAD_CODE). */
+export const ERROR_KEYS = {
   VERIFICATION_LOCKED: 'verifyLocked',
   VERIFICATION_EXPIRED: 'verifyExpired',
   VERIFICATION_CLOSED: 'verifyClosed',
   VERIFICATION_PROVIDER_FAILED: 'verifyProviderFailed',
   VERIFICATION_METHOD_UNKNOWN: 'verifyMethodUnknown',
+  VERIFICATION_NOT_FOUND: 'verifyNotFound',
   BAD_CODE: 'verifyBadCode',
 };
 
-/** Plain words for a failed start / code / poll (the backend's message where we have none). */
+/** Plain words for a failed start / code / poll (the panel's words for other codes, the backend's message where we have none). */
 export function verifyErrorText(err) {
   const code = err?.code;
   if (code === 'WRONG_CODE') return t('verifyWrongCode', [String(err.attempts_left ?? 0)]);
   if (code === 'VERIFICATION_RATE_LIMITED' || code === 'VERIFICATION_PROVIDER_RATE_LIMITED') {
     return err.retry_after ? t('verifyRateLimitedFor', [String(err.retry_after)]) : t('verifyRateLimited');
   }
-  return Object.hasOwn(ERROR_KEYS, code) ? t(ERROR_KEYS[code]) : err?.message ?? String(err);
+  return Object.hasOwn(ERROR_KEYS, code) ? t(ERROR_KEYS[code]) : errorText(err);
 }
 
 /** Words and state for where a verification stands (statuses of GET /api/v1/verifications/{id}). */

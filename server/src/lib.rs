@@ -3,6 +3,10 @@
 //! `main.rs` only parses the command line; everything lives here so tests drive it in-process
 //! (`http::app(state, cors)` returns the axum `Router`).
 
+// First: the macro it defines is used by the modules below.
+#[macro_use]
+pub mod vocabulary;
+
 pub mod agent;
 pub mod app;
 pub mod cli;

@@ -9,15 +9,17 @@ use serde::{Deserialize, Serialize};
 pub mod client;
 pub mod sandbox;
 
-/// Service ticket or project ticket (different REST resources).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TicketKind {
-    /// `/service/tickets/{id}`
-    #[default]
-    Service,
-    /// `/project/tickets/{id}`
-    Project,
+vocabulary! {
+    /// Service ticket or project ticket (different REST resources).
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum TicketKind {
+        /// `/service/tickets/{id}`
+        #[default]
+        Service,
+        /// `/project/tickets/{id}`
+        Project,
+    }
 }
 
 /// The company on a ticket.

@@ -12,14 +12,16 @@ pub mod ldap;
 pub mod sandbox;
 pub mod secret;
 
-/// Where an account lives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AccountSource {
-    /// On-premises Active Directory (Windows or Samba DC).
-    ActiveDirectory,
-    /// Entra ID (Microsoft 365).
-    Entra,
+vocabulary! {
+    /// Where an account lives.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum AccountSource {
+        /// On-premises Active Directory (Windows or Samba DC).
+        ActiveDirectory,
+        /// Entra ID (Microsoft 365).
+        Entra,
+    }
 }
 
 /// A directory account as the panel shows it. Contains no secret.

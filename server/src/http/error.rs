@@ -14,72 +14,74 @@ use serde_json::{json, Map, Value};
 
 use crate::reset::error::FlowError;
 
-/// Every `error.code` the API answers (docs/api.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum ErrorCode {
-    /// 401.
-    Unauthorized,
-    /// 400.
-    BadRequest,
-    /// 413.
-    PayloadTooLarge,
-    /// 404 for an unknown route.
-    NotFound,
-    /// 500.
-    Internal,
-    /// 404: ConnectWise has no such ticket.
-    TicketNotFound,
-    /// 502.
-    ConnectwiseUnavailable,
-    /// 409 with `problems`.
-    ResetBlocked,
-    /// 422 with `violations`.
-    PolicyViolation,
-    /// 422 with `directory_code` and `likely_rules`.
-    DirectoryRefused,
-    /// 403 with `directory_code`.
-    DirectoryAccessDenied,
-    /// 502.
-    DirectoryUnavailable,
-    /// 502 with `directory_code`.
-    DirectoryError,
-    /// 409.
-    ResetInProgress,
-    /// 409.
-    ResetInterrupted,
-    /// 409.
-    IdempotencyKeyReused,
-    /// 409: the ticket's account is not the one the panel showed.
-    TargetChanged,
-    /// 403: the directory requires a verified caller first.
-    VerificationRequired,
-    /// 422: no such method for this account.
-    VerificationMethodUnknown,
-    /// 404: no such verification (or another technician's).
-    VerificationNotFound,
-    /// 422 with `attempts_left`.
-    WrongCode,
-    /// 409: too many wrong codes.
-    VerificationLocked,
-    /// 409: the code or push timed out.
-    VerificationExpired,
-    /// 409 with `status`: already closed.
-    VerificationClosed,
-    /// 429 with `retry_after`: too many codes for this account.
-    VerificationRateLimited,
-    /// 429 with `retry_after` (when known): the provider asks to slow down.
-    VerificationProviderRateLimited,
-    /// 502: the provider could not send.
-    VerificationProviderFailed,
-    /// 401: `passdesk agent join` with a code the backend does not know.
-    EnrolmentCodeUnknown,
-    /// 410: the enrolment code was already exchanged.
-    EnrolmentCodeUsed,
-    /// 410: the enrolment code is older than 24 h.
-    EnrolmentCodeExpired,
-    /// 401: an agent connection with an unknown or revoked credential.
-    AgentUnauthorized,
+vocabulary! {
+    /// Every `error.code` the API answers (docs/api.md).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum ErrorCode {
+        /// 401.
+        Unauthorized,
+        /// 400.
+        BadRequest,
+        /// 413.
+        PayloadTooLarge,
+        /// 404 for an unknown route.
+        NotFound,
+        /// 500.
+        Internal,
+        /// 404: ConnectWise has no such ticket.
+        TicketNotFound,
+        /// 502.
+        ConnectwiseUnavailable,
+        /// 409 with `problems`.
+        ResetBlocked,
+        /// 422 with `violations`.
+        PolicyViolation,
+        /// 422 with `directory_code` and `likely_rules`.
+        DirectoryRefused,
+        /// 403 with `directory_code`.
+        DirectoryAccessDenied,
+        /// 502.
+        DirectoryUnavailable,
+        /// 502 with `directory_code`.
+        DirectoryError,
+        /// 409.
+        ResetInProgress,
+        /// 409.
+        ResetInterrupted,
+        /// 409.
+        IdempotencyKeyReused,
+        /// 409: the ticket's account is not the one the panel showed.
+        TargetChanged,
+        /// 403: the directory requires a verified caller first.
+        VerificationRequired,
+        /// 422: no such method for this account.
+        VerificationMethodUnknown,
+        /// 404: no such verification (or another technician's).
+        VerificationNotFound,
+        /// 422 with `attempts_left`.
+        WrongCode,
+        /// 409: too many wrong codes.
+        VerificationLocked,
+        /// 409: the code or push timed out.
+        VerificationExpired,
+        /// 409 with `status`: already closed.
+        VerificationClosed,
+        /// 429 with `retry_after`: too many codes for this account.
+        VerificationRateLimited,
+        /// 429 with `retry_after` (when known): the provider asks to slow down.
+        VerificationProviderRateLimited,
+        /// 502: the provider could not send.
+        VerificationProviderFailed,
+        /// 401: `passdesk agent join` with a code the backend does not know.
+        EnrolmentCodeUnknown,
+        /// 410: the enrolment code was already exchanged.
+        EnrolmentCodeUsed,
+        /// 410: the enrolment code is older than 24 h.
+        EnrolmentCodeExpired,
+        /// 401: an agent connection with an unknown or revoked credential.
+        AgentUnauthorized,
+    }
 }
 
 /// An error answer of the API.

@@ -15,31 +15,33 @@ use crate::{
     store::{audit, tokens::Technician},
 };
 
-/// What blocks a reset, as the panel knows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum ProblemCode {
-    /// The ticket has no contact.
-    NoContact,
-    /// The contact has no e-mail address.
-    NoEmail,
-    /// The ticket's e-mail is none of its contact's: fix the ticket (PassDesk never guesses).
-    EmailMismatch,
-    /// No directory serves the ticket's company.
-    NoDirectory,
-    /// No account matches the e-mail (or it no longer exists).
-    NoAccount,
-    /// More than one account matches.
-    MultipleAccounts,
-    /// The account is disabled.
-    AccountDisabled,
-    /// The account is privileged and the directory does not allow it.
-    PrivilegedAccount,
-    /// The directory could not be read.
-    DirectoryUnavailable,
-    /// The Entra account is synced from an on-premises AD that PassDesk has no directory for:
-    /// Graph cannot set its password.
-    OnPremisesSynced,
+vocabulary! {
+    /// What blocks a reset, as the panel knows it.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum ProblemCode {
+        /// The ticket has no contact.
+        NoContact,
+        /// The contact has no e-mail address.
+        NoEmail,
+        /// The ticket's e-mail is none of its contact's: fix the ticket (PassDesk never guesses).
+        EmailMismatch,
+        /// No directory serves the ticket's company.
+        NoDirectory,
+        /// No account matches the e-mail (or it no longer exists).
+        NoAccount,
+        /// More than one account matches.
+        MultipleAccounts,
+        /// The account is disabled.
+        AccountDisabled,
+        /// The account is privileged and the directory does not allow it.
+        PrivilegedAccount,
+        /// The directory could not be read.
+        DirectoryUnavailable,
+        /// The Entra account is synced from an on-premises AD that PassDesk has no directory for:
+        /// Graph cannot set its password.
+        OnPremisesSynced,
+    }
 }
 
 /// Something that blocks a reset, with a code the panel knows.

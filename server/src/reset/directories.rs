@@ -5,18 +5,20 @@ use serde::{Deserialize, Serialize};
 
 use crate::directory::Directory;
 
-/// Which connector serves a directory (the config's `kind`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DirectoryKind {
-    /// Active Directory / Samba over LDAPS or StartTLS.
-    Ldap,
-    /// Entra ID over Microsoft Graph.
-    Graph,
-    /// A customer's AD through its site agent.
-    Agent,
-    /// The in-memory demo directory of `passdesk demo` and the tests (a config cannot name it).
-    Sandbox,
+vocabulary! {
+    /// Which connector serves a directory (the config's `kind`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum DirectoryKind {
+        /// Active Directory / Samba over LDAPS or StartTLS.
+        Ldap,
+        /// Entra ID over Microsoft Graph.
+        Graph,
+        /// A customer's AD through its site agent.
+        Agent,
+        /// The in-memory demo directory of `passdesk demo` and the tests (a config cannot name it).
+        Sandbox,
+    }
 }
 
 impl DirectoryKind {

@@ -5,21 +5,23 @@
 use passdesk_core::{Account, DcKind, Policy, Validator, Violation};
 use serde::{Deserialize, Serialize};
 
-/// A likely reason for a directory's refusal, most specific first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum LikelyCause {
-    /// The password breaks the rules of the other DC software (Samba and Windows count character
-    /// kinds differently): the directory's `dc` setting may be wrong; `likely_rules` lists them.
-    OtherDcProfile,
-    /// The policy PassDesk checked was assumed or partly unreadable (a PSO it may not read).
-    PolicyUncertain,
-    /// The DC checks the password history on this reset (Windows with the policy-hints control)
-    /// and the policy keeps a history: likely a recently used password.
-    RecentlyUsed,
-    /// What PassDesk cannot see: the minimum password age, or a password filter on the DC (e.g.
-    /// Microsoft Entra Password Protection's DC agent).
-    DirectoryFilter,
+vocabulary! {
+    /// A likely reason for a directory's refusal, most specific first.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum LikelyCause {
+        /// The password breaks the rules of the other DC software (Samba and Windows count character
+        /// kinds differently): the directory's `dc` setting may be wrong; `likely_rules` lists them.
+        OtherDcProfile,
+        /// The policy PassDesk checked was assumed or partly unreadable (a PSO it may not read).
+        PolicyUncertain,
+        /// The DC checks the password history on this reset (Windows with the policy-hints control)
+        /// and the policy keeps a history: likely a recently used password.
+        RecentlyUsed,
+        /// What PassDesk cannot see: the minimum password age, or a password filter on the DC (e.g.
+        /// Microsoft Entra Password Protection's DC agent).
+        DirectoryFilter,
+    }
 }
 
 /// What PassDesk can say about one refusal.

@@ -8,60 +8,66 @@ use super::{
 };
 use crate::connectwise::TicketKind;
 
-/// What was done to the account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AuditAction {
-    /// Password reset.
-    Reset,
-    /// Lockout cleared.
-    Unlock,
-    /// A caller verification event (`method`, masked `target`).
-    Verify,
+vocabulary! {
+    /// What was done to the account.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum AuditAction {
+        /// Password reset.
+        Reset,
+        /// Lockout cleared.
+        Unlock,
+        /// A caller verification event (`method`, masked `target`).
+        Verify,
+    }
 }
 
-/// How it ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AuditResult {
-    /// Done.
-    Success,
-    /// The directory refused the password.
-    Refused,
-    /// Any other failure of the directory call.
-    Error,
-    /// The policy check refused the password before the directory was asked.
-    Rejected,
-    /// Verification: a code was sent.
-    Sent,
-    /// Verification: the caller read back the right code.
-    Verified,
-    /// Verification: a wrong code was entered.
-    WrongCode,
-    /// Verification: too many wrong codes; the verification is closed.
-    Locked,
-    /// Verification: the code or push ran out of time before it was used.
-    Expired,
-    /// Verification: the user approved the Duo push.
-    Approved,
-    /// Verification: the user (or Duo) denied the push.
-    Denied,
-    /// Verification: the push was not answered in time.
-    Timeout,
-    /// Verification: the code or push could not be sent.
-    Failed,
+vocabulary! {
+    /// How it ended.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum AuditResult {
+        /// Done.
+        Success,
+        /// The directory refused the password.
+        Refused,
+        /// Any other failure of the directory call.
+        Error,
+        /// The policy check refused the password before the directory was asked.
+        Rejected,
+        /// Verification: a code was sent.
+        Sent,
+        /// Verification: the caller read back the right code.
+        Verified,
+        /// Verification: a wrong code was entered.
+        WrongCode,
+        /// Verification: too many wrong codes; the verification is closed.
+        Locked,
+        /// Verification: the code or push ran out of time before it was used.
+        Expired,
+        /// Verification: the user approved the Duo push.
+        Approved,
+        /// Verification: the user (or Duo) denied the push.
+        Denied,
+        /// Verification: the push was not answered in time.
+        Timeout,
+        /// Verification: the code or push could not be sent.
+        Failed,
+    }
 }
 
-/// Where the internal note of a reset stands, as the API and the audit say it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NoteStatus {
-    /// ConnectWise has it.
-    Posted,
-    /// In the outbox; the worker will post it.
-    Queued,
-    /// PassDesk stopped trying (`reset::notes::gives_up`): a person has to add the note.
-    Failed,
+vocabulary! {
+    /// Where the internal note of a reset stands, as the API and the audit say it.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum NoteStatus {
+        /// ConnectWise has it.
+        Posted,
+        /// In the outbox; the worker will post it.
+        Queued,
+        /// PassDesk stopped trying (`reset::notes::gives_up`): a person has to add the note.
+        Failed,
+    }
 }
 
 /// A row to write (the id and time are assigned here).

@@ -20,16 +20,18 @@ pub mod providers;
 pub mod simulators;
 pub mod store;
 
-/// How a caller is verified.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MethodKind {
-    /// A one-time code by SMS (Twilio).
-    Sms,
-    /// A one-time code by e-mail (SMTP).
-    Email,
-    /// A Duo push the user approves.
-    DuoPush,
+vocabulary! {
+    /// How a caller is verified.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum MethodKind {
+        /// A one-time code by SMS (Twilio).
+        Sms,
+        /// A one-time code by e-mail (SMTP).
+        Email,
+        /// A Duo push the user approves.
+        DuoPush,
+    }
 }
 
 impl MethodKind {
@@ -48,17 +50,19 @@ impl MethodKind {
     }
 }
 
-/// Per directory: whether a reset / unlock needs a verified caller.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum VerificationMode {
-    /// The backend refuses reset and unlock without a fresh verification (`VERIFICATION_REQUIRED`).
-    Required,
-    /// Offered; the reset note says whether the caller was verified.
-    #[default]
-    Optional,
-    /// Not offered.
-    Off,
+vocabulary! {
+    /// Per directory: whether a reset / unlock needs a verified caller.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum VerificationMode {
+        /// The backend refuses reset and unlock without a fresh verification (`VERIFICATION_REQUIRED`).
+        Required,
+        /// Offered; the reset note says whether the caller was verified.
+        #[default]
+        Optional,
+        /// Not offered.
+        Off,
+    }
 }
 
 /// The directory's verification settings (`verification`, `verification_methods`).
@@ -83,28 +87,30 @@ impl Default for DirectoryVerification {
     }
 }
 
-/// Where a verification stands (the API's `status`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum VerificationStatus {
-    /// Created; the code or push is on its way.
-    Pending,
-    /// The code went out; waiting for it to be typed.
-    Sent,
-    /// The right code was typed.
-    Verified,
-    /// Too many wrong codes.
-    Locked,
-    /// Not completed in time.
-    Expired,
-    /// The Duo push was approved.
-    Approved,
-    /// The Duo push was denied.
-    Denied,
-    /// The Duo push was not answered in time.
-    Timeout,
-    /// The code or push could not be sent.
-    Failed,
+vocabulary! {
+    /// Where a verification stands (the API's `status`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum VerificationStatus {
+        /// Created; the code or push is on its way.
+        Pending,
+        /// The code went out; waiting for it to be typed.
+        Sent,
+        /// The right code was typed.
+        Verified,
+        /// Too many wrong codes.
+        Locked,
+        /// Not completed in time.
+        Expired,
+        /// The Duo push was approved.
+        Approved,
+        /// The Duo push was denied.
+        Denied,
+        /// The Duo push was not answered in time.
+        Timeout,
+        /// The code or push could not be sent.
+        Failed,
+    }
 }
 
 impl VerificationStatus {

@@ -195,3 +195,35 @@ where
 {
     Arc::new(f)
 }
+
+/// Every route of the router, read from its source (src/http/mod.rs) so that no test keeps its own
+/// copy: (method function as written, `get` / `post` / `any`; path as served). A path given as a
+/// constant is resolved to the constant's value.
+pub fn router_routes() -> Vec<(String, String)> {
+    use passdesk_server::agent::protocol::{CONNECT_PATH, JOIN_PATH};
+    let source = include_str!("../../src/http/mod.rs");
+    let routes: Vec<(String, String)> = source
+        .split(".route(")
+        .skip(1)
+        .map(|rest| {
+            let (path, handler) = rest.split_once(',').unwrap();
+            let method = handler.trim().split('(').next().unwrap().trim();
+            let path = path.trim();
+            let path = match path {
+                "crate::agent::protocol::JOIN_PATH" => JOIN_PATH.to_string(),
+                "crate::agent::protocol::CONNECT_PATH" => CONNECT_PATH.to_string(),
+                quoted if quoted.starts_with('"') && quoted.ends_with('"') => {
+                    quoted.trim_matches('"').to_string()
+                }
+                other => panic!("router_routes: add the value of {other} here"),
+            };
+            assert!(
+                ["get", "post", "any"].contains(&method),
+                "router_routes: {path} is served by {method}(...); teach router_routes it"
+            );
+            (method.to_string(), path)
+        })
+        .collect();
+    assert!(routes.len() >= 10, "{routes:?}");
+    routes
+}
