@@ -117,21 +117,7 @@ async fn product_reads(ldap: &mut Ldap) {
     let filter = format!(
         "(&(objectCategory=person)(objectClass=user)(|(mail={EMAIL})(userPrincipalName={EMAIL})(proxyAddresses=smtp:{EMAIL})))"
     );
-    let attrs = vec![
-        "sAMAccountName",
-        "displayName",
-        "givenName",
-        "sn",
-        "userPrincipalName",
-        "mail",
-        "userAccountControl",
-        "msDS-User-Account-Control-Computed",
-        "lockoutTime",
-        "pwdLastSet",
-        "adminCount",
-        "memberOf",
-        "objectSid",
-    ];
+    let attrs = passdesk_server::directory::ldap::ACCOUNT_ATTRS.to_vec();
     let (entries, _) = ldap
         .search(BASE_DN, Scope::Subtree, &filter, attrs)
         .await

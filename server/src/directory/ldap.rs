@@ -26,6 +26,8 @@ use super::{
     config_error, refuse_privileged, Directory, DirectoryAccount, DirectoryError, EffectivePolicy,
 };
 use conn::{Session, Verify};
+/// What an account read asks for (the benchmark times the same reads on a raw connection).
+pub use entry::ACCOUNT_ATTRS;
 use errors::ldap_error;
 
 /// `[[directories]]` with `kind = "ldap"`. `Debug` shows no secret.

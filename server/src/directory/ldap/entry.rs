@@ -4,7 +4,7 @@ use ldap3::{ldap_escape, SearchEntry};
 use crate::directory::{AccountSource, DirectoryAccount};
 
 /// Attributes read for every account. `msDS-User-Account-Control-Computed` is constructed: it must be named.
-pub(super) const ACCOUNT_ATTRS: &[&str] = &[
+pub const ACCOUNT_ATTRS: &[&str] = &[
     "sAMAccountName",
     "displayName",
     "givenName",

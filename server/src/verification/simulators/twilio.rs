@@ -122,6 +122,22 @@ fn is_e164(s: &str) -> bool {
     })
 }
 
+/// Twilio's answer to a request without this account's Basic auth, or for another account.
+fn refuse(st: &State_, headers: &HeaderMap, sid: &str) -> Option<Response> {
+    let authorised = basic_auth(headers)
+        .is_some_and(|(user, pass)| user == st.account_sid && pass == st.auth_token);
+    if !authorised {
+        return Some(error(StatusCode::UNAUTHORIZED, 20003, "Authenticate"));
+    }
+    (sid != st.account_sid).then(|| {
+        error(
+            StatusCode::NOT_FOUND,
+            20404,
+            "The requested resource was not found",
+        )
+    })
+}
+
 /// `GET …/Messages.json`: Twilio's list of the account's messages, newest first, with the same
 /// Basic auth as sending (so a test reads what a phone would have received).
 async fn list_messages(
@@ -130,17 +146,8 @@ async fn list_messages(
     headers: HeaderMap,
 ) -> Response {
     let st = lock(&sim.0);
-    let authorised = basic_auth(&headers)
-        .is_some_and(|(user, pass)| user == st.account_sid && pass == st.auth_token);
-    if !authorised {
-        return error(StatusCode::UNAUTHORIZED, 20003, "Authenticate");
-    }
-    if sid != st.account_sid {
-        return error(
-            StatusCode::NOT_FOUND,
-            20404,
-            "The requested resource was not found",
-        );
+    if let Some(refused) = refuse(&st, &headers, &sid) {
+        return refused;
     }
     let messages: Vec<serde_json::Value> = st
         .messages
@@ -166,17 +173,8 @@ async fn create_message(
     Form(form): Form<std::collections::HashMap<String, String>>,
 ) -> Response {
     let mut st = lock(&sim.0);
-    let authorised = basic_auth(&headers)
-        .is_some_and(|(user, pass)| user == st.account_sid && pass == st.auth_token);
-    if !authorised {
-        return error(StatusCode::UNAUTHORIZED, 20003, "Authenticate");
-    }
-    if sid != st.account_sid {
-        return error(
-            StatusCode::NOT_FOUND,
-            20404,
-            "The requested resource was not found",
-        );
+    if let Some(refused) = refuse(&st, &headers, &sid) {
+        return refused;
     }
     if st.rate_limited > 0 {
         st.rate_limited -= 1;
