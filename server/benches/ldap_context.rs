@@ -32,7 +32,7 @@ mod samba_backend;
 mod samba_tickets;
 use samba::{BASE_DN, SVC_PASSWORD};
 use samba_backend::Backend;
-use samba_tickets::T_JSMITH;
+use samba_tickets::{T_JSMITH, T_JSTRICT};
 
 const CONTACT_ID: u64 = 41;
 const EMAIL: &str = "john.smith@test.lan";
@@ -293,6 +293,17 @@ fn bench(c: &mut Criterion) {
             rt.block_on(directory.find_by_email(EMAIL)).unwrap();
         })
     });
+    // A ticket without its own e-mail (the contact's default item is used): no early lookup.
+    let without_email = median(SAMPLES, || {
+        timed(|| {
+            rt.block_on(context::resolve(
+                &p.backend.running.services,
+                TicketKind::Service,
+                T_JSTRICT,
+            ))
+            .unwrap();
+        })
+    });
     let reads = median(SAMPLES, || {
         timed(|| rt.block_on(async { product_reads(&mut *p.ldap.lock().await).await }))
     });
@@ -311,6 +322,9 @@ fn bench(c: &mut Criterion) {
     );
     println!(
         "summary: the directory's whole lookup by e-mail {lookup:?}; the same two reads on a raw connection {reads:?}"
+    );
+    println!(
+        "summary: context of a ticket without its own e-mail (no early lookup) {without_email:?}"
     );
     println!(
         "summary: context vs ticket + those two reads = {:?}: ratio {:.2}",
