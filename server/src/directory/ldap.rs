@@ -312,12 +312,16 @@ impl LdapDirectory {
     ) -> Result<DirectoryAccount, DirectoryError> {
         let mut account = entry::to_account(&e, &self.cfg.privileged_groups);
         let e = self.with_token_groups(ldap, e).await?;
-        // Read beside tokenGroups, so the policy of a context costs no round trip of its own.
-        self.policies
-            .remember_resultant_pso(&e.dn, policy::resultant_pso(&e));
-        if !account.privileged {
-            account.privileged = self.privileged_by_sid(ldap, &e).await?;
+        // Read beside tokenGroups, so the policy of a context costs no round trip of its own; an
+        // entry without them was not read whole, so its PSO is left for the policy to read.
+        if privileged::has_token_groups(&e) {
+            self.policies
+                .remember_resultant_pso(&e.dn, policy::resultant_pso(&e));
         }
+        if account.privileged {
+            return Ok(account);
+        }
+        account.privileged = self.privileged_by_sid(ldap, &e).await?;
         let by_chain = &self.extra_privileged(ldap).await?.by_chain;
         if !account.privileged && !by_chain.is_empty() {
             let filter = entry::in_chain_filter(by_chain);

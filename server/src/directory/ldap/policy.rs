@@ -12,7 +12,6 @@ use std::time::{Duration, Instant};
 use ldap3::{Scope, SearchEntry};
 use passdesk_core::{ActiveDirectoryPolicy, DcKind, Policy};
 
-use super::errors::ldap_error;
 use crate::directory::{DirectoryError, EffectivePolicy};
 use crate::sync::lock;
 
@@ -138,20 +137,8 @@ async fn read_base(
     dn: &str,
     attrs: &[&str],
 ) -> Result<Option<SearchEntry>, DirectoryError> {
-    match ldap
-        .search(dn, Scope::Base, "(objectClass=*)", attrs.to_vec())
-        .await
-        .and_then(|r| r.success())
-    {
-        Ok((entries, _)) => Ok(entries
-            .into_iter()
-            .find(|e| !e.is_ref())
-            .map(SearchEntry::construct)),
-        Err(e) => match ldap_error(e) {
-            DirectoryError::NotFound(_) | DirectoryError::AccessDenied { .. } => Ok(None),
-            other => Err(other),
-        },
-    }
+    let found = super::optional_search(ldap, dn, Scope::Base, "(objectClass=*)", attrs.to_vec());
+    Ok(found.await?.into_iter().next())
 }
 
 /// What the config says to assume when the PSO body is unreadable.
