@@ -318,24 +318,18 @@ pub fn build_directories(
 ) -> anyhow::Result<Directories> {
     let mut entries = Vec::new();
     for d in configs {
-        let (kind, directory): (DirectoryKind, Arc<dyn crate::directory::Directory>) =
-            match &d.connector {
-                ConnectorConfig::Ldap(c) => {
-                    let dir = LdapDirectory::new(c.clone()).map_err(|e| anyhow::anyhow!("{e}"))?;
-                    (DirectoryKind::Ldap, Arc::new(dir))
-                }
-                ConnectorConfig::Graph(c) => (
-                    DirectoryKind::Graph,
-                    Arc::new(GraphDirectory::new(c.clone()).map_err(|e| anyhow::anyhow!("{e}"))?),
-                ),
-                ConnectorConfig::Agent(c) => (
-                    DirectoryKind::Agent,
-                    Arc::new(AgentDirectory::new(c.clone(), agents.clone())),
-                ),
-            };
+        let directory: Arc<dyn crate::directory::Directory> = match &d.connector {
+            ConnectorConfig::Ldap(c) => {
+                Arc::new(LdapDirectory::new(c.clone()).map_err(|e| anyhow::anyhow!("{e}"))?)
+            }
+            ConnectorConfig::Graph(c) => {
+                Arc::new(GraphDirectory::new(c.clone()).map_err(|e| anyhow::anyhow!("{e}"))?)
+            }
+            ConnectorConfig::Agent(c) => Arc::new(AgentDirectory::new(c.clone(), agents.clone())),
+        };
         entries.push(DirectoryEntry {
             verification: d.directory_verification(),
-            kind,
+            kind: d.kind(),
             companies: d.companies.clone(),
             company_ids: Vec::new(),
             directory,
