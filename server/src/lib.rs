@@ -18,6 +18,7 @@ pub mod directory;
 pub mod extension_policy;
 pub mod http;
 pub mod listener;
+mod loopback;
 pub mod reset;
 pub mod retry_after;
 pub mod store;

@@ -155,12 +155,10 @@ fn validate_base_url(raw: &str) -> Result<String, CwError> {
             "base_url must not have a query or fragment".into(),
         ));
     }
-    let loopback = match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        None => return Err(CwError::Config("base_url has no host".into())),
-    };
+    if url.host().is_none() {
+        return Err(CwError::Config("base_url has no host".into()));
+    }
+    let loopback = crate::loopback::is_loopback_host(&url);
     match url.scheme() {
         "https" => {}
         "http" if loopback => {}

@@ -37,7 +37,7 @@ vocabulary! {
         ResetBlocked,
         /// 422 with `violations`.
         PolicyViolation,
-        /// 422 with `directory_code` and `likely_rules`.
+        /// 422 with `directory_code`, `likely_rules` and `likely_causes`.
         DirectoryRefused,
         /// 403 with `directory_code`.
         DirectoryAccessDenied,

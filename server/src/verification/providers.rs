@@ -78,12 +78,10 @@ pub fn code_message(sender: &str, code: &OneTimeCode, ticket: u64, ttl: Duration
 /// An HTTP API root from the config: https, or http to a loopback host (the simulators).
 pub fn api_base(raw: &str) -> Result<String, String> {
     let url = url::Url::parse(raw.trim()).map_err(|e| format!("not a URL: {e}"))?;
-    let loopback = match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        None => return Err("no host".into()),
-    };
+    if url.host().is_none() {
+        return Err("no host".into());
+    }
+    let loopback = crate::loopback::is_loopback_host(&url);
     if !url.username().is_empty() || url.password().is_some() || url.query().is_some() {
         return Err("no credentials or query in the URL".into());
     }

@@ -115,22 +115,13 @@ pub fn check_server_url(server: &str) -> anyhow::Result<url::Url> {
         url::Url::parse(server).with_context(|| format!("server = {server:?} is not a URL"))?;
     match url.scheme() {
         "https" => {}
-        "http" if is_loopback_host(&url) => {}
+        "http" if crate::loopback::is_loopback_host(&url) => {}
         _ => anyhow::bail!(
             "server = {server:?}: the agent talks to the backend over https:// only (http:// for loopback)"
         ),
     }
     anyhow::ensure!(url.host_str().is_some(), "server = {server:?} has no host");
     Ok(url)
-}
-
-fn is_loopback_host(url: &url::Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        None => false,
-    }
 }
 
 impl Credential {
