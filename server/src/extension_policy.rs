@@ -114,7 +114,7 @@ pub fn policies(req: &PolicyRequest) -> Result<Policies, PolicyError> {
     let mut ids = ExtensionIds::of_manifest()?;
     if let Some(id) = &req.chrome_id {
         let id = id.trim().to_ascii_lowercase();
-        if !(id.len() == 32 && id.bytes().all(|b| (b'a'..=b'p').contains(&b))) {
+        if !crate::http::cors::is_chromium_id(&id) {
             return Err(PolicyError::ChromeId(id));
         }
         ids.chromium = id;
@@ -316,9 +316,7 @@ mod tests {
             Err(PolicyError::Manifest("no \"key\""))
         );
         let ours = ExtensionIds::of_manifest().unwrap();
-        assert!(
-            ours.chromium.len() == 32 && ours.chromium.bytes().all(|b| (b'a'..=b'p').contains(&b))
-        );
+        assert!(crate::http::cors::is_chromium_id(&ours.chromium));
         assert!(ours.gecko.contains('@'));
     }
 

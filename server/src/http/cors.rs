@@ -71,7 +71,8 @@ impl fmt::Debug for ExtensionOrigin {
 )]
 pub struct InvalidExtensionId(pub String);
 
-fn is_chromium_id(id: &str) -> bool {
+/// 32 letters a–p: how Chromium spells an extension id (the key's SHA-256, nibble by nibble).
+pub(crate) fn is_chromium_id(id: &str) -> bool {
     id.len() == 32 && id.bytes().all(|b| (b'a'..=b'p').contains(&b))
 }
 
