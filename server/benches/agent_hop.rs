@@ -19,8 +19,8 @@ use passdesk_server::{
         Directory,
     },
     listener::Limits,
-    reset::{directories::Directories, notes::NoteSettings},
     store::{agents, Store},
+    ticket_flow::{directories::Directories, notes::NoteSettings},
 };
 
 const EMAIL: &str = "john.smith@contoso.example";

@@ -16,7 +16,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use ldap3::{Ldap, LdapConnAsync, LdapConnSettings, Mod, Scope};
 use passdesk_server::{
     connectwise::{client::ConnectWiseClient, TicketKind},
-    reset::context::{self, TicketContext},
+    ticket_flow::context::{self, TicketContext},
 };
 use rustls::pki_types::{pem::PemObject, CertificateDer};
 

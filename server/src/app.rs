@@ -10,13 +10,13 @@ use tokio_rustls::TlsAcceptor;
 use crate::{
     agent::hub::{self, AgentHub},
     listener::{self, Limits},
-    reset::{
+    store::Store,
+    ticket_flow::{
         directories::Directories,
         notes::{NoteSettings, OutboxWorker},
         tickets::TicketSystem,
         Services,
     },
-    store::Store,
 };
 
 /// Longest a request handler may run (a reset's directory call is bounded well below this).
@@ -93,7 +93,7 @@ pub async fn start(parts: Parts) -> anyhow::Result<Running> {
         parts.agents.clone(),
         parts.verification,
     );
-    crate::reset::password::answer_interrupted(&services)
+    crate::ticket_flow::password::answer_interrupted(&services)
         .await
         .context("cannot read the idempotency keys")?;
     let listener = parts.listener;

@@ -19,7 +19,7 @@ use crate::{
         graph::{GraphDirectory, GraphDirectoryConfig},
         ldap::{LdapDirectory, LdapDirectoryConfig},
     },
-    reset::{
+    ticket_flow::{
         directories::{Directories, DirectoryEntry, DirectoryKind},
         notes::DEFAULT_NOTE_TEXT,
     },

@@ -19,13 +19,13 @@ use crate::{
     },
     directory::sandbox::SandboxDirectory,
     listener::Limits,
-    reset::{
+    store::{tokens, Store},
+    ticket_flow::{
         directories::{Directories, DirectoryEntry, DirectoryKind},
         notes::NoteSettings,
         tickets::TicketSystem,
         Services,
     },
-    store::{tokens, Store},
     verification::{
         config::VerificationConfig,
         providers::{

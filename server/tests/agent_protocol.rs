@@ -24,11 +24,11 @@ use passdesk_server::{
         sandbox::SandboxDirectory,
     },
     listener::Limits,
-    reset::{
+    store::{agents, tokens, Store},
+    ticket_flow::{
         directories::{Directories, DirectoryEntry, DirectoryKind},
         notes::NoteSettings,
     },
-    store::{agents, tokens, Store},
 };
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::{client::IntoClientRequest as _, Message};

@@ -169,7 +169,7 @@ client_secret = "graph-SECRET-3"
     assert_eq!(directories.for_company(250).unwrap().name(), "m365");
     assert_eq!(
         directories.on_premises_for_company(250).unwrap().kind,
-        passdesk_server::reset::directories::DirectoryKind::Ldap
+        passdesk_server::ticket_flow::directories::DirectoryKind::Ldap
     );
     assert_eq!(directories.for_company(260).unwrap().name(), "m365");
     assert!(directories.on_premises_for_company(260).is_none());

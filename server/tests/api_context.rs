@@ -12,7 +12,7 @@ use passdesk_server::{
         TicketKind,
     },
     directory::graph::GraphDirectory,
-    reset::directories::{DirectoryEntry, DirectoryKind},
+    ticket_flow::directories::{DirectoryEntry, DirectoryKind},
 };
 use reqwest::StatusCode;
 use serde_json::{json, Value};

@@ -17,8 +17,8 @@ use passdesk_server::{
     connectwise::TicketKind,
     directory::AccountSource,
     http::error::ErrorCode,
-    reset::{context::ProblemCode, directories::DirectoryKind, refusal::LikelyCause},
     store::audit::{AuditAction, AuditResult, NoteStatus},
+    ticket_flow::{context::ProblemCode, directories::DirectoryKind, refusal::LikelyCause},
     verification::{MethodKind, VerificationMode, VerificationStatus},
     vocabulary::Vocabulary,
 };

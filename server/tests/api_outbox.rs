@@ -16,7 +16,7 @@ use passdesk_server::{
         sandbox::{Fault, Sandbox, SandboxCredentials},
         Ticket, TicketKind,
     },
-    reset::tickets::{TicketError, TicketSystem},
+    ticket_flow::tickets::{TicketError, TicketSystem},
 };
 use reqwest::StatusCode;
 use sqlx::Row as _;

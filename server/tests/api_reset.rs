@@ -480,12 +480,14 @@ async fn a_reset_cut_off_by_a_restart_is_answered_as_interrupted_not_in_progress
         .fetch_one(&pool)
         .await
         .unwrap();
-    let request: passdesk_server::reset::password::ResetRequest = serde_json::from_value(json!({
-        "password": good_password("Cut"), "temporary": true, "idempotency_key": "k-cut",
-        "account_id": first.account_id(1001).await,
-    }))
-    .unwrap();
-    let fingerprint = passdesk_server::reset::password::fingerprint(&first.demo.services, &request);
+    let request: passdesk_server::ticket_flow::password::ResetRequest =
+        serde_json::from_value(json!({
+            "password": good_password("Cut"), "temporary": true, "idempotency_key": "k-cut",
+            "account_id": first.account_id(1001).await,
+        }))
+        .unwrap();
+    let fingerprint =
+        passdesk_server::ticket_flow::password::fingerprint(&first.demo.services, &request);
     let claim = passdesk_server::store::idempotency::claim::<serde_json::Value>(
         &pool,
         technician,

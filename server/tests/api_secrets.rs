@@ -10,7 +10,7 @@ mod support;
 use std::{path::Path, sync::Arc};
 
 use api_common::TestApp;
-use passdesk_server::{connectwise::TicketKind, reset::password::ResetRequest};
+use passdesk_server::{connectwise::TicketKind, ticket_flow::password::ResetRequest};
 use reqwest::StatusCode;
 use sqlx::Row as _;
 use support::{

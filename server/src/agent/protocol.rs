@@ -43,7 +43,7 @@ pub enum ServerFrame {
     },
 }
 
-/// The closed set of directory operations (the `Directory` contract of src/directory/mod.rs).
+/// The closed set of directory operations (the `Directory` contract of src/directory.rs).
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "method", content = "params", rename_all = "snake_case")]
 pub enum Operation {

@@ -11,8 +11,8 @@ use crate::{
     config::{build_directories, Config},
     connectwise::client::ConnectWiseClient,
     listener::{tls_acceptor, Limits},
-    reset::notes::NoteSettings,
     store::Store,
+    ticket_flow::notes::NoteSettings,
 };
 
 /// Arguments of `passdesk serve`.

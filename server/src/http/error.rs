@@ -12,7 +12,7 @@ use axum::{
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use crate::reset::error::FlowError;
+use crate::ticket_flow::error::FlowError;
 
 vocabulary! {
     /// Every `error.code` the API answers (docs/api.md).
@@ -224,7 +224,7 @@ impl From<FlowError> for ApiError {
                 );
                 for cause in &likely_causes {
                     message.push(' ');
-                    message.push_str(crate::reset::refusal::explain(*cause));
+                    message.push_str(crate::ticket_flow::refusal::explain(*cause));
                 }
                 message.push_str(" Try a different password.");
                 Self::new(S::UNPROCESSABLE_ENTITY, C::DirectoryRefused, message)
@@ -389,7 +389,7 @@ impl From<sqlx::Error> for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reset::context::{Problem, ProblemCode};
+    use crate::ticket_flow::context::{Problem, ProblemCode};
 
     /// The flow error's stored tag is the API's code: a replayed outcome reads like the first answer.
     #[test]

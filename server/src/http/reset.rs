@@ -3,14 +3,14 @@ use axum::{extract::State, Extension, Json};
 use serde::Serialize;
 
 use super::{
+    context::KindQuery,
     error::ApiError,
     extract::{ApiJson, ApiQuery, TicketId},
-    tickets::KindQuery,
     AppState,
 };
 use crate::{
-    reset::password::{self, ResetRequest, ResetSuccess},
     store::tokens::Technician,
+    ticket_flow::password::{self, ResetRequest, ResetSuccess},
 };
 
 /// The 200 body: `{"result": "success", ...the success..., "replayed": true?}`.

@@ -3,14 +3,14 @@ use axum::{extract::State, Extension, Json};
 use serde::Serialize;
 
 use super::{
+    context::KindQuery,
     error::ApiError,
     extract::{ApiJsonOrDefault, ApiQuery, TicketId},
-    tickets::KindQuery,
     AppState,
 };
 use crate::{
-    reset::unlock::{self, UnlockRequest, UnlockSuccess},
     store::tokens::Technician,
+    ticket_flow::unlock::{self, UnlockRequest, UnlockSuccess},
 };
 
 /// The 200 body: `{"result": "success", ...the success...}`.

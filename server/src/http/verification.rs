@@ -9,9 +9,9 @@ use serde::Deserialize;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::{
+    context::KindQuery,
     error::ApiError,
     extract::{ApiJson, ApiQuery, TicketId},
-    tickets::KindQuery,
     AppState,
 };
 use crate::{

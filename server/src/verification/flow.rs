@@ -15,16 +15,16 @@ use super::{
 use crate::{
     connectwise::TicketKind,
     directory::{DirectoryAccount, DirectoryError},
-    reset::{
-        context::{self, TicketContext},
-        directories::DirectoryEntry,
-        error::FlowError,
-        notes as reset_notes, Services,
-    },
     store::{
         audit::{self, AuditAction, AuditResult, NoteStatus},
         now_millis, outbox,
         tokens::Technician,
+    },
+    ticket_flow::{
+        context::{self, TicketContext},
+        directories::DirectoryEntry,
+        error::FlowError,
+        notes as reset_notes, Services,
     },
 };
 

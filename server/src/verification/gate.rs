@@ -4,8 +4,10 @@
 use super::{notes::VerifiedBy, store, VerificationMode};
 use crate::{
     directory::DirectoryAccount,
-    reset::{context::TicketContext, directories::DirectoryEntry, error::FlowError, Services},
     store::{now_millis, tokens::Technician},
+    ticket_flow::{
+        context::TicketContext, directories::DirectoryEntry, error::FlowError, Services,
+    },
 };
 
 /// How the caller of this reset / unlock was verified (None: not verified, allowed here), or

@@ -11,7 +11,7 @@ use std::{
 use passdesk_server::{
     connectwise::{sandbox::Sandbox, TicketKind},
     demo::{self, DemoOptions, RunningDemo, TicketsWrapper},
-    reset::notes::NoteSettings,
+    ticket_flow::notes::NoteSettings,
 };
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -187,8 +187,8 @@ pub async fn wait_until<F: Fn() -> bool>(timeout: Duration, check: F) -> bool {
 pub fn wrapper<F>(f: F) -> TicketsWrapper
 where
     F: Fn(
-            Arc<dyn passdesk_server::reset::tickets::TicketSystem>,
-        ) -> Arc<dyn passdesk_server::reset::tickets::TicketSystem>
+            Arc<dyn passdesk_server::ticket_flow::tickets::TicketSystem>,
+        ) -> Arc<dyn passdesk_server::ticket_flow::tickets::TicketSystem>
         + Send
         + Sync
         + 'static,
@@ -196,12 +196,12 @@ where
     Arc::new(f)
 }
 
-/// Every route of the router, read from its source (src/http/mod.rs) so that no test keeps its own
+/// Every route of the router, read from its source (src/http.rs) so that no test keeps its own
 /// copy: (method function as written, `get` / `post` / `any`; path as served). A path given as a
 /// constant is resolved to the constant's value.
 pub fn router_routes() -> Vec<(String, String)> {
     use passdesk_server::agent::protocol::{CONNECT_PATH, JOIN_PATH};
-    let source = include_str!("../../src/http/mod.rs");
+    let source = include_str!("../../src/http.rs");
     let routes: Vec<(String, String)> = source
         .split(".route(")
         .skip(1)

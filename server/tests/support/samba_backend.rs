@@ -17,8 +17,8 @@ use passdesk_server::{
     },
     demo::CONNECTWISE_MOUNT,
     listener::Limits,
-    reset::notes::NoteSettings,
     store::{tokens, Store},
+    ticket_flow::notes::NoteSettings,
 };
 
 use super::samba::{self, BASE_DN, SVC_PASSWORD};

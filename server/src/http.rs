@@ -11,19 +11,19 @@ use axum::{
 };
 use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
 
-use crate::reset::Services;
+use crate::ticket_flow::Services;
 use error::ApiError;
 
 pub mod agents;
 pub mod audit;
 pub mod auth;
+pub mod context;
 pub mod cors;
 pub mod error;
 pub mod extract;
 pub mod health;
 pub mod me;
 pub mod reset;
-pub mod tickets;
 pub mod unlock;
 pub mod verification;
 
@@ -38,7 +38,7 @@ pub type AppState = Arc<Services>;
 pub fn app(state: AppState, cors: &[cors::ExtensionOrigin]) -> Router {
     let protected = Router::new()
         .route("/api/v1/me", get(me::me))
-        .route("/api/v1/tickets/{id}/context", get(tickets::context))
+        .route("/api/v1/tickets/{id}/context", get(context::context))
         .route("/api/v1/tickets/{id}/reset", post(reset::reset))
         .route("/api/v1/tickets/{id}/unlock", post(unlock::unlock))
         .route("/api/v1/audit", get(audit::list))

@@ -24,7 +24,7 @@ mod windows_doubt;
 
 /// The built-in list of common weak terms (PassDesk's own stand-in for Microsoft's secret global
 /// list), one term per line, `#` comments.
-const COMMON_WEAK_TERMS: &str = include_str!("../../data/common_weak_terms.txt");
+const COMMON_WEAK_TERMS: &str = include_str!("../data/common_weak_terms.txt");
 
 /// Terms of the built-in list, in file order.
 pub fn common_weak_terms() -> impl Iterator<Item = &'static str> {

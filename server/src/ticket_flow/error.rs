@@ -40,7 +40,7 @@ pub enum FlowError {
     DirectoryRefused {
         /// The directory's own code, e.g. `LDAP 19 (0000052D)`.
         directory_code: String,
-        /// The rules the password breaks under the other DC profile (src/reset/refusal.rs).
+        /// The rules the password breaks under the other DC profile (src/ticket_flow/refusal.rs).
         #[serde(default)]
         likely_rules: Vec<Violation>,
         /// What most likely made the directory refuse it, most specific first.

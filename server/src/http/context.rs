@@ -9,8 +9,8 @@ use super::{
 };
 use crate::{
     connectwise::TicketKind,
-    reset::context::{self, TicketContext},
     store::tokens::Technician,
+    ticket_flow::context::{self, TicketContext},
     verification::flow,
 };
 
