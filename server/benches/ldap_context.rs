@@ -139,6 +139,26 @@ async fn product_reads(ldap: &mut Ldap) {
     assert_eq!(entries.len(), 1);
 }
 
+/// One read of `attrs` (subtree search by e-mail, or base read of the account): what each
+/// constructed attribute costs Samba.
+async fn probe(ldap: &mut Ldap, subtree: bool, attrs: &[&str]) {
+    let filter = format!(
+        "(&(objectCategory=person)(objectClass=user)(|(mail={EMAIL})(userPrincipalName={EMAIL})(proxyAddresses=smtp:{EMAIL})))"
+    );
+    let (base, scope, filter) = if subtree {
+        (BASE_DN, Scope::Subtree, filter.as_str())
+    } else {
+        (JSMITH_DN, Scope::Base, "(objectClass=*)")
+    };
+    let (entries, _) = ldap
+        .search(base, scope, filter, attrs.to_vec())
+        .await
+        .unwrap()
+        .success()
+        .unwrap();
+    assert_eq!(entries.len(), 1);
+}
+
 /// The one Modify a reset needs (new password + must-change).
 async fn modify(ldap: &mut Ldap, password: &str) {
     let quoted: Vec<u8> = format!("\"{password}\"")
@@ -314,6 +334,46 @@ fn bench(c: &mut Criterion) {
     let modify_t = median(SAMPLES / 2, || {
         timed(|| rt.block_on(async { modify(&mut *p.ldap.lock().await, &p.password()).await }))
     });
+    let plain: Vec<&str> = passdesk_server::directory::ldap::ACCOUNT_ATTRS
+        .iter()
+        .copied()
+        .filter(|a| *a != "msDS-User-Account-Control-Computed")
+        .collect();
+    for (label, subtree, attrs) in [
+        ("search, stored attributes only", true, plain.clone()),
+        (
+            "search, + msDS-User-Account-Control-Computed",
+            true,
+            passdesk_server::directory::ldap::ACCOUNT_ATTRS.to_vec(),
+        ),
+        (
+            "search, + msDS-ResultantPSO",
+            true,
+            [plain.clone(), vec!["msDS-ResultantPSO"]].concat(),
+        ),
+        ("base, objectSid", false, vec!["objectSid"]),
+        ("base, tokenGroups", false, vec!["tokenGroups"]),
+        ("base, msDS-ResultantPSO", false, vec!["msDS-ResultantPSO"]),
+        (
+            "base, msDS-User-Account-Control-Computed",
+            false,
+            vec!["msDS-User-Account-Control-Computed"],
+        ),
+        (
+            "base, all three + stored",
+            false,
+            [
+                passdesk_server::directory::ldap::ACCOUNT_ATTRS.to_vec(),
+                vec!["tokenGroups", "msDS-ResultantPSO"],
+            ]
+            .concat(),
+        ),
+    ] {
+        let t = median(SAMPLES, || {
+            timed(|| rt.block_on(async { probe(&mut *p.ldap.lock().await, subtree, &attrs).await }))
+        });
+        println!("summary: probe {label}: {t:?}");
+    }
     let irreducible = ticket + contact + search_t;
     println!(
         "\nsummary (medians of {SAMPLES}): context {ctx:?} vs ticket {ticket:?} + contact {contact:?} + \

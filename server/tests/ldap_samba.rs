@@ -267,12 +267,7 @@ fn no_group_config() -> LdapDirectory {
 
 /// The `memberOf` values of a user as the DC stores them (direct links only).
 async fn member_of(sam: &str) -> Vec<String> {
-    let mut ldap = samba::ldaps().await;
-    ldap.simple_bind(samba::ADMIN_BIND, samba::ADMIN_PASSWORD)
-        .await
-        .unwrap()
-        .success()
-        .unwrap();
+    let mut ldap = samba::admin().await;
     let (entries, _) = ldap
         .search(
             BASE_DN,
@@ -348,6 +343,59 @@ async fn built_in_privileged_groups_are_refused_without_any_config() {
     .unwrap();
     assert!(one(&limited, "otto.operator@test.lan").await.privileged);
     assert!(!one(&limited, "john.smith@test.lan").await.privileged);
+}
+
+/// Adds (or removes) `group` as a member of `into`, as the domain's administrator.
+async fn set_nested(group: &str, into: &str, add: bool) {
+    let mut ldap = samba::admin().await;
+    let member = std::collections::HashSet::from([group]);
+    let change = if add {
+        ldap3::Mod::Add("member", member)
+    } else {
+        ldap3::Mod::Delete("member", member)
+    };
+    ldap.modify(into, vec![change])
+        .await
+        .unwrap()
+        .success()
+        .unwrap();
+    let _ = ldap.unbind().await;
+}
+
+#[tokio::test]
+async fn a_group_granted_after_the_lookup_is_still_refused_on_reset() {
+    let dir = no_group_config();
+    let helpers = "CN=LateHelpers,OU=Staff,DC=test,DC=lan";
+    let backup_operators = "CN=Backup Operators,CN=Builtin,DC=test,DC=lan";
+    // The lookup reads the account whole and remembers it as not privileged; the second one, a
+    // moment later, may answer from that.
+    let before = one(&dir, "lara.late@test.lan").await;
+    assert!(!before.privileged, "{before:?}");
+    assert!(!one(&dir, "lara.late@test.lan").await.privileged);
+    dir.effective_policy(&before).await.unwrap();
+
+    set_nested(helpers, backup_operators, true).await;
+    let refused = dir.reset_password(&before, "Late!Gr4nted", false).await;
+    let unlock = dir.unlock(&before).await;
+    let after = one(&dir, "lara.late@test.lan").await;
+    set_nested(helpers, backup_operators, false).await;
+
+    match refused {
+        Err(DirectoryError::AccessDenied { code, .. }) => assert_eq!(code, "PRIVILEGED_ACCOUNT"),
+        other => panic!("expected AccessDenied, got {other:?}"),
+    }
+    assert!(
+        matches!(unlock, Err(DirectoryError::AccessDenied { .. })),
+        "{unlock:?}"
+    );
+    bind_as("lgrant", USER_PASSWORD)
+        .await
+        .expect("lgrant's password is unchanged");
+    // The refused reset read the groups: the next lookup knows.
+    assert!(after.privileged, "{after:?}");
+    // Out of the group again: the directory says so at once (a privileged verdict is never cached).
+    let cleared = one(&dir, "lara.late@test.lan").await;
+    assert!(!cleared.privileged, "{cleared:?}");
 }
 
 /// The domain's password history on an admin reset: Samba 4.17 does not implement the policy-hints control
@@ -628,13 +676,7 @@ async fn contact_points_are_the_mobiles_and_other_mailboxes_never_mail() {
     use passdesk_server::verification::contact::{ContactAttribute, ContactKind};
     let dir = svc();
     let a = one(&dir, "john.smith@test.lan").await;
-    let mut admin = samba::ldaps().await;
-    admin
-        .simple_bind(samba::ADMIN_BIND, samba::ADMIN_PASSWORD)
-        .await
-        .unwrap()
-        .success()
-        .unwrap();
+    let mut admin = samba::admin().await;
     let set = |attr: &str, values: &[&str]| {
         ldap3::Mod::Replace(
             attr.as_bytes().to_vec(),

@@ -84,6 +84,11 @@ st group add OpsHelpers --groupou='OU=Staff'
 st group addmembers OpsHelpers aop
 st group addmembers 'Account Operators' OpsHelpers
 mk dnsop Dina Dns dina.dns@test.lan
+# lgrant becomes a Backup Operator (through LateHelpers) only during the test that checks a reset
+# re-reads the groups an account was granted after its lookup was remembered.
+mk lgrant Lara Late lara.late@test.lan
+st group add LateHelpers --groupou='OU=Staff'
+st group addmembers LateHelpers lgrant
 st group add DnsAdmins --group-scope=Domain --description='DNS Administrators Group'
 st group addmembers DnsAdmins dnsop
 # PSO for the StrictStaff group: longer minimum, and lockout after 3 bad binds (the domain never locks out).

@@ -11,6 +11,7 @@ mod policy;
 mod pool;
 mod privileged;
 mod reset;
+mod ttl;
 
 use std::path::PathBuf;
 use std::pin::Pin;
@@ -134,6 +135,9 @@ pub struct LdapDirectory {
     pool: pool::Pool,
     /// Domain and PSO policy objects, and each account's resultant PSO, read in the last minute.
     policies: policy::Cache,
+    /// Accounts whose groups (`tokenGroups`, configured groups) made them not privileged when they
+    /// were last read whole.
+    not_privileged: ttl::TtlMap<()>,
 }
 
 /// One operation on a session it owns and hands back with the outcome (a closure cannot return a
@@ -176,6 +180,7 @@ impl LdapDirectory {
             extra_privileged: tokio::sync::OnceCell::new(),
             pool: pool::Pool::default(),
             policies: policy::Cache::default(),
+            not_privileged: ttl::TtlMap::default(),
         })
     }
 
@@ -311,6 +316,17 @@ impl LdapDirectory {
         e: SearchEntry,
     ) -> Result<DirectoryAccount, DirectoryError> {
         let mut account = entry::to_account(&e, &self.cfg.privileged_groups);
+        // A search hit is not read again for its groups and PSO when both were read less than a
+        // minute ago and it was not privileged then (adminCount and memberOf come fresh with the
+        // hit). A reset or unlock reads the account whole anyway (`writable_account`), so a group
+        // granted within that minute is still refused where it matters.
+        if !account.privileged
+            && !privileged::has_token_groups(&e)
+            && self.not_privileged.get(&e.dn).is_some()
+            && self.policies.knows_resultant_pso(&e.dn)
+        {
+            return Ok(account);
+        }
         let e = self.with_token_groups(ldap, e).await?;
         // Read beside tokenGroups, so the policy of a context costs no round trip of its own; an
         // entry without them was not read whole, so its PSO is left for the policy to read.
@@ -328,6 +344,11 @@ impl LdapDirectory {
             let res = ldap.search(&e.dn, Scope::Base, &filter, vec!["1.1"]).await;
             let (hits, _) = res.and_then(|r| r.success()).map_err(ldap_error)?;
             account.privileged = hits.iter().any(|h| !h.is_ref());
+        }
+        if account.privileged {
+            self.not_privileged.remove(&e.dn);
+        } else {
+            self.not_privileged.insert(&e.dn, ());
         }
         Ok(account)
     }
@@ -531,11 +552,26 @@ impl Directory for LdapDirectory {
                 account.id, self.cfg.base_dn
             )));
         }
-        // Right after the lookup everything is cached: the pooled session is then not even used.
+        // Right after the lookup everything is cached: no session is taken then.
+        let cached = &mut policy::Reads::CachedOnly;
+        match policy::effective(cached, &account.id, &fb, &self.policies).await {
+            Ok(known) => return Ok(known),
+            Err(policy::Unanswered::Failed(e)) => return Err(e),
+            Err(policy::Unanswered::NotCached) => {}
+        }
         let fb = &fb;
         self.pooled(Retry::OnStaleConnection, |mut s| {
             Box::pin(async move {
-                let out = policy::effective(&mut s.ldap, &account.id, fb, &self.policies).await;
+                let mut reads = policy::Reads::Directory(&mut s.ldap);
+                let out = match policy::effective(&mut reads, &account.id, fb, &self.policies).await
+                {
+                    Ok(known) => Ok(known),
+                    Err(policy::Unanswered::Failed(e)) => Err(e),
+                    // Reads over a connection never stop at the cache.
+                    Err(policy::Unanswered::NotCached) => Err(DirectoryError::Unavailable(
+                        "the policy could not be read".into(),
+                    )),
+                };
                 (s, out)
             })
         })

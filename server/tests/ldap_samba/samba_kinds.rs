@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use ldap3::Mod;
 use passdesk_core::{Account, ActiveDirectoryPolicy, DcKind, Policy, Validator};
 
-use crate::support::samba::{self, ADMIN_BIND, ADMIN_PASSWORD};
+use crate::support::samba;
 
 const KINDS_DN: &str = "CN=Kim Kinds,OU=Staff,DC=test,DC=lan";
 
@@ -117,12 +117,7 @@ async fn samba_character_kinds_match_the_real_dc() {
     });
     let validator = Validator::new(&policy, &Account::default()).unwrap();
     let corpus = corpus();
-    let mut ldap = samba::ldaps().await;
-    ldap.simple_bind(ADMIN_BIND, ADMIN_PASSWORD)
-        .await
-        .unwrap()
-        .success()
-        .unwrap();
+    let mut ldap = samba::admin().await;
     let (mut accepted, mut disagreements) = (0, Vec::new());
     for (from, password) in &corpus {
         let dc = dc_accepts(&mut ldap, password).await;

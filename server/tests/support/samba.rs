@@ -257,6 +257,17 @@ pub async fn bind_as(sam: &str, password: &str) -> Result<(), (u32, String)> {
     }
 }
 
+/// An LDAPS connection to the test DC bound as the domain's administrator.
+pub async fn admin() -> ldap3::Ldap {
+    let mut ldap = ldaps().await;
+    ldap.simple_bind(ADMIN_BIND, ADMIN_PASSWORD)
+        .await
+        .unwrap()
+        .success()
+        .unwrap();
+    ldap
+}
+
 /// An LDAPS connection to the test DC (TLS verified with the test CA), not yet bound.
 pub async fn ldaps() -> ldap3::Ldap {
     use rustls::pki_types::{pem::PemObject, CertificateDer};

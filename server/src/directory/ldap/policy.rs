@@ -2,95 +2,80 @@
 //! attributes on the base DN, as the core's `Policy::ActiveDirectory`.
 //!
 //! Policy objects change rarely and every context needs them, so what was read is kept for
-//! `CACHE_TTL`: the domain head, each PSO, and each account's resultant PSO (read beside its
+//! `ttl::TTL` (src/directory/ldap/ttl.rs): the domain head, each PSO, and each account's resultant PSO (read beside its
 //! `tokenGroups` when the account is looked up). A stale minute only shows an outdated policy;
 //! the DC still enforces the real one on the reset.
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
-
 use ldap3::{Scope, SearchEntry};
 use passdesk_core::{ActiveDirectoryPolicy, DcKind, Policy};
 
+use super::ttl::TtlMap;
 use crate::directory::{DirectoryError, EffectivePolicy};
-use crate::sync::lock;
 
 /// Constructed (base-scope reads only): the PSO that applies to an account, if any.
 pub(super) const RESULTANT_PSO: &str = "msDS-ResultantPSO";
-/// How long a read policy object or resultant PSO is reused.
-pub(super) const CACHE_TTL: Duration = Duration::from_secs(60);
-/// Accounts remembered at most (older entries are dropped first).
-const MAX_ACCOUNTS: usize = 4096;
 
 /// The resultant PSO named on an entry read with [`RESULTANT_PSO`].
 pub(super) fn resultant_pso(e: &SearchEntry) -> Option<String> {
     e.attrs.get(RESULTANT_PSO)?.first().cloned()
 }
 
-struct Fresh<T> {
-    value: T,
-    at: Instant,
-}
-
-/// Policy reads of one directory in the last [`CACHE_TTL`].
+/// Policy reads of one directory in the last [`super::ttl::TTL`].
 #[derive(Default)]
 pub(super) struct Cache {
-    /// Account DN (lowercase) → its resultant PSO DN (None: the domain policy applies).
-    resultant: Mutex<HashMap<String, Fresh<Option<String>>>>,
-    /// Policy object DN (lowercase) → the entry as read (None: not visible to the service account).
-    objects: Mutex<HashMap<String, Fresh<Option<SearchEntry>>>>,
+    /// Account DN → its resultant PSO DN (None: the domain policy applies).
+    resultant: TtlMap<Option<String>>,
+    /// Policy object DN → the entry as read (None: not visible to the service account).
+    objects: TtlMap<Option<SearchEntry>>,
 }
 
 impl Cache {
     /// Remembers which PSO applies to the account at `dn`.
     pub fn remember_resultant_pso(&self, dn: &str, pso: Option<String>) {
-        let mut map = lock(&self.resultant);
-        if map.len() >= MAX_ACCOUNTS {
-            map.retain(|_, f| f.at.elapsed() < CACHE_TTL);
-            if map.len() >= MAX_ACCOUNTS {
-                map.clear();
-            }
-        }
-        map.insert(
-            dn.to_lowercase(),
-            Fresh {
-                value: pso,
-                at: Instant::now(),
-            },
-        );
+        self.resultant.insert(dn, pso);
     }
 
-    fn resultant_pso(&self, dn: &str) -> Option<Option<String>> {
-        fresh(&lock(&self.resultant), &dn.to_lowercase())
+    /// Whether the account's resultant PSO is known, so its policy needs no read of the account.
+    pub fn knows_resultant_pso(&self, dn: &str) -> bool {
+        self.resultant.get(dn).is_some()
     }
 
-    /// The policy object at `dn`, read once per [`CACHE_TTL`].
+    /// The policy object at `dn`, read once per [`super::ttl::TTL`].
     async fn object(
         &self,
-        ldap: &mut ldap3::Ldap,
+        reads: &mut Reads<'_>,
         dn: &str,
         attrs: &[&str],
-    ) -> Result<Option<SearchEntry>, DirectoryError> {
-        let key = dn.to_lowercase();
-        if let Some(known) = fresh(&lock(&self.objects), &key) {
+    ) -> Result<Option<SearchEntry>, Unanswered> {
+        if let Some(known) = self.objects.get(dn) {
             return Ok(known);
         }
-        let read = read_base(ldap, dn, attrs).await?;
-        lock(&self.objects).insert(
-            key,
-            Fresh {
-                value: read.clone(),
-                at: Instant::now(),
-            },
-        );
+        let read = read_base(reads, dn, attrs).await?;
+        self.objects.insert(dn, read.clone());
         Ok(read)
     }
 }
 
-fn fresh<T: Clone>(map: &HashMap<String, Fresh<T>>, key: &str) -> Option<T> {
-    map.get(key)
-        .filter(|f| f.at.elapsed() < CACHE_TTL)
-        .map(|f| f.value.clone())
+/// Where the policy's reads go: nowhere (answer from the cache or not at all), or the directory.
+pub(super) enum Reads<'a> {
+    /// From the cache only: no session is taken for a policy that is all cached.
+    CachedOnly,
+    /// Over this bound connection.
+    Directory(&'a mut ldap3::Ldap),
+}
+
+/// Why [`effective`] gave no policy.
+#[derive(Debug)]
+pub(super) enum Unanswered {
+    /// `Reads::CachedOnly` and something is not cached: ask again with the directory.
+    NotCached,
+    /// The directory's answer.
+    Failed(DirectoryError),
+}
+
+impl From<DirectoryError> for Unanswered {
+    fn from(e: DirectoryError) -> Self {
+        Self::Failed(e)
+    }
 }
 
 const DOMAIN_ATTRS: &[&str] = &["minPwdLength", "pwdProperties", "pwdHistoryLength"];
@@ -133,10 +118,13 @@ pub(super) fn from_pso(e: &SearchEntry, dc: DcKind) -> Option<ActiveDirectoryPol
 
 /// One base-object read; `Ok(None)` when the entry is not visible or not there.
 async fn read_base(
-    ldap: &mut ldap3::Ldap,
+    reads: &mut Reads<'_>,
     dn: &str,
     attrs: &[&str],
-) -> Result<Option<SearchEntry>, DirectoryError> {
+) -> Result<Option<SearchEntry>, Unanswered> {
+    let Reads::Directory(ldap) = reads else {
+        return Err(Unanswered::NotCached);
+    };
     let found = super::optional_search(ldap, dn, Scope::Base, "(objectClass=*)", attrs.to_vec());
     Ok(found.await?.into_iter().next())
 }
@@ -150,15 +138,15 @@ pub(super) struct Fallback<'a> {
 
 /// Resolves the effective policy for the account at `dn`, from `cache` where it can.
 pub(super) async fn effective(
-    ldap: &mut ldap3::Ldap,
+    reads: &mut Reads<'_>,
     dn: &str,
     fb: &Fallback<'_>,
     cache: &Cache,
-) -> Result<EffectivePolicy, DirectoryError> {
-    let pso_dn = match cache.resultant_pso(dn) {
+) -> Result<EffectivePolicy, Unanswered> {
+    let pso_dn = match cache.resultant.get(dn) {
         Some(known) => known,
         None => {
-            let user = read_base(ldap, dn, &[RESULTANT_PSO])
+            let user = read_base(reads, dn, &[RESULTANT_PSO])
                 .await?
                 .ok_or_else(|| DirectoryError::NotFound(dn.into()))?;
             let pso = resultant_pso(&user);
@@ -167,7 +155,7 @@ pub(super) async fn effective(
         }
     };
     if let Some(pso_dn) = &pso_dn {
-        let pso = cache.object(ldap, pso_dn, PSO_ATTRS).await?;
+        let pso = cache.object(reads, pso_dn, PSO_ATTRS).await?;
         if let Some(p) = pso.as_ref().and_then(|e| from_pso(e, fb.dc)) {
             return Ok(EffectivePolicy {
                 policy: Policy::ActiveDirectory(p),
@@ -184,7 +172,7 @@ pub(super) async fn effective(
                 },
                 "the configured assumed_policy",
             ),
-            None => (domain(ldap, fb, cache).await?, "the domain policy"),
+            None => (domain(reads, fb, cache).await?, "the domain policy"),
         };
         return Ok(EffectivePolicy {
             policy: Policy::ActiveDirectory(policy),
@@ -196,23 +184,25 @@ pub(super) async fn effective(
         });
     }
     Ok(EffectivePolicy {
-        policy: Policy::ActiveDirectory(domain(ldap, fb, cache).await?),
+        policy: Policy::ActiveDirectory(domain(reads, fb, cache).await?),
         source: format!("domain {}", fb.base_dn),
         uncertain: None,
     })
 }
 
 async fn domain(
-    ldap: &mut ldap3::Ldap,
+    reads: &mut Reads<'_>,
     fb: &Fallback<'_>,
     cache: &Cache,
-) -> Result<ActiveDirectoryPolicy, DirectoryError> {
-    let e = cache.object(ldap, fb.base_dn, DOMAIN_ATTRS).await?;
+) -> Result<ActiveDirectoryPolicy, Unanswered> {
+    let e = cache.object(reads, fb.base_dn, DOMAIN_ATTRS).await?;
     e.as_ref()
         .and_then(|e| from_domain(e, fb.dc))
-        .ok_or_else(|| DirectoryError::Other {
-            code: "LDAP_POLICY_UNREADABLE".into(),
-            message: format!("cannot read minPwdLength / pwdProperties on {}", fb.base_dn),
+        .ok_or_else(|| {
+            Unanswered::Failed(DirectoryError::Other {
+                code: "LDAP_POLICY_UNREADABLE".into(),
+                message: format!("cannot read minPwdLength / pwdProperties on {}", fb.base_dn),
+            })
         })
 }
 
